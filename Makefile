@@ -1,0 +1,81 @@
+# zmq-oxide: build, install, demo and test.
+#
+#   make                      release build (cargo build --release)
+#   make install PREFIX=dir   install lib/, include/ and lib/pkgconfig/libzmq.pc
+#   make demo                 set up a fresh Debian machine, build, run capi-tests/demo.c
+#   make test                 set up, then every test phase (see scripts/test.sh)
+#   make clean                remove build/ (cargo's target/ stays: `cargo clean`)
+#
+# `make demo` and `make test` install into the staging prefix build/prefix and
+# never touch anything outside the repository except Debian packages.
+
+SHELL := /bin/bash
+.NOTPARALLEL:
+.DEFAULT_GOAL := build
+
+# cargo may live in ~/.cargo/bin without being on PATH (fresh CI shells)
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+CARGO ?= cargo
+CC ?= cc
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR ?=
+# absolute paths, so that libzmq.pc is right even for PREFIX=relative/dir
+prefix_abs := $(abspath $(PREFIX))
+libdir_abs := $(abspath $(LIBDIR))
+includedir_abs := $(abspath $(INCLUDEDIR))
+# libzmq.pc says ${prefix}/lib and ${prefix}/include unless moved elsewhere
+pc_libdir := $(if $(filter $(prefix_abs)/lib,$(libdir_abs)),$${exec_prefix}/lib,$(libdir_abs))
+pc_includedir := $(if $(filter $(prefix_abs)/include,$(includedir_abs)),$${prefix}/include,$(includedir_abs))
+
+# libzmq 4.3.5's library file name (libtool's current 7, revision 5, age 2)
+SO_VERSION := 5.2.5
+STAGE := $(CURDIR)/build/prefix
+RELEASE_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release
+
+.PHONY: build install stage demo run-demo test clean
+
+build:
+	$(CARGO) build --release --lib
+
+install: build
+	@for f in include/zmq.h include/zmq_utils.h $(RELEASE_DIR)/libzmq.so $(RELEASE_DIR)/libzmq.a; do \
+	    [[ -f $$f ]] || { echo "install: $$f is missing" >&2; exit 1; }; done
+	install -d $(DESTDIR)$(libdir_abs)/pkgconfig $(DESTDIR)$(includedir_abs)
+	install -m 0755 $(RELEASE_DIR)/libzmq.so $(DESTDIR)$(libdir_abs)/libzmq.so.$(SO_VERSION)
+	ln -sfn libzmq.so.$(SO_VERSION) $(DESTDIR)$(libdir_abs)/libzmq.so.5
+	ln -sfn libzmq.so.$(SO_VERSION) $(DESTDIR)$(libdir_abs)/libzmq.so
+	install -m 0644 $(RELEASE_DIR)/libzmq.a $(DESTDIR)$(libdir_abs)/libzmq.a
+	install -m 0644 include/zmq.h include/zmq_utils.h $(DESTDIR)$(includedir_abs)/
+	sed -e '/^#/d' -e 's|@PREFIX@|$(prefix_abs)|' -e 's|@LIBDIR@|$(pc_libdir)|' \
+	    -e 's|@INCLUDEDIR@|$(pc_includedir)|' \
+	    pkgconfig/libzmq.pc.in > $(DESTDIR)$(libdir_abs)/pkgconfig/libzmq.pc
+	@echo "installed zmq-oxide into $(DESTDIR)$(prefix_abs)"
+
+# install into the staging prefix used by `make demo` and `make test`
+stage:
+	@$(MAKE) --no-print-directory install PREFIX=$(STAGE) LIBDIR=$(STAGE)/lib \
+	    INCLUDEDIR=$(STAGE)/include DESTDIR=
+
+demo:
+	@echo "=== set-up: Debian packages ==="
+	@scripts/setup.sh demo
+	@echo "=== build and install into build/prefix ==="
+	@$(MAKE) --no-print-directory stage
+	@$(MAKE) --no-print-directory run-demo
+
+# compile capi-tests/demo.c against the staged library, the way a user would
+run-demo:
+	@echo "=== demo: capi-tests/demo.c built with pkg-config against build/prefix ==="
+	@export PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig; \
+	cmd="$(CC) -std=c99 -Wall $$(pkg-config --cflags libzmq) capi-tests/demo.c -o build/demo $$(pkg-config --libs libzmq) -Wl,-rpath,$(STAGE)/lib"; \
+	echo "$$cmd"; $$cmd
+	timeout 60 build/demo
+
+test:
+	@MAKE="$(MAKE)" CARGO="$(CARGO)" STAGE="$(STAGE)" scripts/test.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Compile and run every capi-tests/test_*.c against an installed zmq-oxide.
+#
+#   capi-tests/run.sh [PREFIX] [test_name ...]
+#
+# PREFIX (default: build/prefix, as staged by `make test`) must hold
+# lib/pkgconfig/libzmq.pc; each test is compiled the way a C user would,
+#     cc -std=c99 -Wall test_x.c $(pkg-config --cflags --libs libzmq)
+# plus an rpath to PREFIX/lib, then run with a timeout (CAPI_TIMEOUT seconds,
+# default 60). A test passes when it exits 0. Prints PASS/FAIL per test, the
+# output of failures, and a last line `capi: N passed, M failed`; exits
+# non-zero if any test failed. Naming tests runs only those.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+prefix=${1:-$root/build/prefix}
+shift || true
+if [[ ! -d "$prefix" ]]; then
+    echo "capi: no install prefix at $prefix (run make install PREFIX=$prefix first)" >&2
+    echo "capi: 0 passed, 1 failed"
+    exit 1
+fi
+prefix=$(cd "$prefix" && pwd)
+out=$root/build/capi-tests
+timeout_s=${CAPI_TIMEOUT:-60}
+cc=${CC:-cc}
+mkdir -p "$out"
+
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+if [[ "$(pkg-config --variable=libdir libzmq 2>/dev/null)" != "$prefix/lib" ]]; then
+    echo "capi: pkg-config does not find libzmq.pc in $prefix/lib/pkgconfig (run make install first)" >&2
+    echo "capi: 0 passed, 1 failed"
+    exit 1
+fi
+cflags=$(pkg-config --cflags libzmq)
+libs=$(pkg-config --libs libzmq)
+
+tests=()
+if (($#)); then
+    for name in "$@"; do tests+=("$here/${name%.c}.c"); done
+else
+    shopt -s nullglob
+    tests=("$here"/test_*.c)
+fi
+
+passed=0
+failed=0
+failures=()
+for src in "${tests[@]}"; do
+    name=$(basename "$src" .c)
+    bin=$out/$name
+    log=$out/$name.log
+    # shellcheck disable=SC2086 # pkg-config output is meant to be word-split
+    if ! "$cc" -std=c99 -Wall -I"$here" $cflags "$src" -o "$bin" $libs \
+            -Wl,-rpath,"$prefix/lib" >"$log" 2>&1; then
+        echo "FAIL $name (does not compile)"
+        sed 's/^/    /' "$log" | head -40
+        failed=$((failed + 1)); failures+=("$name")
+        continue
+    fi
+    start=${EPOCHREALTIME/./}
+    set +e
+    # (the outer 2>/dev/null only silences bash's own "Segmentation fault" note)
+    { (cd "$out" && exec timeout -k 5 "$timeout_s" "$bin" >"$log" 2>&1 </dev/null); } 2>/dev/null
+    rc=$?
+    set -e
+    ms=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
+    secs=$(printf '%d.%02d' $((ms / 1000)) $((ms % 1000 / 10)))
+    if ((rc == 0)); then
+        echo "PASS $name (${secs}s)"
+        passed=$((passed + 1))
+    else
+        if ((rc == 124 || rc == 137)); then why="timed out after ${timeout_s}s"
+        elif ((rc > 128)); then why="killed by signal $((rc - 128))"
+        else why="exit $rc"; fi
+        echo "FAIL $name ($why)"
+        tail -n 40 "$log" | sed 's/^/    /'
+        failed=$((failed + 1)); failures+=("$name")
+    fi
+done
+
+if ((failed)); then echo "failed: ${failures[*]}"; fi
+echo "capi: $passed passed, $failed failed"
+((failed == 0))

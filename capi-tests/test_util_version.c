@@ -1,0 +1,37 @@
+/* zmq_version reports 4.3.5 and agrees with the header's macros;
+ * zmq_has answers 1 for ipc and curve, 0 for what is not built or unknown. */
+#include <zmq.h>
+#include <stdio.h>
+
+#define CHECK_INT(expr, want)                                                  \
+    do {                                                                       \
+        long got_ = (long) (expr);                                             \
+        if (got_ != (long) (want)) {                                           \
+            fprintf (stderr, "%s:%d: %s == %ld, expected %ld\n", __FILE__,     \
+                     __LINE__, #expr, got_, (long) (want));                    \
+            return 1;                                                          \
+        }                                                                      \
+    } while (0)
+
+int main (void)
+{
+    int major = -1, minor = -1, patch = -1;
+    zmq_version (&major, &minor, &patch);
+    CHECK_INT (major, 4);
+    CHECK_INT (minor, 3);
+    CHECK_INT (patch, 5);
+    CHECK_INT (ZMQ_MAKE_VERSION (major, minor, patch) >= ZMQ_MAKE_VERSION (4, 3, 0), 1);
+
+    CHECK_INT (zmq_has ("ipc"), 1);
+    CHECK_INT (zmq_has ("curve"), 1);
+    CHECK_INT (zmq_has ("pgm"), 0);
+    CHECK_INT (zmq_has ("tipc"), 0);
+    CHECK_INT (zmq_has ("norm"), 0);
+    CHECK_INT (zmq_has ("gssapi"), 0);
+    CHECK_INT (zmq_has ("draft"), 0);
+    /* Capabilities are lowercase names; anything else is unknown. */
+    CHECK_INT (zmq_has ("IPC"), 0);
+    CHECK_INT (zmq_has ("tcp"), 0);
+    CHECK_INT (zmq_has (""), 0);
+    return 0;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install the Debian packages a make target needs, only those that are missing.
+#
+#   scripts/setup.sh demo   # C compiler + pkg-config
+#   scripts/setup.sh test   # + libzmq3-dev and python3-zmq (comparison tests)
+#
+# Runs `apt-get update` before installing, and only when something is missing,
+# so a machine that already has everything pays nothing. Needs root (or sudo)
+# only in that case. Also checks that cargo is reachable.
+set -euo pipefail
+
+want=(gcc libc6-dev pkg-config make)
+case "${1:-demo}" in
+    demo) ;;
+    test) want+=(libzmq3-dev python3 python3-zmq binutils) ;;
+    *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${want[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]})); then
+    echo "setup: installing missing Debian packages: ${missing[*]}"
+    if ((EUID == 0)); then
+        sudo=()
+    elif command -v sudo >/dev/null; then
+        sudo=(sudo)
+    else
+        echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -q </dev/null
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+else
+    echo "setup: Debian packages present: ${want[*]}"
+fi
+
+if ! command -v cargo >/dev/null && [[ ! -x "$HOME/.cargo/bin/cargo" ]]; then
+    echo "setup: cargo not found; install Rust (https://rustup.rs) and retry" >&2
+    exit 1
+fi

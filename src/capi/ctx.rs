@@ -1,0 +1,64 @@
+//! `zmq_ctx_*`, `zmq_init`, `zmq_term`: context entry points.
+
+use super::handle;
+use super::{guard_int, guard_ptr};
+use crate::ctx::Ctx;
+use crate::error::*;
+use std::os::raw::{c_int, c_void};
+
+#[no_mangle]
+pub extern "C" fn zmq_ctx_new() -> *mut c_void {
+    guard_ptr(|| Ok(handle::new_ctx(Ctx::new())))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_ctx_term(context_: *mut c_void) -> c_int {
+    guard_int(|| {
+        let h: &'static handle::CtxHandle = handle::ctx(context_)?;
+        h.terminate()?;
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_ctx_shutdown(context_: *mut c_void) -> c_int {
+    guard_int(|| {
+        handle::ctx(context_)?.get()?.shutdown();
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_ctx_set(context_: *mut c_void, option_: c_int, optval_: c_int) -> c_int {
+    guard_int(|| {
+        handle::ctx(context_)?.get()?.set(option_, optval_)?;
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_ctx_get(context_: *mut c_void, option_: c_int) -> c_int {
+    guard_int(|| handle::ctx(context_)?.get()?.get(option_))
+}
+
+#[no_mangle]
+pub extern "C" fn zmq_init(io_threads_: c_int) -> *mut c_void {
+    guard_ptr(|| {
+        if io_threads_ < 0 {
+            return Err(EINVAL);
+        }
+        let c = Ctx::new();
+        c.set(crate::constants::ZMQ_IO_THREADS, io_threads_)?;
+        Ok(handle::new_ctx(c))
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_term(context_: *mut c_void) -> c_int {
+    zmq_ctx_term(context_)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_ctx_destroy(context_: *mut c_void) -> c_int {
+    zmq_ctx_term(context_)
+}

@@ -1,0 +1,132 @@
+//! Handles given to C: contexts and sockets.
+//!
+//! A handle is a small tagged slot that is recycled, never returned to the
+//! allocator, so a call on a closed socket (or a pointer that is not ours
+//! but points at one of our slots) finds a dead tag and gets ENOTSOCK /
+//! EFAULT instead of reading freed memory. Like libzmq, a pointer that was
+//! never a handle is still undefined behaviour; NULL is always caught.
+
+use crate::ctx::Ctx;
+use crate::error::*;
+use crate::socket::base::SocketBase;
+use std::os::raw::c_void;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+const SOCKET_LIVE: u32 = 0xbaddecaf;
+const CTX_LIVE: u32 = 0xabadcafe;
+const DEAD: u32 = 0xdeadbeef;
+
+pub struct SocketHandle {
+    tag: AtomicU32,
+    inner: Mutex<Option<SocketBase>>,
+}
+
+pub struct CtxHandle {
+    tag: AtomicU32,
+    inner: Mutex<Option<Arc<Ctx>>>,
+}
+
+static FREE_SOCKETS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+static FREE_CTXS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn new_socket(s: SocketBase) -> *mut c_void {
+    let slot = lock(&FREE_SOCKETS).pop();
+    let h: &'static SocketHandle = match slot {
+        // SAFETY: free-list entries are leaked SocketHandles, never freed.
+        Some(p) => unsafe { &*(p as *const SocketHandle) },
+        None => Box::leak(Box::new(SocketHandle { tag: AtomicU32::new(DEAD), inner: Mutex::new(None) })),
+    };
+    *lock(&h.inner) = Some(s);
+    h.tag.store(SOCKET_LIVE, Ordering::Release);
+    h as *const SocketHandle as *mut c_void
+}
+
+/// Resolves a C socket pointer.
+///
+/// # Safety
+/// `p` must be NULL or a pointer returned by `zmq_socket` (possibly closed).
+pub unsafe fn socket(p: *mut c_void) -> ZResult<&'static SocketHandle> {
+    if p.is_null() {
+        return Err(ENOTSOCK);
+    }
+    let h = &*(p as *const SocketHandle);
+    if h.tag.load(Ordering::Acquire) != SOCKET_LIVE {
+        return Err(ENOTSOCK);
+    }
+    Ok(h)
+}
+
+impl SocketHandle {
+    /// Runs `f` on the live socket.
+    pub fn with<R>(&self, f: impl FnOnce(&mut SocketBase) -> ZResult<R>) -> ZResult<R> {
+        let mut g = lock(&self.inner);
+        match g.as_mut() {
+            Some(s) => f(s),
+            None => Err(ENOTSOCK),
+        }
+    }
+
+    /// Closes the socket and recycles the slot.
+    pub fn close(&'static self) -> ZResult<()> {
+        let s = {
+            let mut g = lock(&self.inner);
+            let s = g.take().ok_or(ENOTSOCK)?;
+            self.tag.store(DEAD, Ordering::Release);
+            s
+        };
+        s.close();
+        lock(&FREE_SOCKETS).push(self as *const SocketHandle as usize);
+        Ok(())
+    }
+}
+
+pub fn new_ctx(c: Arc<Ctx>) -> *mut c_void {
+    let slot = lock(&FREE_CTXS).pop();
+    let h: &'static CtxHandle = match slot {
+        // SAFETY: free-list entries are leaked CtxHandles, never freed.
+        Some(p) => unsafe { &*(p as *const CtxHandle) },
+        None => Box::leak(Box::new(CtxHandle { tag: AtomicU32::new(DEAD), inner: Mutex::new(None) })),
+    };
+    *lock(&h.inner) = Some(c);
+    h.tag.store(CTX_LIVE, Ordering::Release);
+    h as *const CtxHandle as *mut c_void
+}
+
+/// Resolves a C context pointer.
+///
+/// # Safety
+/// `p` must be NULL or a pointer returned by `zmq_ctx_new` (possibly terminated).
+pub unsafe fn ctx(p: *mut c_void) -> ZResult<&'static CtxHandle> {
+    if p.is_null() {
+        return Err(EFAULT);
+    }
+    let h = &*(p as *const CtxHandle);
+    if h.tag.load(Ordering::Acquire) != CTX_LIVE {
+        return Err(EFAULT);
+    }
+    Ok(h)
+}
+
+impl CtxHandle {
+    pub fn get(&self) -> ZResult<Arc<Ctx>> {
+        lock(&self.inner).clone().ok_or(EFAULT)
+    }
+
+    /// Terminates the context and, when done, recycles the slot.
+    pub fn terminate(&'static self) -> ZResult<()> {
+        let c = self.get()?;
+        c.terminate()?;
+        let mut g = lock(&self.inner);
+        if g.take().is_some() {
+            self.tag.store(DEAD, Ordering::Release);
+            drop(g);
+            lock(&FREE_CTXS).push(self as *const CtxHandle as usize);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,211 @@
+//! `zmq_msg_*`: the message API over the 64 opaque bytes of `zmq_msg_t`.
+//!
+//! Owns: reinterpreting a caller's `zmq_msg_t` as a [`Msg`]. A `Msg` holds
+//! no pointer into itself, so callers may move a `zmq_msg_t` with memcpy.
+
+#![allow(non_camel_case_types, clippy::missing_safety_doc)]
+
+use super::guard_int;
+use crate::constants::*;
+use crate::error::*;
+use crate::msg::Msg;
+use std::os::raw::{c_char, c_int, c_void};
+
+/// The caller-allocated message: 64 bytes, pointer-aligned.
+#[repr(C, align(8))]
+pub struct zmq_msg_t {
+    pub _x: [u8; 64],
+}
+
+/// Called once when a zero-copy message's last reference is closed.
+pub type zmq_free_fn = unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void);
+
+/// Reinterprets a C message as ours.
+///
+/// # Safety
+/// `m` must be non-null and point to a `zmq_msg_t` initialised by one of
+/// the `zmq_msg_init*` functions (the libzmq contract).
+pub(crate) unsafe fn msg_mut<'a>(m: *mut zmq_msg_t) -> ZResult<&'a mut Msg> {
+    if m.is_null() {
+        return Err(EFAULT);
+    }
+    Ok(&mut *(m as *mut Msg))
+}
+
+/// Writes a fresh message into uninitialised storage.
+///
+/// # Safety
+/// `m` must be non-null and point to 64 writable, pointer-aligned bytes.
+pub(crate) unsafe fn msg_write(m: *mut zmq_msg_t, v: Msg) {
+    std::ptr::write(m as *mut Msg, v);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_init(msg_: *mut zmq_msg_t) -> c_int {
+    guard_int(|| {
+        if msg_.is_null() {
+            return Err(EFAULT);
+        }
+        msg_write(msg_, Msg::new());
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_init_size(msg_: *mut zmq_msg_t, size_: usize) -> c_int {
+    guard_int(|| {
+        if msg_.is_null() {
+            return Err(EFAULT);
+        }
+        let m = if size_ <= crate::msg::MAX_INLINE {
+            Msg::with_size(size_)
+        } else {
+            let mut v: Vec<u8> = Vec::new();
+            v.try_reserve_exact(size_).map_err(|_| ENOMEM)?;
+            v.resize(size_, 0);
+            Msg::from_bytes(bytes::Bytes::from(v))
+        };
+        msg_write(msg_, m);
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_init_data(
+    msg_: *mut zmq_msg_t,
+    data_: *mut c_void,
+    size_: usize,
+    ffn_: Option<zmq_free_fn>,
+    hint_: *mut c_void,
+) -> c_int {
+    guard_int(|| {
+        if msg_.is_null() {
+            return Err(EFAULT);
+        }
+        if data_.is_null() && size_ != 0 {
+            return Err(EFAULT);
+        }
+        // SAFETY: the caller guarantees `size_` bytes at `data_` until ffn runs.
+        msg_write(msg_, Msg::from_foreign(data_ as *mut u8, size_, ffn_, hint_));
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_close(msg_: *mut zmq_msg_t) -> c_int {
+    guard_int(|| {
+        let m = msg_mut(msg_)?;
+        *m = Msg::new();
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_move(dest_: *mut zmq_msg_t, src_: *mut zmq_msg_t) -> c_int {
+    guard_int(|| {
+        let src = msg_mut(src_)?;
+        let dest = msg_mut(dest_)?;
+        if src_ == dest_ {
+            return Ok(0);
+        }
+        *dest = std::mem::take(src);
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_copy(dest_: *mut zmq_msg_t, src_: *mut zmq_msg_t) -> c_int {
+    guard_int(|| {
+        let src = msg_mut(src_)?;
+        if src_ == dest_ {
+            return Ok(0);
+        }
+        let copy = src.share();
+        let dest = msg_mut(dest_)?;
+        *dest = copy;
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_data(msg_: *mut zmq_msg_t) -> *mut c_void {
+    match msg_mut(msg_) {
+        Ok(m) => m.data_ptr() as *mut c_void,
+        Err(e) => {
+            set_errno(e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_size(msg_: *const zmq_msg_t) -> usize {
+    match msg_mut(msg_ as *mut zmq_msg_t) {
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_more(msg_: *const zmq_msg_t) -> c_int {
+    match msg_mut(msg_ as *mut zmq_msg_t) {
+        Ok(m) => m.more() as c_int,
+        Err(_) => 0,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_get(msg_: *const zmq_msg_t, property_: c_int) -> c_int {
+    guard_int(|| {
+        let m = msg_mut(msg_ as *mut zmq_msg_t)?;
+        match property_ {
+            ZMQ_MORE => Ok(m.more() as c_int),
+            ZMQ_SRCFD => Ok(m
+                .metadata()
+                .and_then(|md| md.get("__srcfd"))
+                .and_then(|s| s.to_str().ok()?.parse().ok())
+                .unwrap_or(-1)),
+            ZMQ_SHARED => Ok(m.is_shared() as c_int),
+            _ => Err(EINVAL),
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_set(msg_: *mut zmq_msg_t, property_: c_int, optval_: c_int) -> c_int {
+    let _ = (property_, optval_);
+    guard_int(|| {
+        msg_mut(msg_)?;
+        // libzmq 4.3 has no settable message property.
+        Err(EINVAL)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_gets(msg_: *const zmq_msg_t, property_: *const c_char) -> *const c_char {
+    let r = (|| -> ZResult<*const c_char> {
+        let m = msg_mut(msg_ as *mut zmq_msg_t)?;
+        if property_.is_null() {
+            return Err(EINVAL);
+        }
+        let key = std::ffi::CStr::from_ptr(property_).to_str().map_err(|_| EINVAL)?;
+        if key.starts_with("__") {
+            return Err(EINVAL);
+        }
+        let md = m.metadata().ok_or(EINVAL)?;
+        md.get(key).map(|v| v.as_ptr()).ok_or(EINVAL)
+    })();
+    match r {
+        Ok(p) => p,
+        Err(e) => {
+            set_errno(e);
+            std::ptr::null()
+        }
+    }
+}
+
+/// Used by the socket entry points: takes a message out of a `zmq_msg_t`,
+/// leaving an empty one.
+pub(crate) unsafe fn msg_take(m: *mut zmq_msg_t) -> ZResult<Msg> {
+    Ok(std::mem::take(msg_mut(m)?))
+}

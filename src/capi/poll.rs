@@ -1,0 +1,53 @@
+//! `zmq_poll` at the C boundary: `zmq_pollitem_t` and its conversion into
+//! `crate::poll::Item`s.
+//!
+//! Owns: the C layout of `zmq_pollitem_t` and the pointer checks. The wait
+//! loop itself lives in `crate::poll`.
+
+use super::{guard_int, handle};
+use crate::error::*;
+use crate::poll::{poll, Item, Target};
+use std::os::raw::{c_int, c_long, c_short, c_void};
+
+/// libzmq's poll item (POSIX layout: the fd is an `int`).
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct zmq_pollitem_t {
+    pub socket: *mut c_void,
+    pub fd: c_int,
+    pub events: c_short,
+    pub revents: c_short,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poll(items_: *mut zmq_pollitem_t, nitems_: c_int, timeout_: c_long) -> c_int {
+    guard_int(|| {
+        if nitems_ < 0 {
+            return Err(EINVAL);
+        }
+        if nitems_ > 0 && items_.is_null() {
+            return Err(EFAULT);
+        }
+        let c_items: &mut [zmq_pollitem_t] = if nitems_ == 0 {
+            &mut []
+        } else {
+            // SAFETY: the caller passes an array of `nitems_` poll items.
+            std::slice::from_raw_parts_mut(items_, nitems_ as usize)
+        };
+        let mut items = Vec::with_capacity(c_items.len());
+        for ci in c_items.iter() {
+            let target = if ci.socket.is_null() {
+                Target::Fd(ci.fd)
+            } else {
+                // SAFETY: a non-NULL socket member must be a zmq_socket handle.
+                Target::Socket(handle::socket(ci.socket)?)
+            };
+            items.push(Item { target, events: ci.events, revents: 0 });
+        }
+        let n = poll(&mut items, timeout_ as i64)?;
+        for (ci, it) in c_items.iter_mut().zip(items.iter()) {
+            ci.revents = it.revents;
+        }
+        Ok(n.min(c_int::MAX as usize) as c_int)
+    })
+}

@@ -1,0 +1,243 @@
+//! The context: the sockets it owns, the inproc endpoint table, context
+//! options, and termination.
+//!
+//! Owns: socket registration (to wake them with ETERM), inproc endpoints
+//! with the pending-connection list for connect-before-bind, and
+//! `zmq_ctx_term`'s wait for every socket to close. Must not: touch a
+//! socket's internals (it only sends commands to their mailboxes).
+
+use crate::constants::*;
+use crate::error::*;
+use crate::io::mailbox::{Command, Mailbox};
+use crate::pipe::{combined_hwm, EndConfig, PipeEnd};
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::os::raw::c_int;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+/// What a bound (or connecting) socket tells the other side of an inproc pipe.
+#[derive(Clone)]
+pub struct BoundInfo {
+    pub socket_id: u64,
+    pub mailbox: Arc<Mailbox>,
+    pub routing_id: Bytes,
+    pub sndhwm: c_int,
+    pub rcvhwm: c_int,
+    pub conflate: bool,
+}
+
+/// A connection made before its endpoint was bound.
+pub struct Pending {
+    /// The bind side's end, attached when the endpoint is bound.
+    pub end: PipeEnd,
+    pub peer_sndhwm: c_int,
+    pub peer_rcvhwm: c_int,
+}
+
+struct State {
+    next_socket_id: u64,
+    sockets: HashMap<u64, Arc<Mailbox>>,
+    endpoints: HashMap<String, BoundInfo>,
+    pending: HashMap<String, Vec<Pending>>,
+    terminating: bool,
+    /// Once terminated, no socket may be created.
+    terminated: bool,
+    io_threads: c_int,
+    max_sockets: c_int,
+    thread_priority: c_int,
+    thread_sched_policy: c_int,
+    max_msgsz: c_int,
+    ipv6: bool,
+    blocky: bool,
+    zero_copy_recv: bool,
+    thread_name_prefix: c_int,
+    affinity: Vec<c_int>,
+}
+
+pub struct Ctx {
+    state: Mutex<State>,
+    all_closed: Condvar,
+}
+
+/// The largest value ZMQ_SOCKET_LIMIT reports (as libzmq built with epoll).
+const SOCKET_LIMIT: c_int = 65535;
+
+impl Ctx {
+    pub fn new() -> Arc<Ctx> {
+        Arc::new(Ctx {
+            state: Mutex::new(State {
+                next_socket_id: 1,
+                sockets: HashMap::new(),
+                endpoints: HashMap::new(),
+                pending: HashMap::new(),
+                terminating: false,
+                terminated: false,
+                io_threads: ZMQ_IO_THREADS_DFLT,
+                max_sockets: ZMQ_MAX_SOCKETS_DFLT,
+                thread_priority: ZMQ_THREAD_PRIORITY_DFLT,
+                thread_sched_policy: ZMQ_THREAD_SCHED_POLICY_DFLT,
+                max_msgsz: c_int::MAX,
+                ipv6: false,
+                blocky: true,
+                zero_copy_recv: true,
+                thread_name_prefix: 0,
+                affinity: Vec::new(),
+            }),
+            all_closed: Condvar::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn blocky(&self) -> bool {
+        self.lock().blocky
+    }
+
+    pub fn ipv6(&self) -> bool {
+        self.lock().ipv6
+    }
+
+    pub fn register_socket(&self, mailbox: Arc<Mailbox>) -> ZResult<u64> {
+        let mut s = self.lock();
+        if s.terminating || s.terminated {
+            return Err(ETERM);
+        }
+        if s.sockets.len() >= s.max_sockets as usize {
+            return Err(EMFILE);
+        }
+        let id = s.next_socket_id;
+        s.next_socket_id += 1;
+        s.sockets.insert(id, mailbox);
+        Ok(id)
+    }
+
+    pub fn unregister_socket(&self, id: u64) {
+        let mut s = self.lock();
+        s.sockets.remove(&id);
+        s.endpoints.retain(|_, b| b.socket_id != id);
+        if s.sockets.is_empty() {
+            self.all_closed.notify_all();
+        }
+    }
+
+    /// Registers an inproc endpoint; returns the connections that were
+    /// waiting for it.
+    pub fn bind_inproc(&self, endpoint: &str, info: BoundInfo) -> ZResult<Vec<Pending>> {
+        let mut s = self.lock();
+        if s.endpoints.contains_key(endpoint) {
+            return Err(EADDRINUSE);
+        }
+        s.endpoints.insert(endpoint.to_string(), info);
+        Ok(s.pending.remove(endpoint).unwrap_or_default())
+    }
+
+    pub fn unbind_inproc(&self, endpoint: &str, socket_id: u64) {
+        let mut s = self.lock();
+        if s.endpoints.get(endpoint).is_some_and(|b| b.socket_id == socket_id) {
+            s.endpoints.remove(endpoint);
+        }
+    }
+
+    /// Connects to an inproc endpoint; returns the connecting side's end.
+    /// When nobody bound it yet, the other end waits in the pending list.
+    pub fn connect_inproc(&self, endpoint: &str, me: BoundInfo) -> ZResult<PipeEnd> {
+        let mut s = self.lock();
+        let my_cfg = EndConfig { mailbox: Some(me.mailbox.clone()), routing_id: Some(me.routing_id.clone()) };
+        match s.endpoints.get(endpoint) {
+            Some(peer) => {
+                let hwm = [combined_hwm(me.sndhwm, peer.rcvhwm), combined_hwm(peer.sndhwm, me.rcvhwm)];
+                let conflate = [me.conflate || peer.conflate, me.conflate || peer.conflate];
+                let peer_cfg = EndConfig { mailbox: Some(peer.mailbox.clone()), routing_id: Some(peer.routing_id.clone()) };
+                let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, conflate);
+                peer.mailbox.send(Command::Attach(theirs));
+                Ok(mine)
+            }
+            None => {
+                let hwm = [
+                    if me.sndhwm <= 0 { 0 } else { me.sndhwm as u64 },
+                    if me.rcvhwm <= 0 { 0 } else { me.rcvhwm as u64 },
+                ];
+                let peer_cfg = EndConfig { mailbox: None, routing_id: None };
+                let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, [me.conflate, me.conflate]);
+                s.pending.entry(endpoint.to_string()).or_default().push(Pending {
+                    end: theirs,
+                    peer_sndhwm: me.sndhwm,
+                    peer_rcvhwm: me.rcvhwm,
+                });
+                Ok(mine)
+            }
+        }
+    }
+
+    /// `zmq_ctx_shutdown`: wakes every blocked call with ETERM.
+    pub fn shutdown(&self) {
+        let mut s = self.lock();
+        if s.terminating {
+            return;
+        }
+        s.terminating = true;
+        for mb in s.sockets.values() {
+            mb.send(Command::Stop);
+        }
+    }
+
+    /// `zmq_ctx_term`: shutdown, then wait until every socket is closed.
+    /// Returns Err(EINTR) if a signal interrupts the wait (as libzmq).
+    pub fn terminate(&self) -> ZResult<()> {
+        self.shutdown();
+        let mut s = self.lock();
+        while !s.sockets.is_empty() {
+            s = self.all_closed.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        s.terminated = true;
+        s.pending.clear();
+        s.endpoints.clear();
+        Ok(())
+    }
+
+    pub fn set(&self, option: c_int, value: c_int) -> ZResult<()> {
+        let mut s = self.lock();
+        match option {
+            ZMQ_IO_THREADS if value >= 0 => s.io_threads = value,
+            ZMQ_MAX_SOCKETS if value >= 1 && value <= SOCKET_LIMIT => s.max_sockets = value,
+            ZMQ_THREAD_PRIORITY if value >= 0 => s.thread_priority = value,
+            ZMQ_THREAD_SCHED_POLICY if value >= 0 => s.thread_sched_policy = value,
+            ZMQ_THREAD_AFFINITY_CPU_ADD if value >= 0 => s.affinity.push(value),
+            ZMQ_THREAD_AFFINITY_CPU_REMOVE if value >= 0 => {
+                match s.affinity.iter().position(|&c| c == value) {
+                    Some(i) => {
+                        s.affinity.remove(i);
+                    }
+                    None => return Err(EINVAL),
+                }
+            }
+            ZMQ_THREAD_NAME_PREFIX if value >= 0 => s.thread_name_prefix = value,
+            ZMQ_MAX_MSGSZ if value >= 0 => s.max_msgsz = value,
+            ZMQ_IPV6 if value >= 0 => s.ipv6 = value != 0,
+            ZMQ_BLOCKY if value >= 0 => s.blocky = value != 0,
+            // ZMQ_ZERO_COPY_RECV (draft, 10)
+            10 if value >= 0 => s.zero_copy_recv = value != 0,
+            _ => return Err(EINVAL),
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, option: c_int) -> ZResult<c_int> {
+        let s = self.lock();
+        Ok(match option {
+            ZMQ_IO_THREADS => s.io_threads,
+            ZMQ_MAX_SOCKETS => s.max_sockets,
+            ZMQ_SOCKET_LIMIT => SOCKET_LIMIT,
+            ZMQ_THREAD_SCHED_POLICY => s.thread_sched_policy,
+            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix,
+            ZMQ_MAX_MSGSZ => s.max_msgsz,
+            ZMQ_MSG_T_SIZE => 64,
+            ZMQ_IPV6 => s.ipv6 as c_int,
+            ZMQ_BLOCKY => s.blocky as c_int,
+            10 => s.zero_copy_recv as c_int,
+            _ => return Err(EINVAL),
+        })
+    }
+}

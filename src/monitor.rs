@@ -1,0 +1,63 @@
+//! Socket monitoring: events sent to a PAIR socket bound to an inproc
+//! endpoint, in libzmq's two-frame format.
+//!
+//! Owns: the monitor socket and the event encoding (frame 1: 16-bit event
+//! number and 32-bit value in native byte order; frame 2: the endpoint).
+//! Must not: decide when events happen (the socket and transports do).
+
+use crate::constants::*;
+use crate::ctx::Ctx;
+use crate::error::ZResult;
+use crate::msg::Msg;
+use crate::socket::base::SocketBase;
+use std::os::raw::c_int;
+use std::sync::Arc;
+
+pub struct Monitor {
+    socket: Option<Box<SocketBase>>,
+    events: c_int,
+}
+
+impl Monitor {
+    pub fn start(ctx: Arc<Ctx>, endpoint: &str, events: c_int) -> ZResult<Monitor> {
+        let mut s = SocketBase::new(ctx, ZMQ_PAIR)?;
+        s.options.linger = 0;
+        if let Err(e) = s.bind(endpoint) {
+            s.close();
+            return Err(e);
+        }
+        Ok(Monitor { socket: Some(Box::new(s)), events })
+    }
+
+    pub fn emit(&mut self, event: c_int, value: u32, endpoint: &str) {
+        if self.events & event == 0 {
+            return;
+        }
+        let Some(s) = &mut self.socket else { return };
+        let mut head = [0u8; 6];
+        head[..2].copy_from_slice(&(event as u16).to_ne_bytes());
+        head[2..].copy_from_slice(&value.to_ne_bytes());
+        let mut m1 = Msg::from_slice(&head);
+        m1.set_more(true);
+        // Never block the monitored socket: drop events when nobody reads.
+        if s.send(m1, ZMQ_DONTWAIT | ZMQ_SNDMORE).is_ok() {
+            let _ = s.send(Msg::from_slice(endpoint.as_bytes()), ZMQ_DONTWAIT);
+        }
+    }
+
+    /// Sends MONITOR_STOPPED and closes the monitor socket.
+    pub fn stop(&mut self) {
+        self.emit(ZMQ_EVENT_MONITOR_STOPPED, 0, "");
+        if let Some(s) = self.socket.take() {
+            s.close();
+        }
+    }
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        if let Some(s) = self.socket.take() {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! `zmq_poll`'s logic: wait until any of a set of sockets and raw file
+//! descriptors is ready, without busy-looping.
+//!
+//! Owns: the wait loop over a small abstraction (`Pollable`: a socket's
+//! `ZMQ_FD` and `ZMQ_EVENTS`). Sockets are checked with `ZMQ_EVENTS`; the
+//! process then sleeps in `poll(2)` on the sockets' mailbox fds (which are
+//! edge-triggered: readable when `ZMQ_EVENTS` may have changed) plus the raw
+//! fds, and re-checks after every wake-up until an event or the deadline.
+//! No socket lock is held while sleeping.
+//!
+//! Must not: touch C pointers (that is `capi::poll`) or socket internals
+//! beyond `ZMQ_FD`/`ZMQ_EVENTS`.
+
+use crate::capi::handle::SocketHandle;
+use crate::constants::*;
+use crate::error::*;
+use std::os::raw::{c_int, c_short};
+use std::time::{Duration, Instant};
+
+/// What `zmq_poll` needs from a socket.
+pub trait Pollable {
+    /// The socket's `ZMQ_FD` (becomes readable when events may have changed).
+    fn poll_fd(&self) -> ZResult<c_int>;
+    /// The socket's `ZMQ_EVENTS` (processes pending commands).
+    fn poll_events(&self) -> ZResult<c_int>;
+}
+
+impl Pollable for SocketHandle {
+    fn poll_fd(&self) -> ZResult<c_int> {
+        self.with(|s| {
+            let mut out = [0u8; 4];
+            s.getsockopt(ZMQ_FD, &mut out)?;
+            Ok(c_int::from_ne_bytes(out))
+        })
+    }
+
+    fn poll_events(&self) -> ZResult<c_int> {
+        self.with(|s| s.events())
+    }
+}
+
+/// What one poll item watches.
+pub enum Target<'a> {
+    Socket(&'a dyn Pollable),
+    Fd(c_int),
+}
+
+/// One entry of a poll set, as `zmq_pollitem_t` minus the C layout.
+pub struct Item<'a> {
+    pub target: Target<'a>,
+    /// Requested `ZMQ_POLLIN`/`ZMQ_POLLOUT` (and `ZMQ_POLLPRI` for fds).
+    pub events: c_short,
+    /// Filled by `poll`.
+    pub revents: c_short,
+}
+
+/// Milliseconds left until `deadline`, rounded up, for `poll(2)`.
+fn ms_left(deadline: Instant, now: Instant) -> c_int {
+    if now >= deadline {
+        return 0;
+    }
+    let left = (deadline - now).as_micros().div_ceil(1000);
+    left.min(c_int::MAX as u128) as c_int
+}
+
+/// `poll(2)` over `fds`; Err(EINTR) when a signal interrupts.
+fn sys_poll(fds: &mut [libc::pollfd], timeout_ms: c_int) -> ZResult<usize> {
+    // SAFETY: `fds` is a valid, exclusively borrowed slice of pollfd; an
+    // empty slice passes a dangling but unused pointer with count 0.
+    let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    if r < 0 {
+        return Err(errno());
+    }
+    Ok(r as usize)
+}
+
+/// Translates requested zmq events into `poll(2)` events for a raw fd.
+fn fd_poll_events(events: c_short) -> c_short {
+    let e = events as c_int;
+    let mut p: c_short = 0;
+    if e & ZMQ_POLLIN != 0 {
+        p |= libc::POLLIN;
+    }
+    if e & ZMQ_POLLOUT != 0 {
+        p |= libc::POLLOUT;
+    }
+    if e & ZMQ_POLLPRI != 0 {
+        p |= libc::POLLPRI;
+    }
+    p
+}
+
+/// Translates `poll(2)` results for a raw fd into zmq events. Anything
+/// beyond IN/OUT/PRI (HUP, ERR, NVAL) is reported as `ZMQ_POLLERR`.
+fn fd_revents(r: c_short) -> c_short {
+    let mut z = 0;
+    if r & libc::POLLIN != 0 {
+        z |= ZMQ_POLLIN;
+    }
+    if r & libc::POLLOUT != 0 {
+        z |= ZMQ_POLLOUT;
+    }
+    if r & libc::POLLPRI != 0 {
+        z |= ZMQ_POLLPRI;
+    }
+    if r & !(libc::POLLIN | libc::POLLOUT | libc::POLLPRI) != 0 {
+        z |= ZMQ_POLLERR;
+    }
+    z as c_short
+}
+
+/// Waits for events on `items`. `timeout_ms`: negative waits forever, 0
+/// checks once. Returns how many items have non-zero `revents`.
+/// With no items, sleeps for the timeout (as libzmq does).
+pub fn poll(items: &mut [Item<'_>], timeout_ms: i64) -> ZResult<usize> {
+    let deadline = if timeout_ms < 0 {
+        None
+    } else {
+        Some(Instant::now() + Duration::from_millis(timeout_ms as u64))
+    };
+
+    if items.is_empty() {
+        if timeout_ms == 0 {
+            return Ok(0);
+        }
+        loop {
+            let t = match deadline {
+                None => -1,
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return Ok(0);
+                    }
+                    ms_left(d, now)
+                }
+            };
+            sys_poll(&mut [], t)?;
+        }
+    }
+
+    // Resolve every socket's ZMQ_FD once; ENOTSOCK/ETERM surface here.
+    let mut fds = Vec::with_capacity(items.len());
+    for it in items.iter() {
+        let pfd = match it.target {
+            Target::Socket(s) => libc::pollfd { fd: s.poll_fd()?, events: libc::POLLIN, revents: 0 },
+            Target::Fd(fd) => libc::pollfd { fd, events: fd_poll_events(it.events), revents: 0 },
+        };
+        fds.push(pfd);
+    }
+
+    // First pass: poll(2) with timeout 0 so raw fds are checked at once.
+    let mut wait_ms: c_int = 0;
+    loop {
+        sys_poll(&mut fds, wait_ms)?;
+        let mut n = 0;
+        for (it, pfd) in items.iter_mut().zip(fds.iter()) {
+            it.revents = match it.target {
+                Target::Socket(s) => {
+                    let ev = s.poll_events()?;
+                    (ev & it.events as c_int & (ZMQ_POLLIN | ZMQ_POLLOUT)) as c_short
+                }
+                Target::Fd(_) => fd_revents(pfd.revents),
+            };
+            if it.revents != 0 {
+                n += 1;
+            }
+        }
+        if n > 0 || timeout_ms == 0 {
+            return Ok(n);
+        }
+        // Every socket's ZMQ_EVENTS was just read, which reset its mailbox
+        // fd: any later change raises a fresh edge, so sleeping is safe.
+        wait_ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let now = Instant::now();
+                if now >= d {
+                    return Ok(0);
+                }
+                ms_left(d, now)
+            }
+        };
+        for pfd in fds.iter_mut() {
+            pfd.revents = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// A fake socket: its fd is one end of a pipe; events come from a cell.
+    struct Fake {
+        fd: c_int,
+        ev: Cell<c_int>,
+        calls: Cell<u32>,
+    }
+
+    impl Pollable for Fake {
+        fn poll_fd(&self) -> ZResult<c_int> {
+            Ok(self.fd)
+        }
+        fn poll_events(&self) -> ZResult<c_int> {
+            self.calls.set(self.calls.get() + 1);
+            Ok(self.ev.get())
+        }
+    }
+
+    struct Dead;
+    impl Pollable for Dead {
+        fn poll_fd(&self) -> ZResult<c_int> {
+            Err(ENOTSOCK)
+        }
+        fn poll_events(&self) -> ZResult<c_int> {
+            Err(ENOTSOCK)
+        }
+    }
+
+    fn pipe() -> (c_int, c_int) {
+        let mut p = [0; 2];
+        // SAFETY: p is a valid array of two ints.
+        assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
+        (p[0], p[1])
+    }
+
+    fn close(fd: c_int) {
+        // SAFETY: test-owned fd.
+        unsafe { libc::close(fd) };
+    }
+
+    #[test]
+    fn socket_ready_at_once() {
+        let (r, w) = pipe();
+        let f = Fake { fd: r, ev: Cell::new(ZMQ_POLLIN), calls: Cell::new(0) };
+        let mut items = [Item { target: Target::Socket(&f), events: ZMQ_POLLIN as c_short, revents: 0 }];
+        assert_eq!(poll(&mut items, -1), Ok(1));
+        assert_eq!(items[0].revents, ZMQ_POLLIN as c_short);
+        close(r);
+        close(w);
+    }
+
+    #[test]
+    fn unrequested_events_are_masked() {
+        let (r, w) = pipe();
+        let f = Fake { fd: r, ev: Cell::new(ZMQ_POLLOUT), calls: Cell::new(0) };
+        let mut items = [Item { target: Target::Socket(&f), events: ZMQ_POLLIN as c_short, revents: 0 }];
+        assert_eq!(poll(&mut items, 0), Ok(0));
+        assert_eq!(items[0].revents, 0);
+        assert_eq!(poll(&mut items, 20), Ok(0));
+        // Without a wake-up on its fd the socket is not re-checked in a loop.
+        assert!(f.calls.get() <= 3, "busy loop: {} checks", f.calls.get());
+        close(r);
+        close(w);
+    }
+
+    #[test]
+    fn raw_fd_readable_and_writable() {
+        let (r, w) = pipe();
+        let mut items = [
+            Item { target: Target::Fd(r), events: ZMQ_POLLIN as c_short, revents: 0 },
+            Item { target: Target::Fd(w), events: ZMQ_POLLOUT as c_short, revents: 0 },
+        ];
+        assert_eq!(poll(&mut items, 0), Ok(1));
+        assert_eq!(items[1].revents, ZMQ_POLLOUT as c_short);
+        // SAFETY: writes one byte from a valid buffer.
+        assert_eq!(unsafe { libc::write(w, b"x".as_ptr() as *const _, 1) }, 1);
+        assert_eq!(poll(&mut items, -1), Ok(2));
+        assert_eq!(items[0].revents, ZMQ_POLLIN as c_short);
+        close(w);
+        // Writer closed: HUP shows up as POLLERR (plus IN for the byte left).
+        let mut items = [Item { target: Target::Fd(r), events: ZMQ_POLLIN as c_short, revents: 0 }];
+        assert_eq!(poll(&mut items, 0), Ok(1));
+        assert_eq!(items[0].revents, (ZMQ_POLLIN | ZMQ_POLLERR) as c_short);
+        close(r);
+    }
+
+    #[test]
+    fn timeout_elapses() {
+        let (r, w) = pipe();
+        let mut items = [Item { target: Target::Fd(r), events: ZMQ_POLLIN as c_short, revents: 0 }];
+        let t = Instant::now();
+        assert_eq!(poll(&mut items, 30), Ok(0));
+        assert!(t.elapsed() >= Duration::from_millis(30));
+        let t = Instant::now();
+        assert_eq!(poll(&mut [], 20), Ok(0));
+        assert!(t.elapsed() >= Duration::from_millis(20));
+        assert_eq!(poll(&mut [], 0), Ok(0));
+        close(r);
+        close(w);
+    }
+
+    #[test]
+    fn socket_woken_through_its_fd() {
+        let (r, w) = pipe();
+        let f = Fake { fd: r, ev: Cell::new(0), calls: Cell::new(0) };
+        // The fd is readable but events say nothing: poll re-checks events,
+        // finds none, and keeps waiting until the deadline.
+        // SAFETY: writes one byte from a valid buffer.
+        assert_eq!(unsafe { libc::write(w, b"x".as_ptr() as *const _, 1) }, 1);
+        let mut items = [Item { target: Target::Socket(&f), events: ZMQ_POLLIN as c_short, revents: 0 }];
+        assert_eq!(poll(&mut items, 10), Ok(0));
+        close(r);
+        close(w);
+    }
+
+    #[test]
+    fn dead_socket_is_enotsock() {
+        let d = Dead;
+        let mut items = [Item { target: Target::Socket(&d), events: ZMQ_POLLIN as c_short, revents: 0 }];
+        assert_eq!(poll(&mut items, 0), Err(ENOTSOCK));
+    }
+}

@@ -1,0 +1,514 @@
+//! The part every socket shares: options, pipes, endpoints, commands,
+//! blocking with timeouts, `ZMQ_EVENTS`, monitoring and close.
+//!
+//! Owns: the pipe table, the mailbox (whose fd is `ZMQ_FD`), the socket's
+//! endpoints and its monitor. Must not: decide where messages go (that is
+//! the socket type's `Routing`) or parse wire bytes.
+
+use super::{create, Cx, PipeKey, Routing};
+use crate::constants::*;
+use crate::ctx::{BoundInfo, Ctx};
+use crate::error::*;
+use crate::io::mailbox::{Command, Mailbox};
+use crate::monitor::Monitor;
+use crate::msg::Msg;
+use crate::options::Options;
+use crate::pipe::PipeEnd;
+use slab::Slab;
+use std::collections::HashMap;
+use std::os::raw::c_int;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub struct SocketBase {
+    ctx: Arc<Ctx>,
+    id: u64,
+    mailbox: Arc<Mailbox>,
+    pub options: Options,
+    pipes: Slab<PipeEnd>,
+    ids: HashMap<u64, PipeKey>,
+    /// The endpoint each connected pipe belongs to (for zmq_disconnect).
+    pipe_endpoint: HashMap<PipeKey, String>,
+    /// Endpoints this socket bound.
+    bound: Vec<String>,
+    routing: Box<dyn Routing>,
+    rcvmore: bool,
+    ctx_terminated: bool,
+    last_endpoint: String,
+    /// Pipes whose peer closed but which may still hold messages.
+    closing: Vec<PipeKey>,
+    monitor: Option<Monitor>,
+    cmd_buf: Vec<Command>,
+}
+
+macro_rules! cx {
+    ($s:expr) => {
+        &mut Cx { pipes: &mut $s.pipes, options: &$s.options }
+    };
+}
+
+impl SocketBase {
+    pub fn new(ctx: Arc<Ctx>, socket_type: c_int) -> ZResult<SocketBase> {
+        let mut options = Options::new(socket_type);
+        let routing = create(socket_type, &options)?;
+        if !ctx.blocky() {
+            options.linger = 0;
+        }
+        let mailbox = Arc::new(Mailbox::new()?);
+        let id = ctx.register_socket(mailbox.clone())?;
+        Ok(SocketBase {
+            ctx,
+            id,
+            mailbox,
+            options,
+            pipes: Slab::new(),
+            ids: HashMap::new(),
+            pipe_endpoint: HashMap::new(),
+            bound: Vec::new(),
+            routing,
+            rcvmore: false,
+            ctx_terminated: false,
+            last_endpoint: String::new(),
+            closing: Vec::new(),
+            monitor: None,
+            cmd_buf: Vec::new(),
+        })
+    }
+
+    pub fn ctx(&self) -> &Arc<Ctx> {
+        &self.ctx
+    }
+
+    pub fn mailbox(&self) -> &Arc<Mailbox> {
+        &self.mailbox
+    }
+
+    fn check_alive(&mut self) -> ZResult<()> {
+        if self.mailbox.has_pending() {
+            self.process_commands();
+        }
+        if self.ctx_terminated {
+            return Err(ETERM);
+        }
+        Ok(())
+    }
+
+    /// Applies every queued command.
+    pub fn process_commands(&mut self) {
+        let mut cmds = std::mem::take(&mut self.cmd_buf);
+        self.mailbox.drain(&mut cmds);
+        for cmd in cmds.drain(..) {
+            match cmd {
+                Command::ActivateRead(id) => {
+                    if let Some(&k) = self.ids.get(&id) {
+                        self.routing.read_activated(cx!(self), k);
+                    }
+                }
+                Command::ActivateWrite(id) => {
+                    if let Some(&k) = self.ids.get(&id) {
+                        self.routing.write_activated(cx!(self), k);
+                    }
+                }
+                Command::Attach(pipe) => {
+                    if self.ctx_terminated {
+                        drop(pipe);
+                    } else {
+                        self.attach_pipe(pipe, None);
+                    }
+                }
+                Command::PeerAttached(id) => {
+                    if let Some(&k) = self.ids.get(&id) {
+                        self.routing.peer_attached(cx!(self), k);
+                        self.routing.read_activated(cx!(self), k);
+                    }
+                }
+                Command::PipeTerm(id) => {
+                    if let Some(&k) = self.ids.get(&id) {
+                        self.closing.push(k);
+                        // Let the routing see the pipe once more so it reads
+                        // what is left (and notices that writes fail).
+                        self.routing.read_activated(cx!(self), k);
+                    }
+                }
+                Command::Stop => self.ctx_terminated = true,
+            }
+        }
+        self.cmd_buf = cmds;
+        self.reap_closed_pipes();
+    }
+
+    /// Detaches pipes whose peer closed once nothing is left to read.
+    fn reap_closed_pipes(&mut self) {
+        if self.closing.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        while i < self.closing.len() {
+            let k = self.closing[i];
+            let done = self.pipes.get(k).is_none_or(|p| p.is_drained_and_closed());
+            if done {
+                self.closing.swap_remove(i);
+                self.detach_pipe(k);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    pub fn attach_pipe(&mut self, pipe: PipeEnd, endpoint: Option<String>) {
+        let id = pipe.id();
+        let k = self.pipes.insert(pipe);
+        self.ids.insert(id, k);
+        if let Some(ep) = endpoint {
+            self.pipe_endpoint.insert(k, ep);
+        }
+        self.routing.attach(cx!(self), k);
+    }
+
+    fn detach_pipe(&mut self, k: PipeKey) {
+        if !self.pipes.contains(k) {
+            return;
+        }
+        self.routing.detach(cx!(self), k);
+        let mut p = self.pipes.remove(k);
+        self.ids.remove(&p.id());
+        self.pipe_endpoint.remove(&k);
+        self.closing.retain(|&c| c != k);
+        p.terminate();
+    }
+
+    // ----- endpoints -----
+
+    pub fn bind(&mut self, endpoint: &str) -> ZResult<()> {
+        self.check_alive()?;
+        let (proto, addr) = parse_endpoint(endpoint)?;
+        match proto {
+            "inproc" => {
+                if addr.is_empty() {
+                    return Err(EINVAL);
+                }
+                let info = self.bound_info();
+                let pending = self.ctx.bind_inproc(endpoint, info)?;
+                for p in pending {
+                    let hwm = [
+                        crate::pipe::combined_hwm(self.options.sndhwm, p.peer_rcvhwm),
+                        crate::pipe::combined_hwm(p.peer_sndhwm, self.options.rcvhwm),
+                    ];
+                    p.end.attach(self.end_config(), hwm);
+                    if let Some(m) = &mut self.monitor {
+                        let _ = m;
+                    }
+                    self.attach_pipe(p.end, None);
+                }
+                self.bound.push(endpoint.to_string());
+                self.last_endpoint = endpoint.to_string();
+                Ok(())
+            }
+            "tcp" | "ipc" | "udp" | "pgm" | "epgm" | "norm" | "ws" | "wss" | "tipc" | "vmci" => {
+                Err(EPROTONOSUPPORT)
+            }
+            _ => Err(EPROTONOSUPPORT),
+        }
+    }
+
+    pub fn connect(&mut self, endpoint: &str) -> ZResult<()> {
+        self.check_alive()?;
+        let (proto, addr) = parse_endpoint(endpoint)?;
+        match proto {
+            "inproc" => {
+                if addr.is_empty() {
+                    return Err(EINVAL);
+                }
+                let info = self.bound_info();
+                let end = self.ctx.connect_inproc(endpoint, info)?;
+                self.attach_pipe(end, Some(endpoint.to_string()));
+                self.last_endpoint = endpoint.to_string();
+                Ok(())
+            }
+            _ => Err(EPROTONOSUPPORT),
+        }
+    }
+
+    pub fn unbind(&mut self, endpoint: &str) -> ZResult<()> {
+        self.check_alive()?;
+        parse_endpoint(endpoint)?;
+        let Some(i) = self.bound.iter().position(|e| e == endpoint) else {
+            return Err(ENOENT);
+        };
+        self.bound.remove(i);
+        self.ctx.unbind_inproc(endpoint, self.id);
+        Ok(())
+    }
+
+    pub fn disconnect(&mut self, endpoint: &str) -> ZResult<()> {
+        self.check_alive()?;
+        parse_endpoint(endpoint)?;
+        let keys: Vec<PipeKey> = self
+            .pipe_endpoint
+            .iter()
+            .filter(|(_, e)| e.as_str() == endpoint)
+            .map(|(k, _)| *k)
+            .collect();
+        if keys.is_empty() {
+            return Err(ENOENT);
+        }
+        for k in keys {
+            self.detach_pipe(k);
+        }
+        Ok(())
+    }
+
+    fn end_config(&self) -> crate::pipe::EndConfig {
+        crate::pipe::EndConfig {
+            mailbox: Some(self.mailbox.clone()),
+            routing_id: Some(bytes::Bytes::copy_from_slice(&self.options.routing_id)),
+        }
+    }
+
+    fn bound_info(&self) -> BoundInfo {
+        BoundInfo {
+            socket_id: self.id,
+            mailbox: self.mailbox.clone(),
+            routing_id: bytes::Bytes::copy_from_slice(&self.options.routing_id),
+            sndhwm: self.options.sndhwm,
+            rcvhwm: self.options.rcvhwm,
+            conflate: self.options.conflate && conflate_allowed(self.options.socket_type),
+        }
+    }
+
+    // ----- send / recv -----
+
+    fn timeout_deadline(timeout: c_int) -> Option<Instant> {
+        if timeout < 0 {
+            None
+        } else {
+            Some(Instant::now() + Duration::from_millis(timeout as u64))
+        }
+    }
+
+    /// Waits for a command until the deadline. Err(EAGAIN) on timeout.
+    fn wait(&mut self, deadline: Option<Instant>) -> ZResult<()> {
+        let ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let now = Instant::now();
+                if now >= d {
+                    return Err(EAGAIN);
+                }
+                let left = d - now;
+                (left.as_micros().div_ceil(1000)).min(c_int::MAX as u128) as c_int
+            }
+        };
+        match self.mailbox.wait(ms) {
+            Ok(true) => {
+                self.process_commands();
+                if self.ctx_terminated {
+                    return Err(ETERM);
+                }
+                Ok(())
+            }
+            Ok(false) => Err(EAGAIN),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn send(&mut self, mut msg: Msg, flags: c_int) -> Result<(), (Errno, Msg)> {
+        if let Err(e) = self.check_alive() {
+            return Err((e, msg));
+        }
+        if flags & !(ZMQ_DONTWAIT | ZMQ_SNDMORE) != 0 {
+            // libzmq ignores unknown bits; keep going.
+        }
+        msg.set_more(flags & ZMQ_SNDMORE != 0);
+        msg.reset_flags(crate::msg::COMMAND);
+        let mut msg = match self.routing.send(cx!(self), msg) {
+            Ok(()) => return Ok(()),
+            Err((e, m)) if e == EAGAIN => m,
+            Err(x) => return Err(x),
+        };
+        let timeout = self.options.sndtimeo;
+        if flags & ZMQ_DONTWAIT != 0 || timeout == 0 {
+            return Err((EAGAIN, msg));
+        }
+        let deadline = Self::timeout_deadline(timeout);
+        loop {
+            if let Err(e) = self.wait(deadline) {
+                return Err((e, msg));
+            }
+            msg = match self.routing.send(cx!(self), msg) {
+                Ok(()) => return Ok(()),
+                Err((e, m)) if e == EAGAIN => m,
+                Err(x) => return Err(x),
+            };
+        }
+    }
+
+    pub fn recv(&mut self, flags: c_int) -> ZResult<Msg> {
+        self.check_alive()?;
+        let r = self.routing.recv(cx!(self));
+        let r = match r {
+            Err(e) if e == EAGAIN => {
+                self.reap_closed_pipes();
+                let timeout = self.options.rcvtimeo;
+                if flags & ZMQ_DONTWAIT != 0 || timeout == 0 {
+                    return Err(EAGAIN);
+                }
+                let deadline = Self::timeout_deadline(timeout);
+                loop {
+                    self.wait(deadline)?;
+                    match self.routing.recv(cx!(self)) {
+                        Err(e) if e == EAGAIN => {
+                            self.reap_closed_pipes();
+                            continue;
+                        }
+                        other => break other,
+                    }
+                }
+            }
+            other => other,
+        };
+        let m = r?;
+        self.rcvmore = m.more();
+        Ok(m)
+    }
+
+    /// `ZMQ_EVENTS`: processes pending commands, then asks the routing.
+    pub fn events(&mut self) -> ZResult<c_int> {
+        self.process_commands();
+        if self.ctx_terminated {
+            return Err(ETERM);
+        }
+        let mut ev = 0;
+        if self.routing.has_in(cx!(self)) {
+            ev |= ZMQ_POLLIN;
+        }
+        if self.routing.has_out(cx!(self)) {
+            ev |= ZMQ_POLLOUT;
+        }
+        Ok(ev)
+    }
+
+    pub fn fd(&self) -> c_int {
+        self.mailbox.fd()
+    }
+
+    // ----- options -----
+
+    pub fn setsockopt(&mut self, option: c_int, value: &[u8]) -> ZResult<()> {
+        self.check_alive()?;
+        match self.routing.setsockopt(cx!(self), option, value) {
+            Err(e) if e == EINVAL => {}
+            other => return other,
+        }
+        self.options.set(option, value)
+    }
+
+    pub fn getsockopt(&mut self, option: c_int, out: &mut [u8]) -> ZResult<usize> {
+        if self.ctx_terminated {
+            return Err(ETERM);
+        }
+        let int = |out: &mut [u8], v: c_int| -> ZResult<usize> {
+            if out.len() < 4 {
+                return Err(EINVAL);
+            }
+            out[..4].copy_from_slice(&v.to_ne_bytes());
+            Ok(4)
+        };
+        match option {
+            ZMQ_RCVMORE => int(out, self.rcvmore as c_int),
+            ZMQ_FD => int(out, self.fd()),
+            ZMQ_EVENTS => {
+                let ev = self.events()?;
+                int(out, ev)
+            }
+            ZMQ_THREAD_SAFE => int(out, 0),
+            ZMQ_LAST_ENDPOINT => {
+                let b = self.last_endpoint.as_bytes();
+                if out.len() < b.len() + 1 {
+                    return Err(EINVAL);
+                }
+                out[..b.len()].copy_from_slice(b);
+                out[b.len()] = 0;
+                Ok(b.len() + 1)
+            }
+            _ => match self.routing.getsockopt(option, out) {
+                Some(r) => r,
+                None => self.options.get(option, out),
+            },
+        }
+    }
+
+    // ----- monitor -----
+
+    pub fn monitor(&mut self, endpoint: Option<&str>, events: c_int) -> ZResult<()> {
+        self.check_alive()?;
+        if let Some(mut old) = self.monitor.take() {
+            old.stop();
+        }
+        if let Some(ep) = endpoint {
+            if ep.is_empty() {
+                return Ok(());
+            }
+            let (proto, _) = parse_endpoint(ep)?;
+            if proto != "inproc" {
+                return Err(EPROTONOSUPPORT);
+            }
+            self.monitor = Some(Monitor::start(self.ctx.clone(), ep, events)?);
+        }
+        Ok(())
+    }
+
+    pub fn emit_event(&mut self, event: c_int, value: u32, endpoint: &str) {
+        if let Some(m) = &mut self.monitor {
+            m.emit(event, value, endpoint);
+        }
+    }
+
+    // ----- close -----
+
+    /// Closes the socket: unbinds, terminates pipes, stops the monitor.
+    pub fn close(mut self) {
+        self.process_commands_quiet();
+        for ep in std::mem::take(&mut self.bound) {
+            self.ctx.unbind_inproc(&ep, self.id);
+        }
+        let keys: Vec<PipeKey> = self.pipes.iter().map(|(k, _)| k).collect();
+        for k in keys {
+            self.detach_pipe(k);
+        }
+        // Pipes attached by late commands are refused.
+        let mut cmds = Vec::new();
+        self.mailbox.drain(&mut cmds);
+        drop(cmds);
+        if let Some(mut m) = self.monitor.take() {
+            m.stop();
+        }
+        self.ctx.unregister_socket(self.id);
+    }
+
+    fn process_commands_quiet(&mut self) {
+        let stop = self.ctx_terminated;
+        self.process_commands();
+        self.ctx_terminated = stop || self.ctx_terminated;
+    }
+}
+
+fn conflate_allowed(t: c_int) -> bool {
+    matches!(t, ZMQ_DEALER | ZMQ_PULL | ZMQ_PUSH | ZMQ_PUB | ZMQ_SUB)
+}
+
+/// Splits `proto://address`; EINVAL when malformed.
+pub fn parse_endpoint(ep: &str) -> ZResult<(&str, &str)> {
+    let Some(i) = ep.find("://") else {
+        return Err(EINVAL);
+    };
+    let (proto, addr) = (&ep[..i], &ep[i + 3..]);
+    if proto.is_empty() {
+        return Err(EINVAL);
+    }
+    match proto {
+        "inproc" | "tcp" | "ipc" => Ok((proto, addr)),
+        "udp" | "pgm" | "epgm" | "norm" | "ws" | "wss" | "tipc" | "vmci" => Err(EPROTONOSUPPORT),
+        _ => Err(EPROTONOSUPPORT),
+    }
+}

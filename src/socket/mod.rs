@@ -1,0 +1,80 @@
+//! Sockets: the generic machinery in `base`, and one module per socket type
+//! that only describes routing.
+//!
+//! A socket type implements [`Routing`]: it is told when pipes come and go
+//! or become readable/writable, and it decides where a sent message goes
+//! and which pipe a received one comes from. Blocking, timeouts, options,
+//! endpoints and commands are the base's business, never the type's.
+
+use crate::error::{ZResult, EINVAL};
+use crate::msg::Msg;
+use crate::options::Options;
+use crate::pipe::PipeEnd;
+use slab::Slab;
+use std::os::raw::c_int;
+
+pub mod base;
+
+/// Index of a pipe in its socket's pipe table.
+pub type PipeKey = usize;
+
+/// What a routing module may touch: the socket's pipes and options.
+pub struct Cx<'a> {
+    pub pipes: &'a mut Slab<PipeEnd>,
+    pub options: &'a Options,
+}
+
+/// The routing rules of one socket type.
+///
+/// `send`/`recv` return `Err(EAGAIN)` when they cannot proceed now; the base
+/// then blocks (or not) according to the flags and timeouts. A failed send
+/// hands the message back so the caller keeps ownership, as in libzmq.
+pub trait Routing: Send {
+    /// A pipe was attached (by connect, or by a peer connecting to our bind).
+    fn attach(&mut self, cx: &mut Cx, key: PipeKey);
+    /// A pipe is going away; forget it. Called exactly once per attached pipe.
+    fn detach(&mut self, cx: &mut Cx, key: PipeKey);
+    /// The pipe has messages to read again.
+    fn read_activated(&mut self, cx: &mut Cx, key: PipeKey);
+    /// The pipe has room to write again.
+    fn write_activated(&mut self, cx: &mut Cx, key: PipeKey);
+    /// The peer of a connect-before-bind pipe attached (its routing id is known).
+    fn peer_attached(&mut self, _cx: &mut Cx, _key: PipeKey) {}
+    /// Sends one frame.
+    fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (crate::error::Errno, Msg)>;
+    /// Receives one frame.
+    fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg>;
+    fn has_in(&mut self, cx: &mut Cx) -> bool;
+    fn has_out(&mut self, cx: &mut Cx) -> bool;
+    /// Socket-type options (SUBSCRIBE, ROUTER_MANDATORY, ...). Return
+    /// `Err(EINVAL)` for options the type does not handle, so the base can
+    /// try the generic table.
+    fn setsockopt(&mut self, _cx: &mut Cx, _option: c_int, _value: &[u8]) -> ZResult<()> {
+        Err(EINVAL)
+    }
+    /// Socket-type readable options; `None` when the type does not handle it.
+    fn getsockopt(&self, _option: c_int, _out: &mut [u8]) -> Option<ZResult<usize>> {
+        None
+    }
+}
+
+/// Creates the routing module for a socket type, or EINVAL.
+pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>> {
+    use crate::constants::*;
+    let _ = options;
+    let r: Box<dyn Routing> = match socket_type {
+        ZMQ_PAIR => Box::new(pair::Pair::new()),
+        // -- pub/sub family (pub_, sub, xpub, xsub) --
+        // -- end pub/sub family --
+        // -- request/reply and pipeline family (req, rep, dealer, router, push, pull) --
+        // -- end request/reply family --
+        _ => return Err(EINVAL),
+    };
+    Ok(r)
+}
+
+pub mod pair;
+// -- pub/sub family modules --
+// -- end pub/sub family modules --
+// -- request/reply and pipeline family modules --
+// -- end request/reply family modules --
