@@ -54,6 +54,7 @@ static void round_trip(void *a, void *b, size_t size)
     CHECK(zmq_msg_get(&c, ZMQ_SHARED) == (size > 33));
     CHECK(zmq_msg_send(&m, a, 0) == (int) size);
     CHECK(zmq_msg_close(&m) == 0);
+    CHECK(zmq_msg_init(&m) == 0);
     CHECK(zmq_msg_recv(&m, b, 0) == (int) size);
     CHECK(memcmp(zmq_msg_data(&m), out, size) == 0);
     CHECK(memcmp(zmq_msg_data(&c), out, size) == 0);

@@ -41,17 +41,18 @@ skip() {
     names+=("$1"); results+=("SKIP: $2"); times+=(0)
 }
 
-header_check() {
-    if [[ -f capi-tests/header/check.sh ]]; then
-        bash capi-tests/header/check.sh "$STAGE/lib/libzmq.so.5"
-    else
-        echo "capi-tests/header/check.sh not present yet: nothing to check"
-    fi
-}
-
 pyzmq_tests() {
-    local rc=0 f
+    local rc=0 f missing
     shopt -s nullglob
+    # name the C symbols python3-zmq links to that our library lacks, if any
+    # (the import would fail with only the first of them)
+    local ext=(/usr/lib/python3/dist-packages/zmq/backend/cython/*.so)
+    if ((${#ext[@]})) && command -v nm >/dev/null; then
+        missing=$(comm -23 \
+            <(nm -D --undefined-only "${ext[@]}" 2>/dev/null | awk '$2 ~ /^zmq_/ {print $2}' | sort -u) \
+            <(nm -D --defined-only "$STAGE/lib/libzmq.so.5" | awk '{print $3}' | sort -u))
+        [[ -z "$missing" ]] || echo "note: python3-zmq needs symbols we do not export:" $missing
+    fi
     for f in tests-py/test_*.py; do
         echo "--- $f (LD_LIBRARY_PATH=$STAGE/lib)"
         LD_LIBRARY_PATH="$STAGE/lib" ZMQ_OXIDE_EXPECT_VERSION=4.3.5 \
@@ -65,10 +66,15 @@ phase "set-up: Debian packages" scripts/setup.sh test || {
     echo "cannot install the packages the tests need; stopping" >&2
     exit 1
 }
-phase "cargo test (Rust unit and integration tests)" "$CARGO" test
+phase "cargo test (Rust unit and integration tests)" "$CARGO" test --no-fail-fast
 if phase "release build + install into ${STAGE#"$root"/}" \
         "$MAKE" --no-print-directory stage; then
-    phase "header check (capi-tests/header/check.sh)" header_check
+    if [[ -f capi-tests/header/check.sh ]]; then
+        phase "header check (capi-tests/header/check.sh)" \
+            bash capi-tests/header/check.sh "$STAGE/lib/libzmq.so.5"
+    else
+        skip "header check" "capi-tests/header/check.sh not present"
+    fi
     phase "C API tests (capi-tests/run.sh)" capi-tests/run.sh "$STAGE"
     phase "demo (capi-tests/demo.c)" "$MAKE" --no-print-directory run-demo
     phase "pyzmq tests (tests-py/, Debian python3-zmq on our libzmq)" pyzmq_tests
@@ -85,7 +91,7 @@ echo "=================================================================="
 failed=0
 for i in "${!names[@]}"; do
     printf '%-60s %-20s %4ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
-    [[ ${results[$i]} == PASS ]] || failed=1
+    [[ ${results[$i]} != FAIL* ]] || failed=1
 done
 if ((failed)); then echo "make test: FAILED"; else echo "make test: all phases passed"; fi
 exit $failed

@@ -201,7 +201,8 @@ impl Ctx {
         let mut s = self.lock();
         match option {
             ZMQ_IO_THREADS if value >= 0 => s.io_threads = value,
-            ZMQ_MAX_SOCKETS if value >= 1 && value <= SOCKET_LIMIT => s.max_sockets = value,
+            // libzmq (epoll build) accepts any positive count, even above SOCKET_LIMIT.
+            ZMQ_MAX_SOCKETS if value >= 1 => s.max_sockets = value,
             ZMQ_THREAD_PRIORITY if value >= 0 => s.thread_priority = value,
             ZMQ_THREAD_SCHED_POLICY if value >= 0 => s.thread_sched_policy = value,
             ZMQ_THREAD_AFFINITY_CPU_ADD if value >= 0 => s.affinity.push(value),
@@ -213,7 +214,8 @@ impl Ctx {
                     None => return Err(EINVAL),
                 }
             }
-            ZMQ_THREAD_NAME_PREFIX if value >= 0 => s.thread_name_prefix = value,
+            // libzmq takes any integer here (it becomes a name prefix).
+            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix = value,
             ZMQ_MAX_MSGSZ if value >= 0 => s.max_msgsz = value,
             ZMQ_IPV6 if value >= 0 => s.ipv6 = value != 0,
             ZMQ_BLOCKY if value >= 0 => s.blocky = value != 0,

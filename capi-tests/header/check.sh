@@ -180,7 +180,7 @@ while read -r line; do
         bad "prototype $fn: not declared in our zmq.h"
     else
         mismatched_fns+=("$fn")
-        bad "prototype $fn: type differs from libzmq's: $(grep -m1 -E 'error' "$tmp/err_c" "$tmp/err_cxx" | head -n1)"
+        bad "prototype $fn: type differs from libzmq's: $(grep -h -m1 -E "error" "$tmp/err_c" "$tmp/err_cxx" | head -n1)"
     fi
 done < <(grep -E '^CHECK \(' "$protos")
 

@@ -5,7 +5,7 @@
 //! routing, no protocol. Every exported function goes through one of the
 //! guards below so that no panic ever crosses into C.
 
-use crate::error::{set_errno, Errno, ZResult};
+use crate::error::{set_errno, ZResult};
 use std::os::raw::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -85,8 +85,14 @@ pub unsafe extern "C" fn zmq_msg_init_data(
         if data_.is_null() && size_ != 0 {
             return Err(EFAULT);
         }
-        // SAFETY: the caller guarantees `size_` bytes at `data_` until ffn runs.
-        msg_write(msg_, Msg::from_foreign(data_ as *mut u8, size_, ffn_, hint_));
+        // SAFETY: the caller guarantees `size_` bytes at `data_` until ffn runs
+        // (with no ffn, for as long as the message lives).
+        let m = match ffn_ {
+            Some(_) => Msg::from_foreign(data_ as *mut u8, size_, ffn_, hint_),
+            // No free function: constant data, which libzmq reports as shared.
+            None => Msg::from_const(data_ as *const u8, size_),
+        };
+        msg_write(msg_, m);
         Ok(0)
     })
 }

@@ -51,10 +51,12 @@ pub unsafe extern "C" fn zmq_setsockopt(
         if optval_.is_null() && optvallen_ != 0 {
             return Err(EFAULT);
         }
-        let v: &[u8] = if optvallen_ == 0 {
-            &[]
+        let v: Option<&[u8]> = if optval_.is_null() {
+            None
+        } else if optvallen_ == 0 {
+            Some(&[])
         } else {
-            std::slice::from_raw_parts(optval_ as *const u8, optvallen_)
+            Some(std::slice::from_raw_parts(optval_ as *const u8, optvallen_))
         };
         h.with(|s| s.setsockopt(option_, v))?;
         Ok(0)

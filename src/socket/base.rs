@@ -394,13 +394,15 @@ impl SocketBase {
 
     // ----- options -----
 
-    pub fn setsockopt(&mut self, option: c_int, value: &[u8]) -> ZResult<()> {
+    /// `value` is None when the C caller passed a NULL pointer (some string
+    /// options accept NULL but refuse an empty non-NULL value, as libzmq).
+    pub fn setsockopt(&mut self, option: c_int, value: Option<&[u8]>) -> ZResult<()> {
         self.check_alive()?;
-        match self.routing.setsockopt(cx!(self), option, value) {
+        match self.routing.setsockopt(cx!(self), option, value.unwrap_or(&[])) {
             Err(e) if e == EINVAL => {}
             other => return other,
         }
-        self.options.set(option, value)
+        self.options.set_nullable(option, value)
     }
 
     pub fn getsockopt(&mut self, option: c_int, out: &mut [u8]) -> ZResult<usize> {
