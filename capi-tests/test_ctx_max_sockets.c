@@ -1,4 +1,4 @@
-/* ZMQ_MAX_SOCKETS: creating one socket more than the limit fails with EMFILE; closing one makes room.
+/* ZMQ_MAX_SOCKETS: creating one socket more than the limit fails with EMFILE. (Closing one makes room again, but libzmq frees the slot asynchronously, so that is not checked.)
  *
  * Core API test (zmq-oxide capi-tests): one behaviour, checked first against
  * the real libzmq, then against ours. Returns 0 on success; prints the
@@ -49,12 +49,17 @@ int main(void)
     CHECK(zmq_socket(ctx, ZMQ_PAIR) == NULL);
     CHECK(zmq_errno() == EMFILE);
 
-    CHECK(zmq_close(s[1]) == 0);
-    s[1] = zmq_socket(ctx, ZMQ_PAIR);
-    CHECK(s[1]);
+    /* a new context has its own count */
+    void *ctx2 = zmq_ctx_new();
+    CHECK(ctx2);
+    CHECK(zmq_ctx_set(ctx2, ZMQ_MAX_SOCKETS, 1) == 0);
+    void *t = zmq_socket(ctx2, ZMQ_PAIR);
+    CHECK(t);
     errno = 0;
-    CHECK(zmq_socket(ctx, ZMQ_PAIR) == NULL);
+    CHECK(zmq_socket(ctx2, ZMQ_PAIR) == NULL);
     CHECK(zmq_errno() == EMFILE);
+    CHECK(zmq_close(t) == 0);
+    CHECK(zmq_ctx_term(ctx2) == 0);
 
     for (int i = 0; i < 3; i++)
         CHECK(zmq_close(s[i]) == 0);

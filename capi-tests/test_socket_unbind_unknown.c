@@ -54,14 +54,20 @@ int main(void)
     CHECK_ERR(zmq_disconnect(p, "inproc://bound"), ENOENT);
     CHECK_ERR(zmq_unbind(p, "inproc://bound"), ENOENT);
 
-    /* for inproc, libzmq treats unbind and disconnect alike: disconnect on
-       the binder unbinds, unbind on the connecter disconnects */
-    CHECK(zmq_bind(s, "inproc://again") == 0);
-    CHECK(zmq_connect(p, "inproc://again") == 0);
-    CHECK(zmq_disconnect(s, "inproc://again") == 0);
-    CHECK_ERR(zmq_unbind(s, "inproc://again"), ENOENT);
-    CHECK(zmq_unbind(p, "inproc://again") == 0);
-    CHECK_ERR(zmq_disconnect(p, "inproc://again"), ENOENT);
+    /* libzmq treats unbind and disconnect alike: disconnect on the binder
+       unbinds, unbind on the connecter disconnects (fresh sockets: a PAIR
+       that still holds its old peer would refuse the new connection) */
+    void *s2 = zmq_socket(ctx, ZMQ_PAIR);
+    void *p2 = zmq_socket(ctx, ZMQ_PAIR);
+    CHECK(s2 && p2);
+    CHECK(zmq_bind(s2, "inproc://again") == 0);
+    CHECK(zmq_connect(p2, "inproc://again") == 0);
+    CHECK(zmq_disconnect(s2, "inproc://again") == 0);
+    CHECK_ERR(zmq_unbind(s2, "inproc://again"), ENOENT);
+    CHECK(zmq_unbind(p2, "inproc://again") == 0);
+    CHECK_ERR(zmq_disconnect(p2, "inproc://again"), ENOENT);
+    CHECK(zmq_close(s2) == 0);
+    CHECK(zmq_close(p2) == 0);
 
     /* malformed endpoints */
     CHECK_ERR(zmq_unbind(s, "nonsense"), EINVAL);

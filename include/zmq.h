@@ -700,7 +700,7 @@ ZMQ_EXPORT
 int zmq_msg_init_data(zmq_msg_t *msg_,
                       void *data_,
                       size_t size_,
-                      zmq_free_fn ffn_,
+                      zmq_free_fn * ffn_,
                       void *hint_);
 
 ZMQ_EXPORT int zmq_msg_init_size(zmq_msg_t *msg_, size_t size_);
@@ -717,10 +717,19 @@ ZMQ_EXPORT int zmq_msg_set(zmq_msg_t *msg_, int property_, int optval_);
 
 ZMQ_EXPORT size_t zmq_msg_size(const zmq_msg_t *msg_);
 
+/*
+ # Safety
+ */
 ZMQ_EXPORT int zmq_poll(zmq_pollitem_t *items_, int nitems_, long timeout_);
 
+/*
+ # Safety
+ */
 ZMQ_EXPORT int zmq_proxy(void *frontend_, void *backend_, void *capture_);
 
+/*
+ # Safety
+ */
 ZMQ_EXPORT
 int zmq_proxy_steerable(void *frontend_,
                         void *backend_,
@@ -798,7 +807,7 @@ ZMQ_EXPORT void zmq_threadclose(void *thread_);
 /*
  Runs `func_(arg_)` on a new thread; returns a handle for `zmq_threadclose`.
  */
-ZMQ_EXPORT void *zmq_threadstart(zmq_thread_fn func_, void *arg_);
+ZMQ_EXPORT void *zmq_threadstart(zmq_thread_fn * func_, void *arg_);
 
 /*
  Adds a repeating timer; returns its id. EFAULT for a bad set or NULL handler.

@@ -192,8 +192,12 @@ impl Ctx {
             s = self.all_closed.wait(s).unwrap_or_else(|e| e.into_inner());
         }
         s.terminated = true;
-        s.pending.clear();
+        let pending = std::mem::take(&mut s.pending);
         s.endpoints.clear();
+        drop(s);
+        // Dropped unlocked: queued zero-copy messages may run free functions
+        // that call back into the library.
+        drop(pending);
         Ok(())
     }
 

@@ -20,3 +20,4 @@ pub mod proxy;
 pub mod socket;
 pub mod transport;
 pub mod util;
+pub mod zmtp;

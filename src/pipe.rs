@@ -172,14 +172,18 @@ impl PipeEnd {
             self.pending.push(msg);
             return Ok(());
         }
+        // Messages dropped here may run a user free function that calls
+        // back into the library: drop them only after the lock is released.
+        let mut dropped = VecDeque::new();
         let wake = {
             let mut d = lock(&self.shared.dirs[self.side]);
             if d.reader_closed {
+                drop(d);
                 self.pending.clear();
                 return Ok(());
             }
             if d.conflate {
-                d.q.clear();
+                dropped = std::mem::take(&mut d.q);
                 d.read = d.written;
             }
             d.q.extend(self.pending.drain(..));
@@ -187,6 +191,7 @@ impl PipeEnd {
             d.written += 1;
             std::mem::replace(&mut d.reader_asleep, false)
         };
+        drop(dropped);
         if wake {
             self.notify_peer(Command::ActivateRead(self.shared.id));
         }
@@ -244,7 +249,9 @@ impl PipeEnd {
     /// Drops every message queued for this end to read (used by unbind or
     /// when a socket is closed).
     pub fn discard_inbound(&mut self) {
-        lock(&self.shared.dirs[1 - self.side]).q.clear();
+        // taken out first: dropped messages may call back into the library
+        let dropped = std::mem::take(&mut lock(&self.shared.dirs[1 - self.side]).q);
+        drop(dropped);
     }
 
     /// Closes this end: what we already wrote stays readable by the peer,
@@ -256,11 +263,14 @@ impl PipeEnd {
         self.terminated = true;
         self.pending.clear();
         lock(&self.shared.dirs[self.side]).writer_closed = true;
-        {
+        let dropped = {
             let mut d = lock(&self.shared.dirs[1 - self.side]);
             d.reader_closed = true;
-            d.q.clear();
-        }
+            std::mem::take(&mut d.q)
+        };
+        // Dropped after unlocking: a zero-copy message's free function may
+        // call back into the library (even into this pipe's peer socket).
+        drop(dropped);
         lock(&self.shared.sides[self.side]).mailbox = None;
         self.notify_peer(Command::PipeTerm(self.shared.id));
     }
@@ -330,6 +340,31 @@ mod tests {
         mb.drain(&mut cmds);
         assert!(matches!(cmds[0], Command::ActivateWrite(_)));
         assert!(a.write(Msg::new()).is_ok());
+    }
+
+    static WRITER: Mutex<Option<PipeEnd>> = Mutex::new(None);
+    static FREED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    unsafe extern "C" fn free_writes_back(_d: *mut std::os::raw::c_void, _h: *mut std::os::raw::c_void) {
+        // Touches the very queue being cleared: deadlocks if dropped under its lock.
+        if let Some(w) = lock(&WRITER).as_mut() {
+            assert!(!w.check_write());
+        }
+        FREED.store(true, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn dropped_messages_are_freed_outside_the_queue_lock() {
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [0, 0], [false, false]);
+        let mut buf = [7u8; 64];
+        let m = unsafe {
+            Msg::from_foreign(buf.as_mut_ptr(), buf.len(), Some(free_writes_back), std::ptr::null_mut())
+        };
+        a.write(m).unwrap();
+        *lock(&WRITER) = Some(a);
+        b.terminate(); // drops the unread message
+        assert!(FREED.load(Ordering::SeqCst));
+        lock(&WRITER).take();
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! Owns: shuttling whole messages between a frontend and a backend socket
 //! (each frame copied to an optional capture socket), the control commands
-//! PAUSE / RESUME / TERMINATE / STATISTICS, and the counters STATISTICS
-//! reports. A message only moves when the destination reports
+//! PAUSE / RESUME / TERMINATE / STATISTICS (copied to capture as well, as
+//! libzmq 4.3.5 does), and the counters STATISTICS reports. A message only moves when the destination reports
 //! `ZMQ_POLLOUT`; a first frame the destination refuses is kept and sent
 //! once it has room, so a message is never split or lost. Waiting goes
 //! through `crate::poll`, so no socket lock is held while blocked.
@@ -140,17 +140,27 @@ fn forward(
 /// Applies one control command; STATISTICS replies with eight u64 frames.
 /// A REP control socket gets an empty reply to the other commands (so it
 /// can take the next one); unknown commands are ignored.
-fn handle_control(ctl: &SocketHandle, state: &mut State, front: &SideStats, back: &SideStats) -> ZResult<()> {
-    let cmd = match recv(ctl, ZMQ_DONTWAIT) {
+fn handle_control(
+    ctl: &SocketHandle,
+    cap: Option<&SocketHandle>,
+    state: &mut State,
+    front: &SideStats,
+    back: &SideStats,
+) -> ZResult<()> {
+    let mut cmd = match recv(ctl, ZMQ_DONTWAIT) {
         Ok(m) => m,
         Err(e) if e == EAGAIN => return Ok(()),
         Err(e) => return Err(e),
     };
-    // Drop any further frames of a multipart command.
+    // Drop any further frames of a multipart command (libzmq 4.3.5 gives
+    // up with -1 there; ignoring them keeps the proxy running).
     let mut more = cmd.more();
     while more {
         more = recv(ctl, ZMQ_DONTWAIT)?.more();
     }
+    cmd.set_more(false);
+    // As libzmq 4.3.5 does, the capture socket sees each command too.
+    capture(cap, &mut cmd)?;
     match cmd.data() {
         b"PAUSE" => *state = State::Paused,
         b"RESUME" => *state = State::Active,
@@ -199,7 +209,7 @@ pub fn proxy(
     loop {
         if let Some(c) = ctl {
             if c.poll_events()? & ZMQ_POLLIN != 0 {
-                handle_control(c, &mut state, &fst, &bst)?;
+                handle_control(c, cap, &mut state, &fst, &bst)?;
                 if state == State::Terminated {
                     return Ok(());
                 }

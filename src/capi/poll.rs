@@ -19,6 +19,9 @@ pub struct zmq_pollitem_t {
     pub revents: c_short,
 }
 
+/// # Safety
+/// `items_` must point to `nitems_` poll items whose `socket` members are
+/// NULL or `zmq_socket` handles (libzmq's contract).
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poll(items_: *mut zmq_pollitem_t, nitems_: c_int, timeout_: c_long) -> c_int {
     guard_int(|| {
@@ -44,7 +47,8 @@ pub unsafe extern "C" fn zmq_poll(items_: *mut zmq_pollitem_t, nitems_: c_int, t
             };
             items.push(Item { target, events: ci.events, revents: 0 });
         }
-        let n = poll(&mut items, timeout_ as i64)?;
+        #[allow(clippy::useless_conversion)] // c_long is 32-bit on some targets
+        let n = poll(&mut items, i64::from(timeout_))?;
         for (ci, it) in c_items.iter_mut().zip(items.iter()) {
             ci.revents = it.revents;
         }

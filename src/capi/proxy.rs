@@ -21,6 +21,8 @@ unsafe fn optional(p: *mut c_void) -> ZResult<Option<&'static SocketHandle>> {
     }
 }
 
+/// # Safety
+/// Each pointer must be NULL or a `zmq_socket` handle.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_proxy_steerable(
     frontend_: *mut c_void,
@@ -39,6 +41,8 @@ pub unsafe extern "C" fn zmq_proxy_steerable(
     })
 }
 
+/// # Safety
+/// As `zmq_proxy_steerable`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_proxy(frontend_: *mut c_void, backend_: *mut c_void, capture_: *mut c_void) -> c_int {
     zmq_proxy_steerable(frontend_, backend_, capture_, std::ptr::null_mut())
@@ -46,6 +50,9 @@ pub unsafe extern "C" fn zmq_proxy(frontend_: *mut c_void, backend_: *mut c_void
 
 /// Deprecated: like libzmq, the device type is not checked; every type
 /// runs the proxy.
+///
+/// # Safety
+/// As `zmq_proxy_steerable`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_device(_type: c_int, frontend_: *mut c_void, backend_: *mut c_void) -> c_int {
     zmq_proxy_steerable(frontend_, backend_, std::ptr::null_mut(), std::ptr::null_mut())

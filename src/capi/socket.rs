@@ -229,7 +229,10 @@ pub unsafe extern "C" fn zmq_sendiov(s_: *mut c_void, iov_: *mut libc::iovec, co
             } else {
                 std::slice::from_raw_parts(v.iov_base as *const u8, v.iov_len)
             };
-            let flags = if i + 1 == count_ { flags_ } else { flags_ | crate::constants::ZMQ_SNDMORE };
+            // As libzmq: the caller's flags apply to every part and SNDMORE is
+            // only cleared on the last one, so without ZMQ_SNDMORE each part
+            // goes out as a message of its own.
+            let flags = if i + 1 == count_ { flags_ & !crate::constants::ZMQ_SNDMORE } else { flags_ };
             h.with(|s| s.send(Msg::from_slice(data), flags).map_err(|(e, _)| e))?;
             rc = clamp_len(data.len());
         }

@@ -230,19 +230,24 @@ impl SocketBase {
     }
 
     pub fn unbind(&mut self, endpoint: &str) -> ZResult<()> {
-        self.check_alive()?;
-        parse_endpoint(endpoint)?;
-        let Some(i) = self.bound.iter().position(|e| e == endpoint) else {
-            return Err(ENOENT);
-        };
-        self.bound.remove(i);
-        self.ctx.unbind_inproc(endpoint, self.id);
-        Ok(())
+        self.term_endpoint(endpoint)
     }
 
     pub fn disconnect(&mut self, endpoint: &str) -> ZResult<()> {
+        self.term_endpoint(endpoint)
+    }
+
+    /// `zmq_unbind` and `zmq_disconnect` are one operation in libzmq: an
+    /// endpoint this socket bound is unbound (its existing connections stay
+    /// up), otherwise the pipes this socket connected to it are closed.
+    fn term_endpoint(&mut self, endpoint: &str) -> ZResult<()> {
         self.check_alive()?;
         parse_endpoint(endpoint)?;
+        if let Some(i) = self.bound.iter().position(|e| e == endpoint) {
+            self.bound.remove(i);
+            self.ctx.unbind_inproc(endpoint, self.id);
+            return Ok(());
+        }
         let keys: Vec<PipeKey> = self
             .pipe_endpoint
             .iter()
@@ -449,7 +454,7 @@ impl SocketBase {
         }
         if let Some(ep) = endpoint {
             if ep.is_empty() {
-                return Ok(());
+                return Err(EINVAL);
             }
             let (proto, _) = parse_endpoint(ep)?;
             if proto != "inproc" {
@@ -505,7 +510,9 @@ pub fn parse_endpoint(ep: &str) -> ZResult<(&str, &str)> {
         return Err(EINVAL);
     };
     let (proto, addr) = (&ep[..i], &ep[i + 3..]);
-    if proto.is_empty() {
+    // As libzmq: an empty transport or address is EINVAL, checked before
+    // the transport name (so "foo://" is EINVAL, "foo://x" EPROTONOSUPPORT).
+    if proto.is_empty() || addr.is_empty() {
         return Err(EINVAL);
     }
     match proto {

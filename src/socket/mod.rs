@@ -65,6 +65,10 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
     let r: Box<dyn Routing> = match socket_type {
         ZMQ_PAIR => Box::new(pair::Pair::new()),
         // -- pub/sub family (pub_, sub, xpub, xsub) --
+        ZMQ_PUB => Box::new(pub_::new()),
+        ZMQ_SUB => Box::new(sub::Sub::new()),
+        ZMQ_XPUB => Box::new(xpub::XPub::new()),
+        ZMQ_XSUB => Box::new(xsub::XSub::new()),
         // -- end pub/sub family --
         // -- request/reply and pipeline family (req, rep, dealer, router, push, pull) --
         // -- end request/reply family --
@@ -75,6 +79,12 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
 
 pub mod pair;
 // -- pub/sub family modules --
+pub mod dist;
+pub mod pub_;
+pub mod sub;
+pub mod trie;
+pub mod xpub;
+pub mod xsub;
 // -- end pub/sub family modules --
 // -- request/reply and pipeline family modules --
 // -- end request/reply family modules --

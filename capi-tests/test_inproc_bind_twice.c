@@ -1,0 +1,66 @@
+/* inproc: binding an endpoint that is already bound in the context fails with EADDRINUSE; other contexts are separate.
+ *
+ * Core API test (zmq-oxide capi-tests): one behaviour, checked first against
+ * the real libzmq, then against ours. Returns 0 on success; prints the
+ * failing check with file:line otherwise.
+ */
+#include <zmq.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (!(cond)) {                                                       \
+            fprintf(stderr, "%s:%d: CHECK(%s) failed (errno %d: %s)\n",      \
+                    __FILE__, __LINE__, #cond, zmq_errno(),                  \
+                    zmq_strerror(zmq_errno()));                              \
+            exit(1);                                                         \
+        }                                                                    \
+    } while (0)
+
+/* `call` must fail with -1 and errno `e`. */
+#define CHECK_ERR(call, e)                                                   \
+    do {                                                                     \
+        errno = 0;                                                           \
+        int rc_ = (int) (call);                                              \
+        int en_ = zmq_errno();                                               \
+        if (rc_ != -1 || en_ != (e)) {                                       \
+            fprintf(stderr, "%s:%d: %s: want -1/%s, got %d/errno %d (%s)\n", \
+                    __FILE__, __LINE__, #call, #e, rc_, en_,                 \
+                    zmq_strerror(en_));                                      \
+            exit(1);                                                         \
+        }                                                                    \
+    } while (0)
+
+int main(void)
+{
+    void *ctx = zmq_ctx_new();
+    CHECK(ctx);
+    void *a = zmq_socket(ctx, ZMQ_PAIR);
+    void *b = zmq_socket(ctx, ZMQ_PAIR);
+    CHECK(a && b);
+    CHECK(zmq_bind(a, "inproc://twice") == 0);
+    CHECK_ERR(zmq_bind(b, "inproc://twice"), EADDRINUSE);
+    CHECK_ERR(zmq_bind(a, "inproc://twice"), EADDRINUSE);
+
+    /* a different context has its own inproc namespace */
+    void *ctx2 = zmq_ctx_new();
+    CHECK(ctx2);
+    void *c = zmq_socket(ctx2, ZMQ_PAIR);
+    CHECK(c);
+    CHECK(zmq_bind(c, "inproc://twice") == 0);
+    CHECK(zmq_close(c) == 0);
+    CHECK(zmq_ctx_term(ctx2) == 0);
+
+    /* once the owner unbinds, the name is free again (after zmq_close it is
+       freed too, but asynchronously in libzmq, so that is not tested) */
+    CHECK(zmq_unbind(a, "inproc://twice") == 0);
+    CHECK(zmq_bind(b, "inproc://twice") == 0);
+    CHECK(zmq_close(a) == 0);
+    CHECK(zmq_close(b) == 0);
+    CHECK(zmq_ctx_term(ctx) == 0);
+    return 0;
+}

@@ -1,0 +1,506 @@
+//! Frame decoder and encoder for the ZMTP 1.0 layout (length, flags, body)
+//! and the 2.0/3.x layout (flags, 1- or 8-byte big-endian size, body).
+//!
+//! The decoder takes chunks of a read as `BytesMut` and slices whole bodies
+//! out of them without copying; a body split across reads is accumulated as
+//! its bytes arrive, so memory is never reserved from an untrusted length.
+//! The encoder batches small frames into one buffer and queues large bodies
+//! as their own `Bytes` segments for `writev`.
+//!
+//! Owns: framing only. Must not: interpret commands or message contents.
+
+use super::error::ProtocolError;
+use crate::msg::{Msg, COMMAND, MAX_INLINE, MORE};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use std::collections::VecDeque;
+use std::io::IoSlice;
+
+/// 2.0/3.x flag bits.
+pub const FLAG_MORE: u8 = 0x01;
+pub const FLAG_LONG: u8 = 0x02;
+pub const FLAG_COMMAND: u8 = 0x04;
+
+/// Largest body the decoder accepts whatever `maxmsgsize` says: a length
+/// above this cannot be a real allocation (so 2^63 is rejected at once).
+pub const MAX_FRAME_SIZE: u64 = isize::MAX as u64;
+
+/// Bodies larger than this are not copied into the encoder's batch buffer.
+pub const ZERO_COPY_THRESHOLD: usize = 8192;
+
+/// The frame layout in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// ZMTP 1.0: length (1 byte, or FF + 8 bytes) counting flags + body, flags, body.
+    V1,
+    /// ZMTP 2.0: flags (MORE, LONG), size, body. No commands.
+    V2,
+    /// ZMTP 3.x: as 2.0 plus the COMMAND flag.
+    V3,
+}
+
+#[derive(Debug)]
+enum DecState {
+    /// Reading the header into `hdr` until `hdr_need` bytes are there.
+    Header,
+    /// Reading `body_len` bytes (some already in `partial`).
+    Body,
+}
+
+/// Incremental frame decoder.
+#[derive(Debug)]
+pub struct Decoder {
+    framing: Framing,
+    max_msg_size: i64,
+    state: DecState,
+    hdr: [u8; 10],
+    hdr_len: usize,
+    hdr_need: usize,
+    flags: u8,
+    body_len: usize,
+    partial: BytesMut,
+}
+
+impl Decoder {
+    /// `max_msg_size` is `ZMQ_MAXMSGSIZE`: -1 (any negative) means unlimited.
+    pub fn new(framing: Framing, max_msg_size: i64) -> Decoder {
+        Decoder {
+            framing,
+            max_msg_size,
+            state: DecState::Header,
+            hdr: [0; 10],
+            hdr_len: 0,
+            hdr_need: Self::first_header_need(framing),
+            flags: 0,
+            body_len: 0,
+            partial: BytesMut::new(),
+        }
+    }
+
+    fn first_header_need(framing: Framing) -> usize {
+        match framing {
+            Framing::V1 => 1, // length byte
+            _ => 2,           // flags + short size (grows to 9 when LONG)
+        }
+    }
+
+    pub fn framing(&self) -> Framing {
+        self.framing
+    }
+
+    /// True between frames (no partial header or body buffered).
+    pub fn at_frame_boundary(&self) -> bool {
+        matches!(self.state, DecState::Header) && self.hdr_len == 0
+    }
+
+    /// Bytes still missing for the frame in progress, when known (a hint
+    /// for sizing the next read).
+    pub fn body_remaining(&self) -> Option<usize> {
+        match self.state {
+            DecState::Body => Some(self.body_len - self.partial.len()),
+            DecState::Header => None,
+        }
+    }
+
+    /// Decodes at most one frame from the front of `input`, consuming the
+    /// bytes it used. `Ok(None)` means all of `input` was consumed and more
+    /// is needed.
+    pub fn decode(&mut self, input: &mut BytesMut) -> Result<Option<Msg>, ProtocolError> {
+        loop {
+            match self.state {
+                DecState::Header => {
+                    let n = (self.hdr_need - self.hdr_len).min(input.len());
+                    self.hdr[self.hdr_len..self.hdr_len + n].copy_from_slice(&input[..n]);
+                    self.hdr_len += n;
+                    input.advance(n);
+                    if self.hdr_len < self.hdr_need {
+                        return Ok(None);
+                    }
+                    if self.header_complete()? {
+                        self.state = DecState::Body;
+                        self.partial = BytesMut::new();
+                    }
+                }
+                DecState::Body => {
+                    if self.partial.is_empty() && input.len() >= self.body_len {
+                        let n = self.body_len;
+                        let mut m = if n <= MAX_INLINE {
+                            let m = Msg::from_slice(&input[..n]);
+                            input.advance(n);
+                            m
+                        } else {
+                            Msg::from_bytes(input.split_to(n).freeze())
+                        };
+                        self.finish_frame(&mut m);
+                        return Ok(Some(m));
+                    }
+                    let want = self.body_len - self.partial.len();
+                    let n = want.min(input.len());
+                    self.partial.extend_from_slice(&input[..n]);
+                    input.advance(n);
+                    if self.partial.len() < self.body_len {
+                        return Ok(None);
+                    }
+                    let body = std::mem::take(&mut self.partial);
+                    let mut m = if body.len() <= MAX_INLINE { Msg::from_slice(&body) } else { Msg::from_bytes(body.freeze()) };
+                    self.finish_frame(&mut m);
+                    return Ok(Some(m));
+                }
+            }
+        }
+    }
+
+    /// Decodes every complete frame in `input` into `out`.
+    pub fn decode_all(&mut self, input: &mut BytesMut, out: &mut Vec<Msg>) -> Result<(), ProtocolError> {
+        while let Some(m) = self.decode(input)? {
+            out.push(m);
+        }
+        Ok(())
+    }
+
+    fn finish_frame(&mut self, m: &mut Msg) {
+        if self.flags & MORE != 0 {
+            m.set_more(true);
+        }
+        if self.flags & COMMAND != 0 {
+            m.set_flags(COMMAND);
+        }
+        self.state = DecState::Header;
+        self.hdr_len = 0;
+        self.hdr_need = Self::first_header_need(self.framing);
+    }
+
+    /// Checks the size against maxmsgsize and the sanity cap.
+    fn check_size(&self, size: u64) -> Result<usize, ProtocolError> {
+        if self.max_msg_size >= 0 && size > self.max_msg_size as u64 {
+            return Err(ProtocolError::MessageTooLarge(size));
+        }
+        if size > MAX_FRAME_SIZE || size > usize::MAX as u64 {
+            return Err(ProtocolError::FrameTooLarge(size));
+        }
+        Ok(size as usize)
+    }
+
+    /// Interprets the header bytes so far. Returns true when the header is
+    /// complete (body length known), false when more header bytes are needed.
+    fn header_complete(&mut self) -> Result<bool, ProtocolError> {
+        match self.framing {
+            Framing::V1 => {
+                // [len] [flags]  or  [FF] [8-byte len] [flags]
+                if self.hdr[0] == 0xFF && self.hdr_need < 10 {
+                    self.hdr_need = 10;
+                    return Ok(false);
+                }
+                if self.hdr[0] != 0xFF && self.hdr_need < 2 {
+                    if self.hdr[0] == 0 {
+                        return Err(ProtocolError::ZeroLengthV1Frame);
+                    }
+                    self.hdr_need = 2;
+                    return Ok(false);
+                }
+                let (len, flags) = if self.hdr[0] == 0xFF {
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(&self.hdr[1..9]);
+                    (u64::from_be_bytes(b), self.hdr[9])
+                } else {
+                    (self.hdr[0] as u64, self.hdr[1])
+                };
+                if len == 0 {
+                    return Err(ProtocolError::ZeroLengthV1Frame);
+                }
+                self.body_len = self.check_size(len - 1)?;
+                // 1.0 flags: only MORE has a meaning; other bits are ignored
+                // (our own signature carries 0x7F there).
+                self.flags = if flags & 0x01 != 0 { MORE } else { 0 };
+                Ok(true)
+            }
+            Framing::V2 | Framing::V3 => {
+                let f = self.hdr[0];
+                let allowed = if self.framing == Framing::V3 { FLAG_MORE | FLAG_LONG | FLAG_COMMAND } else { FLAG_MORE | FLAG_LONG };
+                if f & !allowed != 0 {
+                    return Err(ProtocolError::ReservedFlags(f));
+                }
+                if f & FLAG_COMMAND != 0 && f & FLAG_MORE != 0 {
+                    return Err(ProtocolError::CommandWithMore);
+                }
+                let size = if f & FLAG_LONG != 0 {
+                    if self.hdr_need < 9 {
+                        self.hdr_need = 9;
+                        return Ok(false);
+                    }
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(&self.hdr[1..9]);
+                    u64::from_be_bytes(b)
+                } else {
+                    self.hdr[1] as u64
+                };
+                self.body_len = self.check_size(size)?;
+                self.flags = (if f & FLAG_MORE != 0 { MORE } else { 0 }) | (if f & FLAG_COMMAND != 0 { COMMAND } else { 0 });
+                Ok(true)
+            }
+        }
+    }
+}
+
+/// Frame encoder with an output queue suitable for `writev`.
+#[derive(Debug)]
+pub struct Encoder {
+    framing: Framing,
+    /// Earlier output, in order, before `buf`.
+    segments: VecDeque<Bytes>,
+    /// Batch buffer for headers and small bodies (always last).
+    buf: BytesMut,
+}
+
+impl Encoder {
+    pub fn new(framing: Framing) -> Encoder {
+        Encoder { framing, segments: VecDeque::new(), buf: BytesMut::with_capacity(8192) }
+    }
+
+    pub fn framing(&self) -> Framing {
+        self.framing
+    }
+
+    pub fn set_framing(&mut self, framing: Framing) {
+        self.framing = framing;
+    }
+
+    /// Queues raw bytes (greeting, pre-built output).
+    pub fn push_raw(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+    }
+
+    /// Queues one frame. MORE and COMMAND come from the message flags
+    /// (COMMAND is meaningful only with 3.x framing).
+    pub fn encode(&mut self, msg: &Msg) {
+        let body = msg.data();
+        let len = body.len();
+        match self.framing {
+            Framing::V1 => {
+                let total = len as u64 + 1;
+                if total < 255 {
+                    self.buf.put_u8(total as u8);
+                } else {
+                    self.buf.put_u8(0xFF);
+                    self.buf.put_u64(total);
+                }
+                self.buf.put_u8(if msg.more() { 1 } else { 0 });
+            }
+            Framing::V2 | Framing::V3 => {
+                let mut f = 0u8;
+                if msg.more() {
+                    f |= FLAG_MORE;
+                }
+                if self.framing == Framing::V3 && msg.is_command() {
+                    f |= FLAG_COMMAND;
+                }
+                if len > 255 {
+                    self.buf.put_u8(f | FLAG_LONG);
+                    self.buf.put_u64(len as u64);
+                } else {
+                    self.buf.put_u8(f);
+                    self.buf.put_u8(len as u8);
+                }
+            }
+        }
+        if len > ZERO_COPY_THRESHOLD {
+            if !self.buf.is_empty() {
+                self.segments.push_back(self.buf.split().freeze());
+            }
+            self.segments.push_back(msg.to_bytes());
+        } else {
+            self.buf.extend_from_slice(body);
+        }
+    }
+
+    /// Total bytes queued.
+    pub fn len(&self) -> usize {
+        self.segments.iter().map(|s| s.len()).sum::<usize>() + self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty() && self.buf.is_empty()
+    }
+
+    /// Fills `dst` with the queued output in order; returns how many slices
+    /// were filled. Pass what was written to `advance`.
+    pub fn io_slices<'a>(&'a self, dst: &mut [IoSlice<'a>]) -> usize {
+        let mut i = 0;
+        for s in self.segments.iter().map(|s| &s[..]).chain(std::iter::once(&self.buf[..])) {
+            if i == dst.len() {
+                break;
+            }
+            if !s.is_empty() {
+                dst[i] = IoSlice::new(s);
+                i += 1;
+            }
+        }
+        i
+    }
+
+    /// Drops the first `n` queued bytes (they were written).
+    pub fn advance(&mut self, mut n: usize) {
+        while n > 0 {
+            if let Some(front) = self.segments.front_mut() {
+                let k = n.min(front.len());
+                front.advance(k);
+                n -= k;
+                if front.is_empty() {
+                    self.segments.pop_front();
+                }
+            } else {
+                let k = n.min(self.buf.len());
+                self.buf.advance(k);
+                return;
+            }
+        }
+    }
+
+    /// Takes everything queued, as segments in order.
+    pub fn take_segments(&mut self) -> Vec<Bytes> {
+        let mut v: Vec<Bytes> = self.segments.drain(..).collect();
+        if !self.buf.is_empty() {
+            v.push(self.buf.split().freeze());
+        }
+        v
+    }
+
+    /// Takes everything queued as one contiguous buffer (copies; for tests
+    /// and small outputs).
+    pub fn take_contiguous(&mut self) -> Vec<u8> {
+        self.take_segments().iter().flat_map(|s| s.iter().copied()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(data: &[u8], more: bool) -> Msg {
+        let mut m = Msg::from_slice(data);
+        m.set_more(more);
+        m
+    }
+
+    fn decode_all(d: &mut Decoder, bytes: &[u8]) -> Result<Vec<Msg>, ProtocolError> {
+        let mut v = Vec::new();
+        d.decode_all(&mut BytesMut::from(bytes), &mut v)?;
+        Ok(v)
+    }
+
+    #[test]
+    fn v3_byte_exact_from_libzmq_capture() {
+        // libzmq 4.3.4 DEALER sending ["hi", 300 x 'x'].
+        let mut e = Encoder::new(Framing::V3);
+        e.encode(&msg(b"hi", true));
+        e.encode(&msg(&[b'x'; 300], false));
+        let out = e.take_contiguous();
+        let mut expect = b"\x01\x02hi\x02\x00\x00\x00\x00\x00\x00\x01\x2c".to_vec();
+        expect.extend_from_slice(&[b'x'; 300]);
+        assert_eq!(out, expect);
+        let mut d = Decoder::new(Framing::V3, -1);
+        let v = decode_all(&mut d, &out).unwrap();
+        assert_eq!(v.len(), 2);
+        assert!(v[0].more() && !v[1].more());
+        assert_eq!(v[0].data(), b"hi");
+        assert_eq!(v[1].data(), &[b'x'; 300][..]);
+    }
+
+    #[test]
+    fn command_frames() {
+        let mut d = Decoder::new(Framing::V3, -1);
+        let v = decode_all(&mut d, b"\x04\x07\x04PING\x00\x1e").unwrap();
+        assert!(v[0].is_command() && !v[0].more());
+        let mut e = Encoder::new(Framing::V3);
+        e.encode(&v[0]);
+        assert_eq!(e.take_contiguous(), b"\x04\x07\x04PING\x00\x1e");
+        // COMMAND is a reserved bit for 2.0 peers.
+        let mut d = Decoder::new(Framing::V2, -1);
+        assert_eq!(decode_all(&mut d, b"\x04\x00").unwrap_err(), ProtocolError::ReservedFlags(4));
+        let mut d = Decoder::new(Framing::V3, -1);
+        assert_eq!(decode_all(&mut d, b"\x05\x00").unwrap_err(), ProtocolError::CommandWithMore);
+        let mut d = Decoder::new(Framing::V3, -1);
+        assert_eq!(decode_all(&mut d, b"\x40\x01A").unwrap_err(), ProtocolError::ReservedFlags(0x40));
+    }
+
+    #[test]
+    fn v1_framing_round_trip() {
+        let mut e = Encoder::new(Framing::V1);
+        e.encode(&msg(b"abc", true));
+        e.encode(&msg(&[7u8; 254], false));
+        let out = e.take_contiguous();
+        assert_eq!(&out[..5], b"\x04\x01abc");
+        assert_eq!(&out[5..15], b"\xff\x00\x00\x00\x00\x00\x00\x00\xff\x00");
+        let mut d = Decoder::new(Framing::V1, -1);
+        let v = decode_all(&mut d, &out).unwrap();
+        assert_eq!(v.len(), 2);
+        assert!(v[0].more());
+        assert_eq!(v[1].len(), 254);
+        let mut d = Decoder::new(Framing::V1, -1);
+        assert_eq!(decode_all(&mut d, b"\x00").unwrap_err(), ProtocolError::ZeroLengthV1Frame);
+    }
+
+    #[test]
+    fn sizes_are_checked_before_any_allocation() {
+        let mut d = Decoder::new(Framing::V3, -1);
+        let r = decode_all(&mut d, b"\x02\x80\x00\x00\x00\x00\x00\x00\x00");
+        assert_eq!(r.unwrap_err(), ProtocolError::FrameTooLarge(1 << 63));
+        let mut d = Decoder::new(Framing::V3, 10);
+        assert_eq!(decode_all(&mut d, b"\x00\x0b").unwrap_err(), ProtocolError::MessageTooLarge(11));
+        let mut d = Decoder::new(Framing::V3, 10);
+        assert_eq!(decode_all(&mut d, b"\x00\x0a0123456789").unwrap().len(), 1);
+        // A huge (allowed) declared size with few bytes: nothing reserved up front.
+        let mut d = Decoder::new(Framing::V3, -1);
+        let mut input = BytesMut::from(&b"\x02\x00\x00\x00\x10\x00\x00\x00\x00abc"[..]);
+        assert!(d.decode(&mut input).unwrap().is_none());
+        assert!(d.partial.capacity() < 1024);
+        assert_eq!(d.body_remaining(), Some((1usize << 36) - 3));
+    }
+
+    #[test]
+    fn split_at_every_position_and_zero_copy() {
+        let mut e = Encoder::new(Framing::V3);
+        e.encode(&msg(b"", true));
+        e.encode(&msg(&[1u8; 40], true));
+        e.encode(&msg(&[2u8; 10000], false));
+        let wire = e.take_contiguous();
+        for cut in 0..wire.len() {
+            let mut d = Decoder::new(Framing::V3, -1);
+            let mut v = Vec::new();
+            d.decode_all(&mut BytesMut::from(&wire[..cut]), &mut v).unwrap();
+            d.decode_all(&mut BytesMut::from(&wire[cut..]), &mut v).unwrap();
+            assert_eq!(v.len(), 3, "cut {cut}");
+            assert_eq!(v[2].data(), &[2u8; 10000][..]);
+            assert!(d.at_frame_boundary());
+        }
+        // Whole body in the chunk: the message shares the read buffer.
+        let mut input = BytesMut::from(&wire[..]);
+        let base = input.as_ptr() as usize;
+        let mut d = Decoder::new(Framing::V3, -1);
+        let mut v = Vec::new();
+        d.decode_all(&mut input, &mut v).unwrap();
+        let p = v[2].data().as_ptr() as usize;
+        assert!(p >= base && p < base + wire.len(), "large body was copied");
+    }
+
+    #[test]
+    fn encoder_segments_and_advance() {
+        let mut e = Encoder::new(Framing::V3);
+        let big = Bytes::from(vec![9u8; 20000]);
+        e.encode(&msg(b"a", false));
+        let mut m = Msg::from_bytes(big.clone());
+        m.set_more(false);
+        e.encode(&m);
+        e.encode(&msg(b"b", false));
+        let mut sl = [IoSlice::new(&[]); 8];
+        let n = e.io_slices(&mut sl);
+        assert_eq!(n, 3);
+        assert_eq!(sl[1].as_ptr(), big.as_ptr(), "large body not copied");
+        let total = e.len();
+        assert_eq!(total, 3 + 9 + 20000 + 3);
+        e.advance(5);
+        e.advance(20000);
+        let rest = e.take_contiguous();
+        assert_eq!(rest.len(), total - 20005);
+        assert_eq!(&rest[rest.len() - 3..], b"\x00\x01b");
+    }
+}

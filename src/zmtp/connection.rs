@@ -1,0 +1,321 @@
+//! One ZMTP connection as a state machine: greeting → handshake (or the
+//! identity exchange of ZMTP 1.0/2.0) → traffic. Feed it the bytes read
+//! from the peer; it queues bytes to write (in its `Encoder`) and events.
+//!
+//! It converts SUBSCRIBE/CANCEL commands from 3.1 peers into the `\x01`/
+//! `\x00` messages sockets expect (and back, when we are SUB/XSUB talking to
+//! a 3.1 peer), answers PING with PONG, and injects the "subscribe to all"
+//! message libzmq gives PUB/XPUB sockets facing ZMTP 1.0 peers.
+//!
+//! No sockets, threads or clocks: heartbeat timing is the caller's; it calls
+//! `send_ping` when its timer fires and sees `Event::Pong`/any input.
+
+use super::codec::{Decoder, Encoder, Framing};
+use super::command::Command;
+use super::error::ProtocolError;
+use super::greeting::{Greeting, GreetingConfig, GreetingStatus, ZmtpVersion};
+use super::mechanism::{socket_type_name, Mechanism, MechanismStatus};
+use super::metadata::{Properties, IDENTITY, SOCKET_TYPE};
+use crate::constants as c;
+use crate::msg::{Msg, COMMAND};
+use bytes::{Bytes, BytesMut};
+use std::collections::VecDeque;
+use std::os::raw::c_int;
+
+/// What the socket side of a connection needs to know.
+#[derive(Debug, Clone)]
+pub struct ConnectionConfig {
+    /// Our socket type (ZMQ_*).
+    pub socket_type: c_int,
+    /// Our routing id (ZMQ_ROUTING_ID), sent to old peers and in READY.
+    pub routing_id: Bytes,
+    /// ZMQ_MAXMSGSIZE (-1: unlimited).
+    pub max_msg_size: i64,
+}
+
+/// Something the socket side must act on.
+#[derive(Debug)]
+pub enum Event {
+    /// The handshake finished; traffic may flow. `metadata` holds the peer's
+    /// properties (Socket-Type, Identity, X-...).
+    Handshook { version: ZmtpVersion, metadata: Properties },
+    /// A data frame for the socket (subscriptions arrive as `\x01`/`\x00` + topic).
+    Message(Msg),
+    /// The peer pinged us (a PONG is already queued). `ttl` is in tenths of
+    /// a second; 0 means the peer set no TTL.
+    Ping { ttl: u16 },
+    /// The peer answered one of our PINGs.
+    Pong { context: Bytes },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Greeting,
+    /// ZMTP 1.0/2.0: waiting for the peer's identity frame.
+    Identity,
+    /// ZMTP 3.x: mechanism handshake.
+    Handshake,
+    Active,
+    Failed,
+}
+
+/// A ZMTP connection (see the module doc).
+#[derive(Debug)]
+pub struct Connection {
+    cfg: ConnectionConfig,
+    greeting: Greeting,
+    mechanism: Box<dyn Mechanism>,
+    phase: Phase,
+    version: Option<ZmtpVersion>,
+    peer_socket_type: Option<u8>,
+    decoder: Decoder,
+    encoder: Encoder,
+    events: VecDeque<Event>,
+    /// The last frame we sent had MORE (so the next is not a message start).
+    out_more: bool,
+}
+
+impl Connection {
+    /// Starts a connection; the signature is queued for output at once.
+    pub fn new(cfg: ConnectionConfig, mechanism: Box<dyn Mechanism>) -> Connection {
+        let mut greeting = Greeting::new(GreetingConfig {
+            socket_type: cfg.socket_type as u8,
+            routing_id_len: cfg.routing_id.len(),
+            mechanism: mechanism.name(),
+            as_server: false,
+        });
+        let mut encoder = Encoder::new(Framing::V3);
+        encoder.push_raw(&greeting.take_output());
+        let decoder = Decoder::new(Framing::V3, cfg.max_msg_size);
+        Connection {
+            cfg,
+            greeting,
+            mechanism,
+            phase: Phase::Greeting,
+            version: None,
+            peer_socket_type: None,
+            decoder,
+            encoder,
+            events: VecDeque::new(),
+            out_more: false,
+        }
+    }
+
+    /// The protocol version, once the greeting is done.
+    pub fn version(&self) -> Option<ZmtpVersion> {
+        self.version
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.phase == Phase::Active
+    }
+
+    pub fn is_failed(&self) -> bool {
+        self.phase == Phase::Failed
+    }
+
+    /// The peer's properties (valid once `Handshook` was reported).
+    pub fn peer_metadata(&self) -> &Properties {
+        self.mechanism.peer_metadata()
+    }
+
+    /// Output queue: write from it with `io_slices` + `advance`.
+    pub fn output(&mut self) -> &mut Encoder {
+        &mut self.encoder
+    }
+
+    /// True when there are bytes to write.
+    pub fn wants_write(&self) -> bool {
+        !self.encoder.is_empty()
+    }
+
+    /// Next pending event.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Processes bytes read from the peer, consuming all of `input` unless
+    /// an error occurs. After an error the connection is dead: close it.
+    pub fn handle_input(&mut self, input: &mut BytesMut) -> Result<(), ProtocolError> {
+        let r = self.handle_input_inner(input);
+        if r.is_err() {
+            self.phase = Phase::Failed;
+        }
+        r
+    }
+
+    fn handle_input_inner(&mut self, input: &mut BytesMut) -> Result<(), ProtocolError> {
+        loop {
+            match self.phase {
+                Phase::Failed => return Err(ProtocolError::Closed),
+                Phase::Greeting => {
+                    let st = self.greeting.feed(input);
+                    self.encoder.push_raw(&self.greeting.take_output());
+                    match st {
+                        GreetingStatus::NeedMore => return Ok(()),
+                        GreetingStatus::Error(e) => return Err(e),
+                        GreetingStatus::Done(g) => {
+                            self.version = Some(g.version);
+                            self.peer_socket_type = g.socket_type;
+                            let framing = match g.version {
+                                ZmtpVersion::V1Unversioned | ZmtpVersion::V1 => Framing::V1,
+                                ZmtpVersion::V2 => Framing::V2,
+                                _ => Framing::V3,
+                            };
+                            self.decoder = Decoder::new(framing, self.cfg.max_msg_size);
+                            self.encoder.set_framing(framing);
+                            match g.version {
+                                ZmtpVersion::V1Unversioned => {
+                                    // Our signature was the header of our identity
+                                    // frame; its body follows.
+                                    let id = self.cfg.routing_id.clone();
+                                    self.encoder.push_raw(&id);
+                                    self.phase = Phase::Identity;
+                                    let mut lead = BytesMut::from(&g.leftover[..]);
+                                    self.step_identity(&mut lead)?;
+                                }
+                                ZmtpVersion::V1 | ZmtpVersion::V2 => {
+                                    self.encoder.encode(&Msg::from_slice(&self.cfg.routing_id));
+                                    self.phase = Phase::Identity;
+                                }
+                                _ => {
+                                    self.phase = Phase::Handshake;
+                                    self.queue_handshake_commands();
+                                }
+                            }
+                        }
+                    }
+                }
+                Phase::Identity => {
+                    if !self.step_identity(input)? {
+                        return Ok(());
+                    }
+                }
+                Phase::Handshake => {
+                    let Some(m) = self.decoder.decode(input)? else { return Ok(()) };
+                    if !m.is_command() {
+                        return Err(ProtocolError::InvalidSequence);
+                    }
+                    self.mechanism.process_handshake_command(m)?;
+                    self.queue_handshake_commands();
+                    match self.mechanism.status() {
+                        MechanismStatus::Handshaking => {}
+                        MechanismStatus::Error => return Err(ProtocolError::UnexpectedCommand),
+                        MechanismStatus::Ready => {
+                            self.phase = Phase::Active;
+                            let metadata = self.mechanism.peer_metadata().clone();
+                            self.events.push_back(Event::Handshook { version: self.version.unwrap_or(ZmtpVersion::V3_1), metadata });
+                        }
+                    }
+                }
+                Phase::Active => {
+                    let Some(m) = self.decoder.decode(input)? else { return Ok(()) };
+                    let m = self.mechanism.decode(m)?;
+                    if m.is_command() {
+                        self.handle_command(&m)?;
+                    } else {
+                        self.events.push_back(Event::Message(m));
+                    }
+                }
+            }
+        }
+    }
+
+    /// ZMTP 1.0/2.0: reads the peer's identity frame. Returns false when
+    /// more input is needed.
+    fn step_identity(&mut self, input: &mut BytesMut) -> Result<bool, ProtocolError> {
+        let Some(id) = self.decoder.decode(input)? else { return Ok(false) };
+        let mut md = Properties::new();
+        if let Some(name) = self.peer_socket_type.and_then(|t| socket_type_name(t as c_int)) {
+            md.push(SOCKET_TYPE, Bytes::from_static(name.as_bytes()));
+        }
+        md.push(IDENTITY, id.to_bytes());
+        self.phase = Phase::Active;
+        let version = self.version.unwrap_or(ZmtpVersion::V1);
+        self.events.push_back(Event::Handshook { version, metadata: md });
+        // ZMTP 1.0 peers filter on their side and never send subscriptions.
+        if version <= ZmtpVersion::V1 && matches!(self.cfg.socket_type, c::ZMQ_PUB | c::ZMQ_XPUB) {
+            self.events.push_back(Event::Message(Msg::from_slice(&[1])));
+        }
+        Ok(true)
+    }
+
+    fn queue_handshake_commands(&mut self) {
+        while let Some(cmd) = self.mechanism.next_handshake_command() {
+            self.encoder.encode(&cmd);
+        }
+    }
+
+    fn handle_command(&mut self, m: &Msg) -> Result<(), ProtocolError> {
+        match Command::from_msg(m)? {
+            Command::Ping { ttl, context } => {
+                self.send_command(&Command::Pong { context })?;
+                self.events.push_back(Event::Ping { ttl });
+            }
+            Command::Pong { context } => self.events.push_back(Event::Pong { context }),
+            Command::Subscribe(t) => self.events.push_back(Event::Message(prefixed(1, &t))),
+            Command::Cancel(t) => self.events.push_back(Event::Message(prefixed(0, &t))),
+            // libzmq ignores other commands once the handshake is done.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn send_command(&mut self, cmd: &Command) -> Result<(), ProtocolError> {
+        let m = self.mechanism.encode(cmd.to_msg())?;
+        self.encoder.encode(&m);
+        Ok(())
+    }
+
+    /// Queues one frame from the socket. For SUB/XSUB facing a 3.1 peer, a
+    /// single-frame message starting with `\x01`/`\x00` goes out as a
+    /// SUBSCRIBE/CANCEL command, as libzmq 4.3 does.
+    pub fn send(&mut self, msg: Msg) -> Result<(), ProtocolError> {
+        match self.phase {
+            Phase::Active => {}
+            Phase::Failed => return Err(ProtocolError::Closed),
+            _ => return Err(ProtocolError::NotReady),
+        }
+        let first = !self.out_more;
+        self.out_more = msg.more();
+        if first
+            && !msg.more()
+            && self.version == Some(ZmtpVersion::V3_1)
+            && matches!(self.cfg.socket_type, c::ZMQ_SUB | c::ZMQ_XSUB)
+        {
+            let d = msg.data();
+            match d.first() {
+                Some(1) => return self.send_command(&Command::Subscribe(Bytes::copy_from_slice(&d[1..]))),
+                Some(0) => return self.send_command(&Command::Cancel(Bytes::copy_from_slice(&d[1..]))),
+                _ => {}
+            }
+        }
+        let mut msg = msg;
+        msg.reset_flags(COMMAND);
+        let m = self.mechanism.encode(msg)?;
+        self.encoder.encode(&m);
+        Ok(())
+    }
+
+    /// Queues a PING (heartbeat). Returns false (and sends nothing) when the
+    /// peer predates ZMTP 3 or the handshake is not done. `ttl` is in tenths
+    /// of a second; at most 16 bytes of `context` are sent.
+    pub fn send_ping(&mut self, ttl: u16, context: &[u8]) -> Result<bool, ProtocolError> {
+        if self.phase != Phase::Active || !self.version.is_some_and(|v| v.has_commands()) {
+            return Ok(false);
+        }
+        self.send_command(&Command::Ping { ttl, context: Bytes::copy_from_slice(context) })?;
+        Ok(true)
+    }
+}
+
+fn prefixed(first: u8, topic: &[u8]) -> Msg {
+    let mut v = Vec::with_capacity(topic.len() + 1);
+    v.push(first);
+    v.extend_from_slice(topic);
+    if v.len() <= crate::msg::MAX_INLINE {
+        Msg::from_slice(&v)
+    } else {
+        Msg::from_bytes(Bytes::from(v))
+    }
+}

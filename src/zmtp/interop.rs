@@ -1,0 +1,130 @@
+//! Interop against the real libzmq (Debian's python3-zmq) over loopback TCP.
+//! Skipped when `/usr/bin/python3 -c 'import zmq'` fails. The sans-I/O
+//! `Connection` is driven by a blocking `TcpStream` here.
+
+use super::*;
+use crate::constants::*;
+use crate::msg::Msg;
+use bytes::{Bytes, BytesMut};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command as Proc, Stdio};
+use std::time::{Duration, Instant};
+
+const PEER: &str = r#"
+import sys, zmq
+kind = sys.argv[1]
+ctx = zmq.Context()
+if kind == 'router':
+    s = ctx.socket(zmq.ROUTER)
+    s.setsockopt(zmq.HEARTBEAT_IVL, 50)
+else:
+    s = ctx.socket(zmq.PUB)
+s.setsockopt(zmq.RCVTIMEO, 5000)
+s.setsockopt(zmq.LINGER, 0)
+port = s.bind_to_random_port('tcp://127.0.0.1')
+print(port, flush=True)
+if kind == 'router':
+    ident, body = s.recv_multipart()
+    assert ident == b'rust' and body == b'hello', (ident, body)
+    s.send_multipart([ident, b'world', b'x' * 70000])
+    import time; time.sleep(0.5)
+else:
+    import time
+    end = time.time() + 5
+    while time.time() < end:
+        s.send(b'news')
+        time.sleep(0.02)
+"#;
+
+fn python_zmq() -> bool {
+    Proc::new("/usr/bin/python3").args(["-c", "import zmq"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// Runs `conn` over a TCP stream until `done` returns true for an event.
+fn drive(conn: &mut Connection, stream: &mut TcpStream, mut on_event: impl FnMut(&mut Connection, Event) -> bool) {
+    stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut buf = BytesMut::with_capacity(8192);
+    loop {
+        let out = conn.output().take_contiguous();
+        stream.write_all(&out).unwrap();
+        while let Some(ev) = conn.poll_event() {
+            if on_event(conn, ev) {
+                return;
+            }
+        }
+        let out = conn.output().take_contiguous();
+        stream.write_all(&out).unwrap();
+        assert!(Instant::now() < deadline, "interop timed out");
+        let mut tmp = [0u8; 8192];
+        match stream.read(&mut tmp) {
+            Ok(0) => panic!("peer closed"),
+            Ok(n) => {
+                buf.extend_from_slice(&tmp[..n]);
+                conn.handle_input(&mut buf).unwrap();
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+fn spawn(kind: &str) -> Option<(std::process::Child, u16)> {
+    if !python_zmq() {
+        eprintln!("python3-zmq not available: skipping libzmq interop");
+        return None;
+    }
+    let mut child = Proc::new("/usr/bin/python3").args(["-c", PEER, kind]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    Some((child, line.trim().parse().unwrap()))
+}
+
+#[test]
+fn dealer_talks_to_libzmq_router() {
+    let Some((mut child, port)) = spawn("router") else { return };
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let cfg = ConnectionConfig { socket_type: ZMQ_DEALER, routing_id: Bytes::from_static(b"rust"), max_msg_size: -1 };
+    let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_DEALER, b"rust", &[])));
+    let mut got = Vec::new();
+    let mut pinged = false;
+    drive(&mut c, &mut stream, |c, ev| {
+        match ev {
+            Event::Handshook { version, metadata } => {
+                assert_eq!(version, ZmtpVersion::V3_1);
+                assert_eq!(metadata.get("Socket-Type").unwrap(), &b"ROUTER"[..]);
+                c.send(Msg::from_slice(b"hello")).unwrap();
+            }
+            Event::Ping { .. } => pinged = true,
+            Event::Message(m) => got.push(m),
+            Event::Pong { .. } => {}
+        }
+        got.len() == 2 && pinged
+    });
+    assert_eq!(got[0].data(), b"world");
+    assert!(got[0].more());
+    assert_eq!(got[1].len(), 70000);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn sub_subscribes_to_libzmq_pub() {
+    let Some((mut child, port)) = spawn("pub") else { return };
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let cfg = ConnectionConfig { socket_type: ZMQ_SUB, routing_id: Bytes::new(), max_msg_size: -1 };
+    let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_SUB, b"", &[])));
+    drive(&mut c, &mut stream, |c, ev| match ev {
+        Event::Handshook { .. } => {
+            // Goes out as a SUBSCRIBE command (3.1); libzmq must honour it.
+            c.send(Msg::from_slice(b"\x01ne")).unwrap();
+            false
+        }
+        Event::Message(m) => {
+            assert_eq!(m.data(), b"news");
+            true
+        }
+        _ => false,
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+}
