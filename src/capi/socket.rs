@@ -197,10 +197,21 @@ pub unsafe extern "C" fn zmq_msg_recv(msg_: *mut zmq_msg_t, s_: *mut c_void, fla
     guard_int(|| {
         let h = handle::socket(s_)?;
         let dest = msg_mut(msg_)?;
-        let m = h.with(|s| s.recv(flags_))?;
-        let n = m.len();
-        *dest = m;
-        Ok(clamp_len(n))
+        match h.with(|s| s.recv(flags_)) {
+            Ok(m) => {
+                let n = m.len();
+                *dest = m;
+                Ok(clamp_len(n))
+            }
+            Err(e) => {
+                // As libzmq: a failed receive on a live socket (EAGAIN, ETERM,
+                // EINTR...) releases the old content and leaves an empty message.
+                if e != ENOTSOCK {
+                    *dest = Msg::new();
+                }
+                Err(e)
+            }
+        }
     })
 }
 

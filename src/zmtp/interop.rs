@@ -38,7 +38,7 @@ else:
 "#;
 
 fn python_zmq() -> bool {
-    Proc::new("/usr/bin/python3").args(["-c", "import zmq"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Proc::new("/usr/bin/python3").env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").args(["-c", "import zmq"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 /// Runs `conn` over a TCP stream until `done` returns true for an event.
@@ -74,7 +74,7 @@ fn spawn(kind: &str) -> Option<(std::process::Child, u16)> {
         eprintln!("python3-zmq not available: skipping libzmq interop");
         return None;
     }
-    let mut child = Proc::new("/usr/bin/python3").args(["-c", PEER, kind]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = Proc::new("/usr/bin/python3").env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").args(["-c", PEER, kind]).stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     Some((child, line.trim().parse().unwrap()))
