@@ -16,7 +16,7 @@
  *                             request/reply rounds that survive the other
  *                             side being SIGKILLed and restarted
  *   options   --ctl EP            control PAIR socket (bound by the binding
- *                                 side), used by pub/sub and push/pull
+ *                                 side): pub/sub sync and the final fin
  *             --timeout S         hard timeout of the whole run (default 10)
  *             --instance N        reconnect server: instance number (1)
  *             --die-after N       reconnect: raise(SIGKILL) after N rounds
@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef PEER_FLAVOR
@@ -54,11 +55,23 @@
 static const char *g_tag = "peer";
 static char g_tagbuf[128];
 
+/* milliseconds since start, on every diagnostic line */
+static long elapsed_ms (void)
+{
+    static struct timespec t0;
+    struct timespec now;
+    clock_gettime (CLOCK_MONOTONIC, &now);
+    if (t0.tv_sec == 0 && t0.tv_nsec == 0)
+        t0 = now;
+    return (long) ((now.tv_sec - t0.tv_sec) * 1000
+                   + (now.tv_nsec - t0.tv_nsec) / 1000000);
+}
+
 static void die (const char *fmt, ...)
 {
     va_list ap;
     va_start (ap, fmt);
-    fprintf (stderr, "%s: FAIL: ", g_tag);
+    fprintf (stderr, "%s +%ldms: FAIL: ", g_tag, elapsed_ms ());
     vfprintf (stderr, fmt, ap);
     fputc ('\n', stderr);
     va_end (ap);
@@ -69,7 +82,7 @@ static void note (const char *fmt, ...)
 {
     va_list ap;
     va_start (ap, fmt);
-    fprintf (stderr, "%s: ", g_tag);
+    fprintf (stderr, "%s +%ldms: ", g_tag, elapsed_ms ());
     vfprintf (stderr, fmt, ap);
     fputc ('\n', stderr);
     va_end (ap);
@@ -200,7 +213,12 @@ static void check_library (void)
     snprintf (got, sizeof got, "%d.%d.%d", major, minor, patch);
     const char *path = "?";
     Dl_info info;
-    if (dladdr ((void *) zmq_version, &info) && info.dli_fname)
+    union
+    {
+        void (*fn) (int *, int *, int *);
+        void *ptr;
+    } sym = {zmq_version};
+    if (dladdr (sym.ptr, &info) && info.dli_fname)
         path = info.dli_fname;
     const char *want = strcmp (PEER_FLAVOR, "ours") == 0 ? "4.3.5" : "4.3.4";
     if (strcmp (got, want) != 0)
@@ -382,9 +400,8 @@ static void send_body (void *s, int k, int reply)
     }
 }
 
-/* check one body frame against the pattern; 'first' may be an already
- * received frame (or NULL to receive it) */
-static void check_body (void *s, int k, int reply, zmq_msg_t *first)
+/* receive the body of message k and check every frame byte for byte */
+static void check_body (void *s, int k, int reply)
 {
     const shape_t *sh = &shapes[k];
     for (int f = 0; f < sh->nframes; f++) {
@@ -392,14 +409,8 @@ static void check_body (void *s, int k, int reply, zmq_msg_t *first)
         char what[96];
         snprintf (what, sizeof what, "%s %d frame %d/%d",
                   reply ? "reply" : "message", k, f, sh->nframes);
-        int more;
-        if (f == 0 && first) {
-            m = *first; /* take ownership */
-            more = zmq_msg_more (&m);
-        } else {
-            zmq_msg_init (&m);
-            more = recv_frame (s, &m, what);
-        }
+        zmq_msg_init (&m);
+        int more = recv_frame (s, &m, what);
         size_t len = sh->sizes[f];
         if (zmq_msg_size (&m) != len)
             die ("%s: size %zu, expected %zu (content %s)", what,
@@ -461,6 +472,30 @@ static void announce (void *s)
         die ("zmq_getsockopt(ctl ZMQ_LAST_ENDPOINT): %s", zmq_strerror (errno));
     printf ("ENDPOINTS %s %s\n", ep, cep);
     fflush (stdout);
+}
+
+/* End of every exchange: the connecting side sends "fin", the binding side
+ * answers "fin-ack". Once the connecter has the ack, everything it sent has
+ * been consumed, so it closes with linger 0; the binder closes with linger
+ * (to flush the ack). Without this, a connecting libzmq socket that closes
+ * after its peer left waits out its whole linger (its session is busy
+ * reconnecting and never drains the pipe), which made runs slow at random. */
+static void finish (void *s)
+{
+    long ms = opt.timeout_s * 1000L;
+    if (opt.bind) {
+        if (!ctl_poll ("fin", ms))
+            die ("no 'fin' from the connecting side on ctl");
+        send_str (g_ctl, "fin-ack", 0, "ctl fin-ack");
+    } else {
+        send_str (g_ctl, "fin", 0, "ctl fin");
+        if (!ctl_poll ("fin-ack", ms))
+            die ("no 'fin-ack' from the binding side on ctl");
+        set_int (s, ZMQ_LINGER, 0, "ZMQ_LINGER");
+        set_int (g_ctl, ZMQ_LINGER, 0, "ZMQ_LINGER");
+    }
+    zmq_close (g_ctl);
+    zmq_close (s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -527,7 +562,13 @@ static void expect_envelope (void *s, const envelope_t *e, const char *what)
  * ZMQ_ROUTER_MANDATORY, pacing the retries with a short zmq_poll */
 static void router_first_send (void *s, const envelope_t *e, int k)
 {
+    long t0 = elapsed_ms ();
     for (;;) {
+        if (elapsed_ms () - t0 > opt.timeout_s * 1000L)
+            die ("peer routing id never became routable (EHOSTUNREACH for "
+                 "%d s): did the peer announce ZMQ_ROUTING_ID in its "
+                 "handshake?",
+                 opt.timeout_s);
         int rc = zmq_send (s, e->peer_id, strlen (e->peer_id),
                            ZMQ_SNDMORE | ZMQ_DONTWAIT);
         if (rc >= 0)
@@ -559,6 +600,7 @@ static void run_reqrep (int peer_type)
     if (opt.type == ZMQ_ROUTER)
         set_int (s, ZMQ_ROUTER_MANDATORY, 1, "ZMQ_ROUTER_MANDATORY");
     attach (s, opt.bind, opt.endpoint, opt.type_name);
+    ctl_open ();
     announce (s);
     note ("%s with %s, %d messages", e.client ? "client" : "server",
           opt.scenario, NSHAPES);
@@ -573,11 +615,11 @@ static void run_reqrep (int peer_type)
             }
             snprintf (what, sizeof what, "reply %d", k);
             expect_envelope (s, &e, what);
-            check_body (s, k, 1, NULL);
+            check_body (s, k, 1);
         } else {
             snprintf (what, sizeof what, "request %d", k);
             expect_envelope (s, &e, what);
-            check_body (s, k, 0, NULL);
+            check_body (s, k, 0);
             send_envelope (s, &e);
             send_body (s, k, 1);
         }
@@ -595,7 +637,7 @@ static void run_reqrep (int peer_type)
         send_envelope (s, &e);
         send_str (s, "bye", 0, "bye reply");
     }
-    zmq_close (s);
+    finish (s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -615,12 +657,11 @@ static void run_pushpull (void)
             die ("PULL side never confirmed (no 'done' on ctl)");
     } else {
         for (int k = 0; k < NSHAPES; k++)
-            check_body (s, k, 0, NULL);
+            check_body (s, k, 0);
         expect_str (s, "end", 0, "end marker");
         send_str (g_ctl, "done", 0, "ctl done");
     }
-    zmq_close (g_ctl);
-    zmq_close (s);
+    finish (s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -772,7 +813,7 @@ static void run_pubsub (void)
                      "(filtering or ordering broken)",
                      show (&m), t);
             zmq_msg_close (&m);
-            check_body (s, k, 0, NULL);
+            check_body (s, k, 0);
         }
         sub_next (s, "top.a.sync", &m);
         if (!msg_is_str (&m, "top.a") || zmq_msg_more (&m))
@@ -806,7 +847,7 @@ static void run_pubsub (void)
                      "(unsubscribe not honoured?)",
                      show (&m));
             zmq_msg_close (&m);
-            check_body (s, k, 0, NULL);
+            check_body (s, k, 0);
         }
         sub_next (s, "top.c.sync", &m);
         if (!msg_is_str (&m, "top.c.end") || zmq_msg_more (&m))
@@ -814,8 +855,7 @@ static void run_pubsub (void)
         zmq_msg_close (&m);
         send_str (g_ctl, "done", 0, "ctl done");
     }
-    zmq_close (g_ctl);
-    zmq_close (s);
+    finish (s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -916,6 +956,8 @@ static void run_reconnect (void)
                 raise (SIGKILL);
             }
         }
+        /* "bye" received: nothing of ours is left to deliver */
+        set_int (s, ZMQ_LINGER, 0, "ZMQ_LINGER");
         note ("%d rounds, %d resends, replies from %d server instance(s)",
               opt.rounds, resends, distinct);
         if (distinct < opt.expect_instances)
@@ -931,6 +973,7 @@ static void run_reconnect (void)
 
 int main (int argc, char **argv)
 {
+    elapsed_ms ();
     parse_args (argc, argv);
     signal (SIGALRM, on_alarm);
     alarm ((unsigned) opt.timeout_s + 2);
@@ -963,6 +1006,7 @@ int main (int argc, char **argv)
     } else
         die ("unknown scenario '%s'", opt.scenario);
 
+    note ("script done, terminating context");
     if (zmq_ctx_term (g_ctx) != 0)
         die ("zmq_ctx_term: %s", zmq_strerror (errno));
     note ("OK");

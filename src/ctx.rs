@@ -9,6 +9,7 @@
 use crate::constants::*;
 use crate::error::*;
 use crate::io::mailbox::{Command, Mailbox};
+use crate::io::reactor::IoThread;
 use crate::pipe::{combined_hwm, EndConfig, PipeEnd};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -52,6 +53,9 @@ struct State {
     zero_copy_recv: bool,
     thread_name_prefix: c_int,
     affinity: Vec<c_int>,
+    /// Started lazily by the first tcp/ipc endpoint.
+    io: Vec<IoThread>,
+    next_io: usize,
 }
 
 pub struct Ctx {
@@ -82,6 +86,8 @@ impl Ctx {
                 zero_copy_recv: true,
                 thread_name_prefix: 0,
                 affinity: Vec::new(),
+                io: Vec::new(),
+                next_io: 0,
             }),
             all_closed: Condvar::new(),
         })
@@ -171,6 +177,32 @@ impl Ctx {
         }
     }
 
+    /// The mailbox of the I/O thread that should serve a new endpoint
+    /// (by ZMQ_AFFINITY when set, else round-robin). EMTHREAD when the
+    /// context has no I/O threads.
+    pub fn io_thread(&self, affinity: u64) -> ZResult<Arc<Mailbox>> {
+        let mut s = self.lock();
+        if s.terminating {
+            return Err(ETERM);
+        }
+        let n = s.io_threads.max(0) as usize;
+        if n == 0 {
+            return Err(EMTHREAD);
+        }
+        while s.io.len() < n {
+            let t = IoThread::start(s.io.len())?;
+            s.io.push(t);
+        }
+        let candidates: Vec<usize> = (0..n).filter(|&i| affinity == 0 || (i < 64 && affinity & (1 << i) != 0)).collect();
+        let pick = if candidates.is_empty() {
+            0
+        } else {
+            s.next_io = s.next_io.wrapping_add(1);
+            candidates[s.next_io % candidates.len()]
+        };
+        Ok(s.io[pick].mailbox().clone())
+    }
+
     /// `zmq_ctx_shutdown`: wakes every blocked call with ETERM.
     pub fn shutdown(&self) {
         let mut s = self.lock();
@@ -193,11 +225,16 @@ impl Ctx {
         }
         s.terminated = true;
         let pending = std::mem::take(&mut s.pending);
+        let mut io = std::mem::take(&mut s.io);
         s.endpoints.clear();
         drop(s);
         // Dropped unlocked: queued zero-copy messages may run free functions
         // that call back into the library.
         drop(pending);
+        // I/O threads finish once their sessions flushed within the linger.
+        for t in io.iter_mut() {
+            t.stop();
+        }
         Ok(())
     }
 

@@ -17,6 +17,7 @@ pub mod options;
 pub mod pipe;
 pub mod poll;
 pub mod proxy;
+pub mod session;
 pub mod socket;
 pub mod transport;
 pub mod util;

@@ -61,3 +61,6 @@ impl Drop for Monitor {
         }
     }
 }
+
+/// A socket's monitor, shared with the I/O threads that emit its events.
+pub type MonitorRef = std::sync::Arc<std::sync::Mutex<Option<Monitor>>>;

@@ -133,6 +133,19 @@ impl PipeEnd {
         self.notify_peer(Command::PeerAttached(self.shared.id));
     }
 
+    /// Sets the routing id this end presents to the peer (a session learns
+    /// it from the handshake) and tells the peer's socket.
+    pub fn set_routing_id(&self, rid: Bytes) {
+        lock(&self.shared.sides[self.side]).routing_id = Some(rid);
+        self.notify_peer(Command::PeerAttached(self.shared.id));
+    }
+
+    /// Forgets the peer's routing id (its connection dropped; a new one
+    /// will be set when it is re-established).
+    pub fn clear_routing_id(&self) {
+        lock(&self.shared.sides[self.side]).routing_id = None;
+    }
+
     /// The routing id the peer declared; None while the peer is not attached.
     pub fn peer_routing_id(&self) -> Option<Bytes> {
         lock(&self.shared.sides[1 - self.side]).routing_id.clone()

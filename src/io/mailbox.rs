@@ -25,21 +25,33 @@ pub enum Command {
     PeerAttached(u64),
     /// The peer of this pipe went away.
     PipeTerm(u64),
-    /// The context is terminating.
+    /// The connection behind this pipe was re-established (a SUB resends
+    /// its subscriptions).
+    Hiccup(u64),
+    /// The context is terminating (for an I/O thread: finish and exit).
     Stop,
+    /// Work for an I/O thread.
+    Io(Box<crate::io::reactor::IoCommand>),
 }
 
 pub struct Mailbox {
-    queue: Mutex<VecDeque<Command>>,
+    queue: Mutex<Queue>,
     /// Fast check for "something may be queued", without the lock.
     pending: AtomicBool,
     signaler: Signaler,
 }
 
+struct Queue {
+    cmds: VecDeque<Command>,
+    /// The owner is gone: further commands are dropped (a dropped pipe end
+    /// terminates itself, so its peer learns that nobody will read).
+    closed: bool,
+}
+
 impl Mailbox {
     pub fn new() -> ZResult<Mailbox> {
         Ok(Mailbox {
-            queue: Mutex::new(VecDeque::new()),
+            queue: Mutex::new(Queue { cmds: VecDeque::new(), closed: false }),
             pending: AtomicBool::new(false),
             signaler: Signaler::new()?,
         })
@@ -51,8 +63,13 @@ impl Mailbox {
 
     pub fn send(&self, cmd: Command) {
         let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        let was_empty = q.is_empty();
-        q.push_back(cmd);
+        if q.closed {
+            drop(q);
+            drop(cmd);
+            return;
+        }
+        let was_empty = q.cmds.is_empty();
+        q.cmds.push_back(cmd);
         if was_empty {
             self.pending.store(true, Ordering::Release);
             self.signaler.send();
@@ -68,10 +85,18 @@ impl Mailbox {
     /// under the lock so the next `send` raises a fresh edge.
     pub fn drain(&self, out: &mut Vec<Command>) {
         let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        out.extend(q.drain(..));
+        out.extend(q.cmds.drain(..));
         if self.pending.swap(false, Ordering::AcqRel) {
             self.signaler.reset();
         }
+    }
+
+    /// Marks the owner gone and returns what was still queued (to be
+    /// dropped by the caller, outside the lock).
+    pub fn close(&self) -> Vec<Command> {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.closed = true;
+        q.cmds.drain(..).collect()
     }
 
     /// Waits for a command (or timeout, -1 forever). Err(EINTR) on a signal.

@@ -4,4 +4,5 @@
 //! protocol bytes or know routing rules.
 
 pub mod mailbox;
+pub mod reactor;
 pub mod signaler;

@@ -10,14 +10,17 @@ use crate::constants::*;
 use crate::ctx::{BoundInfo, Ctx};
 use crate::error::*;
 use crate::io::mailbox::{Command, Mailbox};
-use crate::monitor::Monitor;
+use crate::monitor::{Monitor, MonitorRef};
+use crate::session::{Session, SockRef, Target};
+use crate::transport::address::{IpcPath, TcpSpec};
+use crate::io::reactor::IoCommand;
 use crate::msg::Msg;
 use crate::options::Options;
 use crate::pipe::PipeEnd;
 use slab::Slab;
 use std::collections::HashMap;
 use std::os::raw::c_int;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct SocketBase {
@@ -37,7 +40,9 @@ pub struct SocketBase {
     last_endpoint: String,
     /// Pipes whose peer closed but which may still hold messages.
     closing: Vec<PipeKey>,
-    monitor: Option<Monitor>,
+    monitor: MonitorRef,
+    /// tcp/ipc endpoints (bound or connected) and the I/O thread serving each.
+    net_endpoints: Vec<(String, Arc<Mailbox>)>,
     cmd_buf: Vec<Command>,
 }
 
@@ -70,7 +75,8 @@ impl SocketBase {
             ctx_terminated: false,
             last_endpoint: String::new(),
             closing: Vec::new(),
-            monitor: None,
+            monitor: Arc::new(Mutex::new(None)),
+            net_endpoints: Vec::new(),
             cmd_buf: Vec::new(),
         })
     }
@@ -130,7 +136,13 @@ impl SocketBase {
                         self.routing.read_activated(cx!(self), k);
                     }
                 }
+                Command::Hiccup(id) => {
+                    if let Some(&k) = self.ids.get(&id) {
+                        self.routing.hiccuped(cx!(self), k);
+                    }
+                }
                 Command::Stop => self.ctx_terminated = true,
+                Command::Io(_) => {}
             }
         }
         self.cmd_buf = cmds;
@@ -195,20 +207,104 @@ impl SocketBase {
                         crate::pipe::combined_hwm(p.peer_sndhwm, self.options.rcvhwm),
                     ];
                     p.end.attach(self.end_config(), hwm);
-                    if let Some(m) = &mut self.monitor {
-                        let _ = m;
-                    }
                     self.attach_pipe(p.end, None);
                 }
                 self.bound.push(endpoint.to_string());
                 self.last_endpoint = endpoint.to_string();
                 Ok(())
             }
-            "tcp" | "ipc" | "udp" | "pgm" | "epgm" | "norm" | "ws" | "wss" | "tipc" | "vmci" => {
-                Err(EPROTONOSUPPORT)
+            "tcp" => {
+                let spec = TcpSpec::parse_bind(addr)?;
+                let local = spec.resolve_local(self.options.ipv6)?;
+                let (listener, bound) = match crate::transport::stream::listen_tcp(&local, &self.options) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, endpoint);
+                        return Err(e);
+                    }
+                };
+                let resolved = match bound {
+                    std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
+                    std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
+                };
+                let fd = listener.fd();
+                self.start_listener(listener, resolved, None, None)?;
+                self.emit_event(ZMQ_EVENT_LISTENING, fd as u32, &self.last_endpoint.clone());
+                Ok(())
+            }
+            "ipc" => {
+                let (path, tmpdir) = if addr == "*" {
+                    let dir = make_tmp_dir()?;
+                    (IpcPath::File(dir.join("socket")), Some(dir))
+                } else {
+                    (IpcPath::parse(addr)?, None)
+                };
+                let listener = match crate::transport::stream::listen_ipc(&path, &self.options) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        if let Some(d) = &tmpdir {
+                            let _ = std::fs::remove_dir(d);
+                        }
+                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, endpoint);
+                        return Err(e);
+                    }
+                };
+                let unlink = match &path {
+                    IpcPath::File(p) => Some(p.clone()),
+                    IpcPath::Abstract(_) => None,
+                };
+                let fd = listener.fd();
+                self.start_listener(listener, path.to_endpoint(), unlink, tmpdir)?;
+                self.emit_event(ZMQ_EVENT_LISTENING, fd as u32, &self.last_endpoint.clone());
+                Ok(())
             }
             _ => Err(EPROTONOSUPPORT),
         }
+    }
+
+    fn sock_ref(&self) -> SockRef {
+        SockRef {
+            socket_id: self.id,
+            mailbox: self.mailbox.clone(),
+            monitor: self.monitor.clone(),
+            options: Arc::new(self.options.clone()),
+        }
+    }
+
+    fn start_listener(
+        &mut self,
+        listener: crate::transport::stream::ListenerSock,
+        resolved: String,
+        unlink: Option<std::path::PathBuf>,
+        tmpdir: Option<std::path::PathBuf>,
+    ) -> ZResult<()> {
+        let io = self.ctx.io_thread(self.options.affinity)?;
+        let l = crate::transport::listener::Listener::new(listener, resolved.clone(), self.sock_ref(), unlink, tmpdir);
+        io.send(Command::Io(Box::new(IoCommand::Listen(l))));
+        self.net_endpoints.push((resolved.clone(), io));
+        self.last_endpoint = resolved;
+        Ok(())
+    }
+
+    fn connect_net(&mut self, endpoint: &str, target: Target) -> ZResult<()> {
+        let io = self.ctx.io_thread(self.options.affinity)?;
+        let pipe = if self.options.immediate {
+            None
+        } else {
+            let o = &self.options;
+            let hwm = |v: c_int| if v <= 0 { 0 } else { v as u64 };
+            let conflate = o.conflate && conflate_allowed(o.socket_type);
+            let session_cfg = crate::pipe::EndConfig { mailbox: Some(io.clone()), routing_id: None };
+            let (mine, theirs) =
+                PipeEnd::pair(self.end_config(), session_cfg, [hwm(o.sndhwm), hwm(o.rcvhwm)], [conflate, conflate]);
+            self.attach_pipe(mine, Some(endpoint.to_string()));
+            Some(theirs)
+        };
+        let session = Session::connecting(target, endpoint.to_string(), self.sock_ref(), pipe);
+        io.send(Command::Io(Box::new(IoCommand::Connect(session))));
+        self.net_endpoints.push((endpoint.to_string(), io));
+        self.last_endpoint = endpoint.to_string();
+        Ok(())
     }
 
     pub fn connect(&mut self, endpoint: &str) -> ZResult<()> {
@@ -224,6 +320,14 @@ impl SocketBase {
                 self.attach_pipe(end, Some(endpoint.to_string()));
                 self.last_endpoint = endpoint.to_string();
                 Ok(())
+            }
+            "tcp" => {
+                let spec = TcpSpec::parse_connect(addr)?;
+                self.connect_net(endpoint, Target::Tcp(spec))
+            }
+            "ipc" => {
+                let path = IpcPath::parse(addr)?;
+                self.connect_net(endpoint, Target::Ipc(path))
             }
             _ => Err(EPROTONOSUPPORT),
         }
@@ -246,6 +350,23 @@ impl SocketBase {
         if let Some(i) = self.bound.iter().position(|e| e == endpoint) {
             self.bound.remove(i);
             self.ctx.unbind_inproc(endpoint, self.id);
+            return Ok(());
+        }
+        let net: Vec<usize> = (0..self.net_endpoints.len()).filter(|&i| self.net_endpoints[i].0 == endpoint).collect();
+        if !net.is_empty() {
+            for i in net.into_iter().rev() {
+                let (ep, io) = self.net_endpoints.remove(i);
+                io.send(Command::Io(Box::new(IoCommand::CloseEndpoint { socket_id: self.id, endpoint: ep })));
+            }
+            let keys: Vec<PipeKey> = self
+                .pipe_endpoint
+                .iter()
+                .filter(|(_, e)| e.as_str() == endpoint)
+                .map(|(k, _)| *k)
+                .collect();
+            for k in keys {
+                self.detach_pipe(k);
+            }
             return Ok(());
         }
         let keys: Vec<PipeKey> = self
@@ -449,7 +570,8 @@ impl SocketBase {
 
     pub fn monitor(&mut self, endpoint: Option<&str>, events: c_int) -> ZResult<()> {
         self.check_alive()?;
-        if let Some(mut old) = self.monitor.take() {
+        let mut slot = self.monitor.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(mut old) = slot.take() {
             old.stop();
         }
         if let Some(ep) = endpoint {
@@ -460,13 +582,14 @@ impl SocketBase {
             if proto != "inproc" {
                 return Err(EPROTONOSUPPORT);
             }
-            self.monitor = Some(Monitor::start(self.ctx.clone(), ep, events)?);
+            *slot = Some(Monitor::start(self.ctx.clone(), ep, events)?);
         }
         Ok(())
     }
 
-    pub fn emit_event(&mut self, event: c_int, value: u32, endpoint: &str) {
-        if let Some(m) = &mut self.monitor {
+    pub fn emit_event(&self, event: c_int, value: u32, endpoint: &str) {
+        let mut slot = self.monitor.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = slot.as_mut() {
             m.emit(event, value, endpoint);
         }
     }
@@ -483,11 +606,19 @@ impl SocketBase {
         for k in keys {
             self.detach_pipe(k);
         }
-        // Pipes attached by late commands are refused.
-        let mut cmds = Vec::new();
-        self.mailbox.drain(&mut cmds);
-        drop(cmds);
-        if let Some(mut m) = self.monitor.take() {
+        // tcp/ipc: listeners and unconnected sessions close now; sessions
+        // holding our pipes flush what we sent within the linger.
+        let mut told: Vec<Arc<Mailbox>> = Vec::new();
+        for (_, io) in std::mem::take(&mut self.net_endpoints) {
+            if !told.iter().any(|t| Arc::ptr_eq(t, &io)) {
+                io.send(Command::Io(Box::new(IoCommand::CloseSocket { socket_id: self.id })));
+                told.push(io);
+            }
+        }
+        // Pipes attached by late commands are refused from now on.
+        drop(self.mailbox.close());
+        let old = self.monitor.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(mut m) = old {
             m.stop();
         }
         self.ctx.unregister_socket(self.id);
@@ -520,4 +651,21 @@ pub fn parse_endpoint(ep: &str) -> ZResult<(&str, &str)> {
         "udp" | "pgm" | "epgm" | "norm" | "ws" | "wss" | "tipc" | "vmci" => Err(EPROTONOSUPPORT),
         _ => Err(EPROTONOSUPPORT),
     }
+}
+
+/// A fresh private directory for `ipc://*` (libzmq makes one per bind).
+fn make_tmp_dir() -> ZResult<std::path::PathBuf> {
+    let base = std::env::var_os("TMPDIR").map(std::path::PathBuf::from).unwrap_or_else(|| "/tmp".into());
+    for _ in 0..100 {
+        let mut b = [0u8; 6];
+        getrandom::fill(&mut b).map_err(|_| EINVAL)?;
+        let name: String = b.iter().map(|x| (b'a' + x % 26) as char).collect();
+        let dir = base.join(format!("tmp{name}"));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.raw_os_error().unwrap_or(EINVAL)),
+        }
+    }
+    Err(EADDRINUSE)
 }

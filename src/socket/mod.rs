@@ -40,6 +40,9 @@ pub trait Routing: Send {
     fn write_activated(&mut self, cx: &mut Cx, key: PipeKey);
     /// The peer of a connect-before-bind pipe attached (its routing id is known).
     fn peer_attached(&mut self, _cx: &mut Cx, _key: PipeKey) {}
+    /// The connection behind this pipe was lost and is being re-established;
+    /// state sent over it (subscriptions) must be sent again.
+    fn hiccuped(&mut self, _cx: &mut Cx, _key: PipeKey) {}
     /// Sends one frame.
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (crate::error::Errno, Msg)>;
     /// Receives one frame.
@@ -71,6 +74,12 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
         ZMQ_XSUB => Box::new(xsub::XSub::new()),
         // -- end pub/sub family --
         // -- request/reply and pipeline family (req, rep, dealer, router, push, pull) --
+        ZMQ_REQ => Box::new(req::Req::new()),
+        ZMQ_REP => Box::new(rep::Rep::new()),
+        ZMQ_DEALER => Box::new(dealer::Dealer::new()),
+        ZMQ_ROUTER => Box::new(router::Router::new()),
+        ZMQ_PUSH => Box::new(push::Push::new()),
+        ZMQ_PULL => Box::new(pull::Pull::new()),
         // -- end request/reply family --
         _ => return Err(EINVAL),
     };
@@ -87,4 +96,12 @@ pub mod xpub;
 pub mod xsub;
 // -- end pub/sub family modules --
 // -- request/reply and pipeline family modules --
+pub mod dealer;
+pub mod fq;
+pub mod lb;
+pub mod pull;
+pub mod push;
+pub mod rep;
+pub mod req;
+pub mod router;
 // -- end request/reply family modules --

@@ -6,3 +6,5 @@
 //! sockets shared by tcp and ipc; it must not route messages.
 
 pub mod address;
+pub mod listener;
+pub mod stream;

@@ -1,0 +1,282 @@
+//! An I/O thread: one `mio::Poll` loop that owns listeners and sessions.
+//!
+//! Owns: the poll loop, the thread's mailbox (registered in the poll set),
+//! timers, and dispatching readiness, timers and commands to the objects it
+//! owns. Must not: parse bytes (sessions and the ZMTP core do) or route
+//! messages (sockets do). Application threads never block on it.
+
+use super::mailbox::{Command, Mailbox};
+use crate::error::*;
+use crate::session::Session;
+use crate::transport::listener::Listener;
+use mio::{Events, Interest, Poll, Registry, Token};
+use slab::Slab;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::os::fd::RawFd;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Work handed to an I/O thread.
+pub enum IoCommand {
+    /// Own this listener (already bound and listening).
+    Listen(Listener),
+    /// Own this connecting session.
+    Connect(Session),
+    /// The socket unbound or disconnected this endpoint.
+    CloseEndpoint { socket_id: u64, endpoint: String },
+    /// The socket was closed: close its listeners and its sessions that
+    /// carry no pipe (sessions with a pipe finish when the pipe ends).
+    CloseSocket { socket_id: u64 },
+}
+
+pub enum Obj {
+    Listener(Listener),
+    Session(Session),
+}
+
+/// What objects may use while handling an event.
+pub struct Io {
+    registry: Registry,
+    mailbox: Arc<Mailbox>,
+    timers: BinaryHeap<Reverse<(Instant, u64, usize)>>,
+    next_timer: u64,
+    /// Pipe id → key of the session that owns its other end.
+    pub pipe_owner: HashMap<u64, usize>,
+    /// Objects created while handling an event, inserted afterwards.
+    spawned: Vec<Obj>,
+    /// Set by an object that wants to be removed.
+    pub remove_me: bool,
+}
+
+impl Io {
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+    pub fn mailbox(&self) -> &Arc<Mailbox> {
+        &self.mailbox
+    }
+    /// Schedules a timer for object `key`; returns its id.
+    pub fn add_timer(&mut self, key: usize, after: Duration) -> u64 {
+        self.next_timer += 1;
+        let id = self.next_timer;
+        self.timers.push(Reverse((Instant::now() + after, id, key)));
+        id
+    }
+    pub fn spawn(&mut self, obj: Obj) {
+        self.spawned.push(obj);
+    }
+}
+
+pub fn token(key: usize) -> Token {
+    Token(key + 1)
+}
+
+const MAILBOX: Token = Token(0);
+
+pub struct IoThread {
+    mailbox: Arc<Mailbox>,
+    join: Option<JoinHandle<()>>,
+}
+
+impl IoThread {
+    pub fn start(index: usize) -> ZResult<IoThread> {
+        let mailbox = Arc::new(Mailbox::new()?);
+        let poll = Poll::new().map_err(|e| e.raw_os_error().unwrap_or(EMFILE))?;
+        let registry = poll.registry().try_clone().map_err(|e| e.raw_os_error().unwrap_or(EMFILE))?;
+        let mfd: RawFd = mailbox.fd();
+        registry
+            .register(&mut mio::unix::SourceFd(&mfd), MAILBOX, Interest::READABLE)
+            .map_err(|e| e.raw_os_error().unwrap_or(EINVAL))?;
+        let io = Io {
+            registry,
+            mailbox: mailbox.clone(),
+            timers: BinaryHeap::new(),
+            next_timer: 0,
+            pipe_owner: HashMap::new(),
+            spawned: Vec::new(),
+            remove_me: false,
+        };
+        let join = std::thread::Builder::new()
+            .name(format!("ZMQbg/IO/{index}"))
+            .spawn(move || Reactor { poll, io, objects: Slab::new(), stopping: false }.run())
+            .map_err(|_| EMTHREAD)?;
+        Ok(IoThread { mailbox, join: Some(join) })
+    }
+
+    pub fn mailbox(&self) -> &Arc<Mailbox> {
+        &self.mailbox
+    }
+
+    /// Asks the thread to finish (after sessions flush within their linger)
+    /// and waits for it.
+    pub fn stop(&mut self) {
+        self.mailbox.send(Command::Stop);
+        if let Some(j) = self.join.take() {
+            let _ = j.join();
+        }
+    }
+}
+
+struct Reactor {
+    poll: Poll,
+    io: Io,
+    objects: Slab<Option<Obj>>,
+    stopping: bool,
+}
+
+impl Reactor {
+    fn run(mut self) {
+        let mut events = Events::with_capacity(256);
+        let mut cmds = Vec::new();
+        loop {
+            if self.stopping && self.objects.is_empty() {
+                return;
+            }
+            let timeout = self.io.timers.peek().map(|Reverse((t, _, _))| t.saturating_duration_since(Instant::now()));
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return;
+                }
+            }
+            for ev in events.iter() {
+                if ev.token() == MAILBOX {
+                    continue;
+                }
+                let key = ev.token().0 - 1;
+                self.dispatch(key, |obj, io, key| match obj {
+                    Obj::Listener(l) => l.ready(io, key),
+                    Obj::Session(s) => s.ready(io, key, ev.is_readable() || ev.is_read_closed(), ev.is_writable() || ev.is_error() || ev.is_write_closed()),
+                });
+            }
+            // Commands (the mailbox edge may have been consumed with others).
+            self.io.mailbox.drain(&mut cmds);
+            for cmd in cmds.drain(..) {
+                self.command(cmd);
+            }
+            // Timers.
+            let now = Instant::now();
+            while let Some(Reverse((t, id, key))) = self.io.timers.peek().copied() {
+                if t > now {
+                    break;
+                }
+                self.io.timers.pop();
+                self.dispatch(key, |obj, io, key| match obj {
+                    Obj::Listener(_) => {}
+                    Obj::Session(s) => s.timer(io, key, id),
+                });
+            }
+        }
+    }
+
+    /// Runs `f` on object `key`, then inserts what it spawned and removes
+    /// it if it asked to be removed.
+    fn dispatch(&mut self, key: usize, f: impl FnOnce(&mut Obj, &mut Io, usize)) {
+        let Some(slot) = self.objects.get_mut(key) else { return };
+        let Some(mut obj) = slot.take() else { return };
+        self.io.remove_me = false;
+        f(&mut obj, &mut self.io, key);
+        if self.io.remove_me {
+            self.io.remove_me = false;
+            self.objects.remove(key);
+            drop(obj);
+        } else if let Some(slot) = self.objects.get_mut(key) {
+            *slot = Some(obj);
+        }
+        self.insert_spawned();
+    }
+
+    fn insert_spawned(&mut self) {
+        while let Some(obj) = self.io.spawned.pop() {
+            let key = self.objects.insert(None);
+            self.objects[key] = Some(obj);
+            self.dispatch(key, |obj, io, key| match obj {
+                Obj::Listener(l) => l.start(io, key),
+                Obj::Session(s) => s.start(io, key),
+            });
+        }
+    }
+
+    fn command(&mut self, cmd: Command) {
+        match cmd {
+            Command::ActivateRead(id) | Command::PeerAttached(id) => {
+                if let Some(&k) = self.io.pipe_owner.get(&id) {
+                    self.dispatch(k, |o, io, k| {
+                        if let Obj::Session(s) = o {
+                            s.pipe_readable(io, k)
+                        }
+                    });
+                }
+            }
+            Command::ActivateWrite(id) => {
+                if let Some(&k) = self.io.pipe_owner.get(&id) {
+                    self.dispatch(k, |o, io, k| {
+                        if let Obj::Session(s) = o {
+                            s.pipe_writable(io, k)
+                        }
+                    });
+                }
+            }
+            Command::PipeTerm(id) => {
+                if let Some(&k) = self.io.pipe_owner.get(&id) {
+                    self.dispatch(k, |o, io, k| {
+                        if let Obj::Session(s) = o {
+                            s.pipe_terminated(io, k)
+                        }
+                    });
+                }
+            }
+            Command::Io(io_cmd) => match *io_cmd {
+                IoCommand::Listen(l) => {
+                    self.io.spawn(Obj::Listener(l));
+                    self.insert_spawned();
+                }
+                IoCommand::Connect(s) => {
+                    self.io.spawn(Obj::Session(s));
+                    self.insert_spawned();
+                }
+                IoCommand::CloseEndpoint { socket_id, endpoint } => {
+                    self.close_matching(|o| match o {
+                        Obj::Listener(l) => l.socket_id() == socket_id && l.endpoint() == endpoint,
+                        Obj::Session(s) => s.socket_id() == socket_id && s.endpoint() == endpoint,
+                    });
+                }
+                IoCommand::CloseSocket { socket_id } => {
+                    self.close_matching(|o| match o {
+                        Obj::Listener(l) => l.socket_id() == socket_id,
+                        Obj::Session(s) => s.socket_id() == socket_id && !s.has_pipe(),
+                    });
+                }
+            },
+            Command::Stop => {
+                self.stopping = true;
+                self.close_matching(|o| matches!(o, Obj::Listener(_)));
+                let keys: Vec<usize> = self.objects.iter().map(|(k, _)| k).collect();
+                for k in keys {
+                    self.dispatch(k, |o, io, k| {
+                        if let Obj::Session(s) = o {
+                            s.context_stopping(io, k)
+                        }
+                    });
+                }
+            }
+            Command::Attach(_) | Command::Hiccup(_) => {}
+        }
+    }
+
+    fn close_matching(&mut self, pred: impl Fn(&Obj) -> bool) {
+        let keys: Vec<usize> = self
+            .objects
+            .iter()
+            .filter(|(_, o)| o.as_ref().is_some_and(&pred))
+            .map(|(k, _)| k)
+            .collect();
+        for k in keys {
+            self.dispatch(k, |o, io, k| match o {
+                Obj::Listener(l) => l.close(io, k),
+                Obj::Session(s) => s.close(io, k),
+            });
+        }
+    }
+}

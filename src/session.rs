@@ -1,0 +1,661 @@
+//! A session: one tcp/ipc connection's glue between a socket's pipe and
+//! the ZMTP engine, owned by an I/O thread.
+//!
+//! Owns: connecting and reconnecting (with back-off), the stream, the ZMTP
+//! `Connection`, moving messages between the pipe and the stream with
+//! back-pressure in both directions (HWM on the pipe, `WouldBlock` on the
+//! stream), heartbeats, handshake and connect time-outs, linger on close,
+//! and the connection-level monitor events. Must not: route messages or
+//! parse bytes itself (the `zmtp` core does).
+
+use crate::constants::*;
+use crate::io::mailbox::{Command, Mailbox};
+use crate::io::reactor::{token, Io};
+use crate::monitor::MonitorRef;
+use crate::msg::{Metadata, Msg};
+use crate::options::Options;
+use crate::pipe::{EndConfig, PipeEnd, Read};
+use crate::transport::address::{IpcPath, TcpSpec};
+use crate::transport::stream::{connect_ipc, connect_tcp, tune_connected, Stream};
+use crate::zmtp::{Connection, ConnectionConfig, Event, NullMechanism, ProtocolError};
+use bytes::{Bytes, BytesMut};
+use mio::Interest;
+use std::io::{IoSlice, Read as _};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a session (or listener) knows of the socket it serves.
+#[derive(Clone)]
+pub struct SockRef {
+    pub socket_id: u64,
+    pub mailbox: Arc<Mailbox>,
+    pub monitor: MonitorRef,
+    /// The socket's options when the endpoint was bound or connected.
+    pub options: Arc<Options>,
+}
+
+impl SockRef {
+    /// Emits a monitor event (from the I/O thread, as libzmq does).
+    pub fn event(&self, event: i32, value: u32, endpoint: &str) {
+        let mut m = self.monitor.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = m.as_mut() {
+            m.emit(event, value, endpoint);
+        }
+    }
+}
+
+/// Where a connecting session goes.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Tcp(TcpSpec),
+    Ipc(IpcPath),
+}
+
+enum Role {
+    Connect(Target),
+    Accepted,
+}
+
+#[derive(PartialEq, Eq, Clone, Copy, Debug)]
+enum State {
+    /// Waiting for the reconnect timer.
+    Idle,
+    Connecting,
+    Handshaking,
+    Active,
+}
+
+/// Read chunk size: many small frames are decoded per read.
+const READ_CHUNK: usize = 64 * 1024;
+/// Encode up to this much before writing.
+const WRITE_BATCH: usize = 256 * 1024;
+
+pub struct Session {
+    owner: SockRef,
+    endpoint: String,
+    role: Role,
+    state: State,
+    pipe: Option<PipeEnd>,
+    stream: Option<Stream>,
+    conn: Option<Connection>,
+    inbuf: BytesMut,
+    readbuf: Vec<u8>,
+    /// A first frame refused by the pipe (HWM); reading pauses until room.
+    pending_in: Option<Msg>,
+    out_blocked: bool,
+    /// Mid-message toward the peer when the connection dropped: the rest of
+    /// that message is discarded.
+    out_more: bool,
+    discard_out: bool,
+    /// The socket closed its end of the pipe: flush, then finish.
+    pipe_closing: bool,
+    metadata: Option<Arc<Metadata>>,
+    reconnect_ivl: i32,
+    connected_once: bool,
+    last_recv: Instant,
+    t_handshake: Option<u64>,
+    t_reconnect: Option<u64>,
+    t_connect: Option<u64>,
+    t_linger: Option<u64>,
+    t_heartbeat: Option<u64>,
+    t_hb_timeout: Option<u64>,
+    t_ttl: Option<u64>,
+    ttl: Duration,
+}
+
+fn ms(v: i32) -> Duration {
+    Duration::from_millis(v.max(0) as u64)
+}
+
+fn jitter(max: i32) -> i32 {
+    if max <= 0 {
+        return 0;
+    }
+    let mut b = [0u8; 4];
+    let _ = getrandom::fill(&mut b);
+    (u32::from_ne_bytes(b) % max as u32) as i32
+}
+
+impl Session {
+    fn new(owner: SockRef, endpoint: String, role: Role, pipe: Option<PipeEnd>, stream: Option<Stream>) -> Session {
+        let reconnect_ivl = owner.options.reconnect_ivl;
+        Session {
+            owner,
+            endpoint,
+            role,
+            state: State::Idle,
+            pipe,
+            stream,
+            conn: None,
+            inbuf: BytesMut::new(),
+            readbuf: Vec::new(),
+            pending_in: None,
+            out_blocked: false,
+            out_more: false,
+            discard_out: false,
+            pipe_closing: false,
+            metadata: None,
+            reconnect_ivl,
+            connected_once: false,
+            last_recv: Instant::now(),
+            t_handshake: None,
+            t_reconnect: None,
+            t_connect: None,
+            t_linger: None,
+            t_heartbeat: None,
+            t_hb_timeout: None,
+            t_ttl: None,
+            ttl: Duration::ZERO,
+        }
+    }
+
+    /// A session for a connection a listener accepted.
+    pub fn accepted(stream: Stream, endpoint: String, owner: SockRef) -> Session {
+        Session::new(owner, endpoint, Role::Accepted, None, Some(stream))
+    }
+
+    /// A session that connects to `target` (and reconnects). `pipe` is the
+    /// session's end of the socket's pipe, or None with ZMQ_IMMEDIATE.
+    pub fn connecting(target: Target, endpoint: String, owner: SockRef, pipe: Option<PipeEnd>) -> Session {
+        Session::new(owner, endpoint, Role::Connect(target), pipe, None)
+    }
+
+    pub fn socket_id(&self) -> u64 {
+        self.owner.socket_id
+    }
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+    pub fn has_pipe(&self) -> bool {
+        self.pipe.is_some()
+    }
+
+    pub fn start(&mut self, io: &mut Io, key: usize) {
+        if let Some(p) = &self.pipe {
+            io.pipe_owner.insert(p.id(), key);
+        }
+        match self.role {
+            Role::Accepted => {
+                let ok = match self.stream.as_mut() {
+                    Some(s) => io.registry().register(s, token(key), Interest::READABLE | Interest::WRITABLE).is_ok(),
+                    None => false,
+                };
+                if !ok {
+                    self.finish(io);
+                    return;
+                }
+                self.start_engine(io, key);
+                self.ready(io, key, true, true);
+            }
+            Role::Connect(_) => self.start_connecting(io, key),
+        }
+    }
+
+    fn start_connecting(&mut self, io: &mut Io, key: usize) {
+        let Role::Connect(target) = &self.role else { return };
+        let o = &self.owner.options;
+        let result = match target {
+            Target::Tcp(spec) => spec.resolve_remote(o.ipv6).and_then(|dest| {
+                let src = match &spec.source {
+                    Some(s) => Some(s.resolve_local(o.ipv6)?),
+                    None => None,
+                };
+                connect_tcp(&dest, src.as_ref(), o)
+            }),
+            Target::Ipc(path) => connect_ipc(path),
+        };
+        let mut stream = match result {
+            Ok(s) => s,
+            Err(_) => {
+                self.schedule_reconnect(io, key);
+                return;
+            }
+        };
+        if io.registry().register(&mut stream, token(key), Interest::READABLE | Interest::WRITABLE).is_err() {
+            self.schedule_reconnect(io, key);
+            return;
+        }
+        self.stream = Some(stream);
+        self.state = State::Connecting;
+        self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, &self.endpoint);
+        if o.connect_timeout > 0 {
+            self.t_connect = Some(io.add_timer(key, ms(o.connect_timeout)));
+        }
+    }
+
+    fn schedule_reconnect(&mut self, io: &mut Io, key: usize) {
+        self.drop_stream(io);
+        self.state = State::Idle;
+        let o = self.owner.options.clone();
+        if o.reconnect_ivl < 0 || self.pipe_closing {
+            // Reconnection disabled: this endpoint is done.
+            self.finish(io);
+            return;
+        }
+        let base = if o.reconnect_ivl == 0 { 0 } else { self.reconnect_ivl };
+        let interval = base.saturating_add(jitter(o.reconnect_ivl));
+        if o.reconnect_ivl_max > 0 && o.reconnect_ivl_max > o.reconnect_ivl {
+            self.reconnect_ivl = (self.reconnect_ivl.saturating_mul(2)).min(o.reconnect_ivl_max);
+        }
+        self.owner.event(ZMQ_EVENT_CONNECT_RETRIED, interval as u32, &self.endpoint);
+        self.t_reconnect = Some(io.add_timer(key, ms(interval)));
+    }
+
+    fn start_engine(&mut self, io: &mut Io, key: usize) {
+        let o = &self.owner.options;
+        if o.mechanism() != ZMQ_NULL {
+            // PLAIN and CURVE are not available yet: never fall back to NULL.
+            let fd = self.stream.as_ref().map(|s| s.fd()).unwrap_or(-1);
+            self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32, &self.endpoint);
+            let _ = fd;
+            self.disconnected(io, key, false);
+            return;
+        }
+        let rid = Bytes::copy_from_slice(&o.routing_id);
+        let cfg = ConnectionConfig { socket_type: o.socket_type, routing_id: rid, max_msg_size: o.maxmsgsize };
+        let mech = NullMechanism::new(o.socket_type, &o.routing_id, &[]);
+        self.conn = Some(Connection::new(cfg, Box::new(mech)));
+        self.state = State::Handshaking;
+        self.last_recv = Instant::now();
+        if o.handshake_ivl > 0 {
+            self.t_handshake = Some(io.add_timer(key, ms(o.handshake_ivl)));
+        }
+        self.flush(io, key);
+    }
+
+    /// Readiness of the stream.
+    pub fn ready(&mut self, io: &mut Io, key: usize, readable: bool, writable: bool) {
+        match self.state {
+            State::Idle => {}
+            State::Connecting => {
+                let Some(s) = self.stream.as_ref() else { return };
+                match s.take_error() {
+                    Ok(None) if s.is_connected() => {
+                        let fd = s.fd() as u32;
+                        tune_connected(s, &self.owner.options);
+                        self.t_connect = None;
+                        self.connected_once = true;
+                        self.reconnect_ivl = self.owner.options.reconnect_ivl;
+                        self.owner.event(ZMQ_EVENT_CONNECTED, fd, &self.endpoint);
+                        self.start_engine(io, key);
+                        if self.state == State::Handshaking {
+                            self.read_loop(io, key);
+                        }
+                    }
+                    Ok(None) => {}
+                    _ => self.schedule_reconnect(io, key),
+                }
+            }
+            State::Handshaking | State::Active => {
+                if writable {
+                    self.out_blocked = false;
+                    self.flush(io, key);
+                    self.pump_out(io, key);
+                }
+                if readable {
+                    self.read_loop(io, key);
+                }
+            }
+        }
+    }
+
+    fn read_loop(&mut self, io: &mut Io, key: usize) {
+        if self.readbuf.len() != READ_CHUNK {
+            self.readbuf = vec![0; READ_CHUNK];
+        }
+        loop {
+            if self.pending_in.is_some() || !matches!(self.state, State::Handshaking | State::Active) {
+                return;
+            }
+            let Some(stream) = self.stream.as_mut() else { return };
+            match stream.read(&mut self.readbuf) {
+                Ok(0) => {
+                    self.disconnected(io, key, false);
+                    return;
+                }
+                Ok(n) => {
+                    self.last_recv = Instant::now();
+                    self.inbuf.extend_from_slice(&self.readbuf[..n]);
+                    let r = match self.conn.as_mut() {
+                        Some(c) => c.handle_input(&mut self.inbuf),
+                        None => return,
+                    };
+                    self.process_events(io, key);
+                    if let Err(e) = r {
+                        self.protocol_error(io, key, e);
+                        return;
+                    }
+                    self.flush(io, key);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    self.disconnected(io, key, false);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn process_events(&mut self, io: &mut Io, key: usize) {
+        while self.pending_in.is_none() {
+            let Some(ev) = self.conn.as_mut().and_then(|c| c.poll_event()) else { return };
+            match ev {
+                Event::Handshook { .. } => self.on_handshake(io, key),
+                Event::Message(mut m) => {
+                    if let Some(md) = &self.metadata {
+                        m.set_metadata(Some(md.clone()));
+                    }
+                    if let Some(p) = self.pipe.as_mut() {
+                        if let Err(m) = p.write(m) {
+                            self.pending_in = Some(m);
+                        }
+                    }
+                }
+                Event::Ping { ttl } => {
+                    if ttl > 0 {
+                        self.ttl = Duration::from_millis(ttl as u64 * 100);
+                        self.t_ttl = Some(io.add_timer(key, self.ttl));
+                    }
+                }
+                Event::Pong { .. } => {}
+            }
+        }
+    }
+
+    fn on_handshake(&mut self, io: &mut Io, key: usize) {
+        self.t_handshake = None;
+        self.state = State::Active;
+        self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
+        let Some(conn) = self.conn.as_ref() else { return };
+        let props = conn.peer_metadata();
+        let identity = props.get("Identity").cloned().unwrap_or_default();
+        let mut md = props.to_msg_metadata();
+        if let Some(s) = self.stream.as_ref() {
+            if let Some(a) = s.peer_address() {
+                md.set("Peer-Address", a.as_bytes());
+            }
+            md.set("__srcfd", s.fd().to_string().as_bytes());
+        }
+        self.metadata = Some(Arc::new(md));
+        let o = self.owner.options.clone();
+        match self.pipe.as_ref() {
+            Some(p) => p.set_routing_id(identity),
+            None => {
+                let hwm = |v: i32| if v <= 0 { 0 } else { v as u64 };
+                let conflate = o.conflate
+                    && matches!(o.socket_type, ZMQ_DEALER | ZMQ_PULL | ZMQ_PUSH | ZMQ_PUB | ZMQ_SUB);
+                let socket_cfg = EndConfig {
+                    mailbox: Some(self.owner.mailbox.clone()),
+                    routing_id: Some(Bytes::copy_from_slice(&o.routing_id)),
+                };
+                let session_cfg = EndConfig { mailbox: Some(io.mailbox().clone()), routing_id: Some(identity) };
+                let (theirs, mine) =
+                    PipeEnd::pair(socket_cfg, session_cfg, [hwm(o.sndhwm), hwm(o.rcvhwm)], [conflate, conflate]);
+                io.pipe_owner.insert(mine.id(), key);
+                self.pipe = Some(mine);
+                self.owner.mailbox.send(Command::Attach(theirs));
+            }
+        }
+        if o.heartbeat_ivl > 0 {
+            self.t_heartbeat = Some(io.add_timer(key, ms(o.heartbeat_ivl)));
+        }
+        self.pump_out(io, key);
+    }
+
+    /// Moves messages from the pipe into the connection and writes them.
+    fn pump_out(&mut self, io: &mut Io, key: usize) {
+        if self.state != State::Active || self.out_blocked {
+            return;
+        }
+        loop {
+            let Some(conn) = self.conn.as_mut() else { return };
+            if conn.output().len() >= WRITE_BATCH {
+                self.flush(io, key);
+                if self.out_blocked || self.state != State::Active {
+                    return;
+                }
+                continue;
+            }
+            let Some(pipe) = self.pipe.as_mut() else { break };
+            match pipe.read() {
+                Read::Msg(m) => {
+                    if self.discard_out {
+                        self.discard_out = m.more();
+                        continue;
+                    }
+                    self.out_more = m.more();
+                    if let Err(e) = conn.send(m) {
+                        self.protocol_error(io, key, e);
+                        return;
+                    }
+                }
+                Read::Empty => break,
+                Read::Closed => {
+                    self.pipe_closing = true;
+                    break;
+                }
+            }
+        }
+        self.flush(io, key);
+        self.maybe_finish_linger(io);
+    }
+
+    /// When the socket is gone and everything it sent is on the wire, end.
+    fn maybe_finish_linger(&mut self, io: &mut Io) {
+        if !self.pipe_closing || self.state != State::Active {
+            return;
+        }
+        let drained = self.pipe.as_ref().is_none_or(|p| p.is_drained_and_closed());
+        let written = self.conn.as_ref().is_none_or(|c| !c.wants_write());
+        if drained && written {
+            self.finish(io);
+        }
+    }
+
+    fn flush(&mut self, io: &mut Io, key: usize) {
+        loop {
+            let (Some(conn), Some(stream)) = (self.conn.as_mut(), self.stream.as_mut()) else { return };
+            if !conn.wants_write() {
+                return;
+            }
+            let enc = conn.output();
+            let mut slices = [IoSlice::new(&[]); 64];
+            let n = enc.io_slices(&mut slices);
+            match stream.write_vectored(&slices[..n]) {
+                Ok(0) => {
+                    self.disconnected(io, key, false);
+                    return;
+                }
+                Ok(w) => conn.output().advance(w),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    self.out_blocked = true;
+                    return;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    self.disconnected(io, key, false);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn protocol_error(&mut self, io: &mut Io, key: usize, e: ProtocolError) {
+        if self.state == State::Handshaking {
+            match e.handshake_event_code() {
+                Some(code) => self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u32, &self.endpoint),
+                None => self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, e.errno() as u32, &self.endpoint),
+            }
+        }
+        self.disconnected(io, key, true);
+    }
+
+    /// The connection ended (error, EOF, time-out or protocol violation).
+    fn disconnected(&mut self, io: &mut Io, key: usize, protocol: bool) {
+        if let Some(s) = self.stream.as_ref() {
+            if matches!(self.state, State::Handshaking | State::Active) {
+                self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
+            }
+        }
+        self.drop_stream(io);
+        self.conn = None;
+        self.inbuf.clear();
+        self.pending_in = None;
+        self.metadata = None;
+        self.t_heartbeat = None;
+        self.t_hb_timeout = None;
+        self.t_ttl = None;
+        self.t_handshake = None;
+        if let Some(p) = self.pipe.as_mut() {
+            p.rollback();
+        }
+        if self.out_more {
+            self.discard_out = true;
+            self.out_more = false;
+        }
+        match self.role {
+            Role::Accepted => self.finish(io),
+            Role::Connect(_) => {
+                if protocol || self.pipe_closing {
+                    self.finish(io);
+                    return;
+                }
+                let o = self.owner.options.clone();
+                if o.immediate {
+                    if let Some(mut p) = self.pipe.take() {
+                        io.pipe_owner.remove(&p.id());
+                        p.terminate();
+                    }
+                } else if let Some(p) = self.pipe.as_ref() {
+                    p.clear_routing_id();
+                    if matches!(o.socket_type, ZMQ_SUB | ZMQ_XSUB) {
+                        self.owner.mailbox.send(Command::Hiccup(p.id()));
+                    }
+                }
+                self.schedule_reconnect(io, key);
+            }
+        }
+    }
+
+    fn drop_stream(&mut self, io: &mut Io) {
+        if let Some(mut s) = self.stream.take() {
+            let _ = io.registry().deregister(&mut s);
+        }
+        self.state = State::Idle;
+        self.out_blocked = false;
+    }
+
+    /// Ends the session: closes the stream and the pipe; the reactor drops it.
+    fn finish(&mut self, io: &mut Io) {
+        self.drop_stream(io);
+        self.conn = None;
+        if let Some(mut p) = self.pipe.take() {
+            io.pipe_owner.remove(&p.id());
+            p.terminate();
+        }
+        io.remove_me = true;
+    }
+
+    pub fn timer(&mut self, io: &mut Io, key: usize, id: u64) {
+        let is = |t: &mut Option<u64>| {
+            if *t == Some(id) {
+                *t = None;
+                true
+            } else {
+                false
+            }
+        };
+        if is(&mut self.t_reconnect) {
+            if self.state == State::Idle {
+                self.start_connecting(io, key);
+            }
+        } else if is(&mut self.t_connect) {
+            if self.state == State::Connecting {
+                self.schedule_reconnect(io, key);
+            }
+        } else if is(&mut self.t_handshake) {
+            if self.state == State::Handshaking {
+                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::ETIMEDOUT as u32, &self.endpoint);
+                self.disconnected(io, key, false);
+            }
+        } else if is(&mut self.t_linger) {
+            self.finish(io);
+        } else if is(&mut self.t_heartbeat) {
+            if self.state == State::Active {
+                let o = self.owner.options.clone();
+                let ttl = (o.heartbeat_ttl / 100).clamp(0, u16::MAX as i32) as u16;
+                if let Some(c) = self.conn.as_mut() {
+                    if let Ok(true) = c.send_ping(ttl, b"") {
+                        let timeout = if o.heartbeat_timeout > 0 { o.heartbeat_timeout } else { o.heartbeat_ivl };
+                        if self.t_hb_timeout.is_none() {
+                            self.t_hb_timeout = Some(io.add_timer(key, ms(timeout)));
+                        }
+                    }
+                }
+                self.flush(io, key);
+                self.t_heartbeat = Some(io.add_timer(key, ms(o.heartbeat_ivl)));
+            }
+        } else if is(&mut self.t_hb_timeout) {
+            let o = &self.owner.options;
+            let timeout = ms(if o.heartbeat_timeout > 0 { o.heartbeat_timeout } else { o.heartbeat_ivl });
+            if self.state == State::Active && self.last_recv.elapsed() >= timeout {
+                self.disconnected(io, key, false);
+            }
+        } else if is(&mut self.t_ttl) {
+            if self.state == State::Active && self.last_recv.elapsed() >= self.ttl {
+                self.disconnected(io, key, false);
+            } else if self.state == State::Active {
+                self.t_ttl = Some(io.add_timer(key, self.ttl));
+            }
+        }
+    }
+
+    /// The socket wrote to the pipe (or the peer attached).
+    pub fn pipe_readable(&mut self, io: &mut Io, key: usize) {
+        self.pump_out(io, key);
+    }
+
+    /// The socket read from the pipe: room to deliver again.
+    pub fn pipe_writable(&mut self, io: &mut Io, key: usize) {
+        if let Some(m) = self.pending_in.take() {
+            if let Some(p) = self.pipe.as_mut() {
+                if let Err(m) = p.write(m) {
+                    self.pending_in = Some(m);
+                    return;
+                }
+            }
+        }
+        self.process_events(io, key);
+        if self.pending_in.is_none() {
+            self.read_loop(io, key);
+        }
+    }
+
+    /// The socket closed its end: deliver what it left within the linger.
+    pub fn pipe_terminated(&mut self, io: &mut Io, key: usize) {
+        self.pipe_closing = true;
+        let linger = self.owner.options.linger;
+        let queued = self.pipe.as_ref().map(|p| p.queued().1).unwrap_or(0);
+        if linger == 0 || (queued == 0 && self.conn.as_ref().is_none_or(|c| !c.wants_write())) {
+            self.finish(io);
+            return;
+        }
+        if linger > 0 && self.t_linger.is_none() {
+            self.t_linger = Some(io.add_timer(key, ms(linger)));
+        }
+        self.pump_out(io, key);
+    }
+
+    /// The context is terminating; sessions without a socket end finish now.
+    pub fn context_stopping(&mut self, io: &mut Io, _key: usize) {
+        if self.pipe.is_none() {
+            self.finish(io);
+        }
+    }
+
+    /// unbind/disconnect/close: end now.
+    pub fn close(&mut self, io: &mut Io, _key: usize) {
+        self.finish(io);
+    }
+}

@@ -1,0 +1,181 @@
+//! Load balancing: sends each message to the next pipe, round-robin,
+//! skipping pipes that are at their high-water mark.
+//!
+//! Owns: the list of outbound pipes of a socket type, which of them have
+//! room, and whose turn it is. All frames of a multipart message go to the
+//! pipe that took its first frame; if that pipe goes away mid-message, the
+//! rest of the message is dropped. Must not: read from pipes, terminate them
+//! or interpret frames.
+//!
+//! Usable by any socket type (PUSH, DEALER, REQ, ...): the owner forwards
+//! its `attach`/`detach`/`write_activated` callbacks here and calls
+//! [`Lb::send`] / [`Lb::has_out`] with its pipe table.
+//!
+//! A pipe refusing a first frame is parked as inactive; it comes back with
+//! `write_activated` (the pipe promised one when it reported itself full).
+//! Activating is idempotent.
+
+use super::PipeKey;
+use crate::error::{Errno, EAGAIN};
+use crate::msg::Msg;
+use crate::pipe::PipeEnd;
+use slab::Slab;
+
+#[derive(Default)]
+pub struct Lb {
+    /// `pipes[..active]` may accept a message; the rest were full.
+    pipes: Vec<PipeKey>,
+    active: usize,
+    /// Index (in `pipes[..active]`) of the pipe whose turn it is.
+    current: usize,
+    /// The pipe taking the frames of the message being sent.
+    writing: Option<PipeKey>,
+    /// The pipe of the message being sent went away: drop its other frames.
+    dropping: bool,
+}
+
+impl Lb {
+    pub fn new() -> Lb {
+        Lb::default()
+    }
+
+    /// Adds a pipe (as active).
+    pub fn attach(&mut self, key: PipeKey) {
+        if self.pipes.contains(&key) {
+            return;
+        }
+        self.pipes.push(key);
+        let last = self.pipes.len() - 1;
+        self.pipes.swap(self.active, last);
+        self.active += 1;
+    }
+
+    /// Forgets a pipe. If a message was being written to it, its remaining
+    /// frames will be dropped.
+    pub fn detach(&mut self, key: PipeKey) {
+        let Some(mut i) = self.pipes.iter().position(|&k| k == key) else {
+            return;
+        };
+        if i < self.active {
+            self.active -= 1;
+            self.pipes.swap(i, self.active);
+            if self.current == self.active {
+                self.current = i;
+            }
+            i = self.active;
+        }
+        self.pipes.swap_remove(i);
+        if self.current >= self.active {
+            self.current = 0;
+        }
+        if self.writing == Some(key) {
+            self.writing = None;
+            self.dropping = true;
+        }
+    }
+
+    /// The pipe has room again.
+    pub fn activated(&mut self, key: PipeKey) {
+        let Some(i) = self.pipes.iter().position(|&k| k == key) else {
+            return;
+        };
+        if i >= self.active {
+            self.pipes.swap(i, self.active);
+            self.active += 1;
+        }
+    }
+
+    /// True when `key` is one of this balancer's pipes.
+    pub fn contains(&self, key: PipeKey) -> bool {
+        self.pipes.contains(&key)
+    }
+
+    /// True while the frames of a multipart message are being sent.
+    pub fn in_message(&self) -> bool {
+        self.writing.is_some() || self.dropping
+    }
+
+    fn deactivate_current(&mut self) {
+        self.active -= 1;
+        self.pipes.swap(self.current, self.active);
+        if self.current >= self.active {
+            self.current = 0;
+        }
+    }
+
+    /// Sends one frame. Returns the pipe that took it, or `None` when the
+    /// frame was dropped (its message lost its pipe). `Err(EAGAIN)` hands
+    /// the first frame of a message back when no pipe has room.
+    pub fn send(&mut self, pipes: &mut Slab<PipeEnd>, msg: Msg) -> Result<Option<PipeKey>, (Errno, Msg)> {
+        let more = msg.more();
+        if self.dropping {
+            self.dropping = more;
+            return Ok(None);
+        }
+        if let Some(key) = self.writing {
+            let ok = pipes.get_mut(key).map(|p| p.write(msg).is_ok()).unwrap_or(false);
+            if !ok {
+                // The pipe was closed under us: the message is lost.
+                if let Some(p) = pipes.get_mut(key) {
+                    p.rollback();
+                }
+                self.writing = None;
+                self.dropping = more;
+                return Ok(None);
+            }
+            if !more {
+                self.writing = None;
+                self.advance_past(key);
+            }
+            return Ok(Some(key));
+        }
+        let mut msg = msg;
+        while self.active > 0 {
+            let key = self.pipes[self.current];
+            let Some(p) = pipes.get_mut(key) else {
+                self.deactivate_current();
+                continue;
+            };
+            match p.write(msg) {
+                Ok(()) => {
+                    if more {
+                        self.writing = Some(key);
+                    } else {
+                        self.current = (self.current + 1) % self.active;
+                    }
+                    return Ok(Some(key));
+                }
+                Err(m) => {
+                    msg = m;
+                    self.deactivate_current();
+                }
+            }
+        }
+        Err((EAGAIN, msg))
+    }
+
+    /// Moves the turn past `key` once its message is complete.
+    fn advance_past(&mut self, key: PipeKey) {
+        if self.active == 0 {
+            return;
+        }
+        if let Some(i) = self.pipes[..self.active].iter().position(|&k| k == key) {
+            self.current = (i + 1) % self.active;
+        }
+    }
+
+    /// True when a frame can be sent now without blocking.
+    pub fn has_out(&mut self, pipes: &mut Slab<PipeEnd>) -> bool {
+        if self.in_message() {
+            return true;
+        }
+        while self.active > 0 {
+            let key = self.pipes[self.current];
+            if pipes.get_mut(key).is_some_and(|p| p.check_write()) {
+                return true;
+            }
+            self.deactivate_current();
+        }
+        false
+    }
+}

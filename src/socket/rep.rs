@@ -1,0 +1,106 @@
+//! REP: a ROUTER that serves one request at a time (RFC 28).
+//!
+//! Owns the REP state machine: receiving a request strips its envelope
+//! (every frame up to and including the empty delimiter) and starts the
+//! reply with it; the reply must be sent before the next request is read
+//! (EFSM otherwise). Requests without a delimiter are dropped. Routing is
+//! the ROUTER's.
+
+use super::router::Router;
+use super::{Cx, PipeKey, Routing};
+use crate::error::{Errno, ZResult, EFSM};
+use crate::msg::Msg;
+use std::os::raw::c_int;
+
+pub struct Rep {
+    router: Router,
+    /// A request was read; its reply is being sent.
+    sending_reply: bool,
+    /// The next frame received starts a request (with its envelope).
+    request_begins: bool,
+}
+
+impl Default for Rep {
+    fn default() -> Self {
+        Rep::new()
+    }
+}
+
+impl Rep {
+    pub fn new() -> Rep {
+        Rep { router: Router::new(), sending_reply: false, request_begins: true }
+    }
+}
+
+impl Routing for Rep {
+    fn attach(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.router.attach(cx, key);
+    }
+    fn detach(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.router.detach(cx, key);
+    }
+    fn read_activated(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.router.read_activated(cx, key);
+    }
+    fn write_activated(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.router.write_activated(cx, key);
+    }
+    fn peer_attached(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.router.peer_attached(cx, key);
+    }
+
+    fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (Errno, Msg)> {
+        if !self.sending_reply {
+            return Err((EFSM, msg));
+        }
+        let more = msg.more();
+        // The envelope already went out as the start of this message.
+        self.router.send_frame(cx, msg, false)?;
+        if !more {
+            self.sending_reply = false;
+        }
+        Ok(())
+    }
+
+    fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg> {
+        if self.sending_reply {
+            return Err(EFSM);
+        }
+        if self.request_begins {
+            // Copy the envelope into the reply as it is read; a request
+            // that ends before its delimiter is dropped with its envelope.
+            loop {
+                let m = self.router.recv_frame(cx)?;
+                if m.more() {
+                    let bottom = m.is_empty();
+                    // Never fails: labels are not sent as "mandatory".
+                    let _ = self.router.send_frame(cx, m, false);
+                    if bottom {
+                        break;
+                    }
+                } else {
+                    self.router.rollback(cx);
+                }
+            }
+            self.request_begins = false;
+        }
+        let m = self.router.recv_frame(cx)?;
+        if !m.more() {
+            self.sending_reply = true;
+            self.request_begins = true;
+        }
+        Ok(m)
+    }
+
+    fn has_in(&mut self, cx: &mut Cx) -> bool {
+        !self.sending_reply && self.router.has_in_frames(cx)
+    }
+    fn has_out(&mut self, _cx: &mut Cx) -> bool {
+        // ROUTER (without MANDATORY, which REP does not apply) is always writable.
+        self.sending_reply
+    }
+
+    fn setsockopt(&mut self, cx: &mut Cx, option: c_int, value: &[u8]) -> ZResult<()> {
+        self.router.setsockopt(cx, option, value)
+    }
+}
