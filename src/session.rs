@@ -394,7 +394,8 @@ impl Session {
                     PipeEnd::pair(socket_cfg, session_cfg, [hwm(o.sndhwm), hwm(o.rcvhwm)], [conflate, conflate]);
                 io.pipe_owner.insert(mine.id(), key);
                 self.pipe = Some(mine);
-                self.owner.mailbox.send(Command::Attach(theirs));
+                let connected = matches!(self.role, Role::Connect(_));
+                self.owner.mailbox.send(Command::Attach(theirs, connected));
             }
         }
         if o.heartbeat_ivl > 0 {

@@ -19,8 +19,11 @@ pub enum Command {
     ActivateRead(u64),
     /// The pipe with this id has room to write again.
     ActivateWrite(u64),
-    /// A new pipe to attach (the bind side of an inproc connection).
-    Attach(PipeEnd),
+    /// A new pipe to attach: the bind side of an inproc connection, or a
+    /// tcp/ipc connection once its handshake is done. The flag says whether
+    /// the socket itself initiated it (its own connect), which decides
+    /// where ZMQ_CONNECT_ROUTING_ID applies.
+    Attach(PipeEnd, bool),
     /// The peer of this pipe attached itself (and set its routing id).
     PeerAttached(u64),
     /// The peer of this pipe went away.

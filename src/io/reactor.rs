@@ -261,7 +261,7 @@ impl Reactor {
                     });
                 }
             }
-            Command::Attach(_) | Command::Hiccup(_) => {}
+            Command::Attach(..) | Command::Hiccup(_) => {}
         }
     }
 

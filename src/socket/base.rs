@@ -115,11 +115,11 @@ impl SocketBase {
                         self.routing.write_activated(cx!(self), k);
                     }
                 }
-                Command::Attach(pipe) => {
+                Command::Attach(pipe, connected) => {
                     if self.ctx_terminated {
                         drop(pipe);
                     } else {
-                        self.attach_pipe(pipe, None);
+                        self.attach_pipe(pipe, None, connected);
                     }
                 }
                 Command::PeerAttached(id) => {
@@ -167,14 +167,19 @@ impl SocketBase {
         }
     }
 
-    pub fn attach_pipe(&mut self, pipe: PipeEnd, endpoint: Option<String>) {
+    /// Attaches a pipe; `connected` when this socket's own connect made it.
+    pub fn attach_pipe(&mut self, pipe: PipeEnd, endpoint: Option<String>, connected: bool) {
         let id = pipe.id();
         let k = self.pipes.insert(pipe);
         self.ids.insert(id, k);
         if let Some(ep) = endpoint {
             self.pipe_endpoint.insert(k, ep);
         }
-        self.routing.attach(cx!(self), k);
+        if connected {
+            self.routing.attach_connected(cx!(self), k);
+        } else {
+            self.routing.attach(cx!(self), k);
+        }
     }
 
     fn detach_pipe(&mut self, k: PipeKey) {
@@ -207,7 +212,7 @@ impl SocketBase {
                         crate::pipe::combined_hwm(p.peer_sndhwm, self.options.rcvhwm),
                     ];
                     p.end.attach(self.end_config(), hwm);
-                    self.attach_pipe(p.end, None);
+                    self.attach_pipe(p.end, None, false);
                 }
                 self.bound.push(endpoint.to_string());
                 self.last_endpoint = endpoint.to_string();
@@ -297,7 +302,7 @@ impl SocketBase {
             let session_cfg = crate::pipe::EndConfig { mailbox: Some(io.clone()), routing_id: None };
             let (mine, theirs) =
                 PipeEnd::pair(self.end_config(), session_cfg, [hwm(o.sndhwm), hwm(o.rcvhwm)], [conflate, conflate]);
-            self.attach_pipe(mine, Some(endpoint.to_string()));
+            self.attach_pipe(mine, Some(endpoint.to_string()), true);
             Some(theirs)
         };
         let session = Session::connecting(target, endpoint.to_string(), self.sock_ref(), pipe);
@@ -317,7 +322,7 @@ impl SocketBase {
                 }
                 let info = self.bound_info();
                 let end = self.ctx.connect_inproc(endpoint, info)?;
-                self.attach_pipe(end, Some(endpoint.to_string()));
+                self.attach_pipe(end, Some(endpoint.to_string()), true);
                 self.last_endpoint = endpoint.to_string();
                 Ok(())
             }

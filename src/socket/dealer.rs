@@ -109,3 +109,29 @@ impl Routing for Dealer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fq::testing::*;
+    use super::*;
+    use crate::constants::ZMQ_DEALER;
+
+    #[test]
+    fn probe_and_passthrough() {
+        let mut h = Harness::new(ZMQ_DEALER);
+        let mut d = Dealer::new();
+        let mut cx = Cx { pipes: &mut h.pipes, options: &h.options };
+        assert_eq!(d.setsockopt(&mut cx, ZMQ_PROBE_ROUTER, &[0u8; 2]), Err(EINVAL));
+        d.setsockopt(&mut cx, ZMQ_PROBE_ROUTER, &1i32.to_ne_bytes()).unwrap();
+        let (k1, mut p1) = h.pipe(0, None);
+        let mut cx = Cx { pipes: &mut h.pipes, options: &h.options };
+        d.attach(&mut cx, k1);
+        assert_eq!(take(&mut p1), vec![Vec::<u8>::new()]);
+        d.send(&mut cx, frame(b"a", true)).unwrap();
+        d.send(&mut cx, frame(b"b", false)).unwrap();
+        assert_eq!(take(&mut p1), vec![b"a".to_vec(), b"b".to_vec()]);
+        put(&mut p1, &[b"c"]);
+        assert!(d.has_in(&mut cx));
+        assert_eq!(d.recv(&mut cx).unwrap().data(), b"c");
+    }
+}

@@ -161,3 +161,148 @@ impl Fq {
         false
     }
 }
+
+/// Helpers for the routing modules' unit tests: pipes whose far end the
+/// test plays by hand.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::PipeKey;
+    use crate::msg::Msg;
+    use crate::options::Options;
+    use crate::pipe::{EndConfig, PipeEnd, Read};
+    use bytes::Bytes;
+    use slab::Slab;
+
+    pub struct Harness {
+        pub pipes: Slab<PipeEnd>,
+        pub options: Options,
+    }
+
+    impl Harness {
+        pub fn new(socket_type: std::os::raw::c_int) -> Harness {
+            Harness { pipes: Slab::new(), options: Options::new(socket_type) }
+        }
+        /// A pipe with `hwm` in both directions (0: unlimited); the peer
+        /// declares `peer_id` (None: peer not attached yet).
+        pub fn pipe(&mut self, hwm: u64, peer_id: Option<&[u8]>) -> (PipeKey, PipeEnd) {
+            let ours = EndConfig { mailbox: None, routing_id: Some(Bytes::new()) };
+            let theirs = EndConfig { mailbox: None, routing_id: peer_id.map(Bytes::copy_from_slice) };
+            let (a, b) = PipeEnd::pair(ours, theirs, [hwm, hwm], [false, false]);
+            (self.pipes.insert(a), b)
+        }
+    }
+
+    pub fn frame(data: &[u8], more: bool) -> Msg {
+        let mut m = Msg::from_slice(data);
+        m.set_more(more);
+        m
+    }
+
+    /// Writes a whole message into a pipe end.
+    pub fn put(p: &mut PipeEnd, frames: &[&[u8]]) {
+        for (i, f) in frames.iter().enumerate() {
+            assert!(p.write(frame(f, i + 1 < frames.len())).is_ok());
+        }
+    }
+
+    /// Reads one whole message from a pipe end (empty when none).
+    pub fn take(p: &mut PipeEnd) -> Vec<Vec<u8>> {
+        let mut v = Vec::new();
+        loop {
+            match p.read() {
+                Read::Msg(m) => {
+                    v.push(m.data().to_vec());
+                    if !m.more() {
+                        return v;
+                    }
+                }
+                _ => return v,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::constants::ZMQ_PULL;
+
+    fn recv_msg(fq: &mut Fq, h: &mut Harness) -> (Vec<Vec<u8>>, PipeKey) {
+        let mut v = Vec::new();
+        loop {
+            let (m, k) = fq.recv(&mut h.pipes).unwrap();
+            v.push(m.data().to_vec());
+            if !m.more() {
+                return (v, k);
+            }
+        }
+    }
+
+    #[test]
+    fn round_robin_between_pipes() {
+        let mut h = Harness::new(ZMQ_PULL);
+        let mut fq = Fq::new();
+        let (k1, mut p1) = h.pipe(0, None);
+        let (k2, mut p2) = h.pipe(0, None);
+        fq.attach(k1);
+        fq.attach(k2);
+        for i in 0..3u8 {
+            put(&mut p1, &[&[1, i]]);
+            put(&mut p2, &[&[2, i]]);
+        }
+        let mut got = Vec::new();
+        for _ in 0..6 {
+            got.push(recv_msg(&mut fq, &mut h).0[0].clone());
+        }
+        // Alternates between the two pipes.
+        for w in got.windows(2) {
+            assert_ne!(w[0][0], w[1][0]);
+        }
+        assert_eq!(fq.recv(&mut h.pipes).unwrap_err(), EAGAIN);
+        assert!(!fq.has_in(&mut h.pipes));
+    }
+
+    #[test]
+    fn multipart_comes_from_one_pipe() {
+        let mut h = Harness::new(ZMQ_PULL);
+        let mut fq = Fq::new();
+        let (k1, mut p1) = h.pipe(0, None);
+        let (k2, mut p2) = h.pipe(0, None);
+        fq.attach(k1);
+        fq.attach(k2);
+        put(&mut p1, &[b"a1", b"a2", b"a3"]);
+        put(&mut p2, &[b"b1", b"b2"]);
+        put(&mut p1, &[b"a4"]);
+        let (m, _) = recv_msg(&mut fq, &mut h);
+        assert_eq!(m, vec![b"a1".to_vec(), b"a2".to_vec(), b"a3".to_vec()]);
+        let (m, k) = recv_msg(&mut fq, &mut h);
+        assert_eq!((m, k), (vec![b"b1".to_vec(), b"b2".to_vec()], k2));
+        let (m, k) = recv_msg(&mut fq, &mut h);
+        assert_eq!((m, k), (vec![b"a4".to_vec()], k1));
+    }
+
+    #[test]
+    fn reactivation_and_detach() {
+        let mut h = Harness::new(ZMQ_PULL);
+        let mut fq = Fq::new();
+        let (k1, mut p1) = h.pipe(0, None);
+        let (k2, mut p2) = h.pipe(0, None);
+        fq.attach(k1);
+        fq.attach(k2);
+        assert!(!fq.has_in(&mut h.pipes));
+        put(&mut p2, &[b"x"]);
+        // Both were parked; only an activation brings a pipe back.
+        assert!(fq.recv(&mut h.pipes).is_err());
+        fq.activated(k2);
+        fq.activated(k2);
+        assert!(fq.has_in(&mut h.pipes));
+        assert_eq!(recv_msg(&mut fq, &mut h), (vec![b"x".to_vec()], k2));
+        fq.detach(k2);
+        fq.detach(k2);
+        put(&mut p1, &[b"y"]);
+        fq.activated(k1);
+        assert_eq!(recv_msg(&mut fq, &mut h), (vec![b"y".to_vec()], k1));
+        assert!(!fq.contains(k2) && fq.contains(k1));
+    }
+}

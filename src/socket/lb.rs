@@ -179,3 +179,79 @@ impl Lb {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fq::testing::*;
+    use super::*;
+    use crate::constants::ZMQ_PUSH;
+
+    fn send_msg(lb: &mut Lb, h: &mut Harness, frames: &[&[u8]]) -> Result<Option<PipeKey>, Errno> {
+        let mut last = None;
+        for (i, f) in frames.iter().enumerate() {
+            last = lb.send(&mut h.pipes, frame(f, i + 1 < frames.len())).map_err(|(e, _)| e)?;
+        }
+        Ok(last)
+    }
+
+    #[test]
+    fn round_robin_and_multipart_atomicity() {
+        let mut h = Harness::new(ZMQ_PUSH);
+        let mut lb = Lb::new();
+        let (k1, mut p1) = h.pipe(0, None);
+        let (k2, mut p2) = h.pipe(0, None);
+        lb.attach(k1);
+        lb.attach(k2);
+        let a = send_msg(&mut lb, &mut h, &[b"1", b"1b"]).unwrap().unwrap();
+        let b = send_msg(&mut lb, &mut h, &[b"2"]).unwrap().unwrap();
+        let c = send_msg(&mut lb, &mut h, &[b"3", b"3b", b"3c"]).unwrap().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a, c);
+        let (first, second) = if a == k1 { (&mut p1, &mut p2) } else { (&mut p2, &mut p1) };
+        assert_eq!(take(first), vec![b"1".to_vec(), b"1b".to_vec()]);
+        assert_eq!(take(first), vec![b"3".to_vec(), b"3b".to_vec(), b"3c".to_vec()]);
+        assert_eq!(take(second), vec![b"2".to_vec()]);
+    }
+
+    #[test]
+    fn skips_full_pipes_and_blocks_when_all_full() {
+        let mut h = Harness::new(ZMQ_PUSH);
+        let mut lb = Lb::new();
+        assert_eq!(send_msg(&mut lb, &mut h, &[b"x"]), Err(EAGAIN));
+        assert!(!lb.has_out(&mut h.pipes));
+        let (k1, mut p1) = h.pipe(1, None);
+        let (k2, _p2) = h.pipe(1, None);
+        lb.attach(k1);
+        lb.attach(k2);
+        assert!(send_msg(&mut lb, &mut h, &[b"a"]).is_ok());
+        assert!(send_msg(&mut lb, &mut h, &[b"b"]).is_ok());
+        assert_eq!(send_msg(&mut lb, &mut h, &[b"c"]), Err(EAGAIN));
+        assert!(!lb.has_out(&mut h.pipes));
+        assert_eq!(take(&mut p1).len(), 1);
+        lb.activated(k1);
+        assert!(lb.has_out(&mut h.pipes));
+        assert_eq!(send_msg(&mut lb, &mut h, &[b"c"]), Ok(Some(k1)));
+    }
+
+    #[test]
+    fn detach_mid_message_drops_the_rest() {
+        let mut h = Harness::new(ZMQ_PUSH);
+        let mut lb = Lb::new();
+        let (k1, _p1) = h.pipe(0, None);
+        let (k2, mut p2) = h.pipe(0, None);
+        lb.attach(k1);
+        lb.attach(k2);
+        let k = lb.send(&mut h.pipes, frame(b"a", true)).unwrap().unwrap();
+        let other = if k == k1 { k2 } else { k1 };
+        lb.detach(k);
+        h.pipes.remove(k);
+        assert!(lb.in_message());
+        assert_eq!(lb.send(&mut h.pipes, frame(b"b", true)).unwrap(), None);
+        assert_eq!(lb.send(&mut h.pipes, frame(b"c", false)).unwrap(), None);
+        assert!(!lb.in_message());
+        assert_eq!(send_msg(&mut lb, &mut h, &[b"d"]), Ok(Some(other)));
+        if other == k2 {
+            assert_eq!(take(&mut p2), vec![b"d".to_vec()]);
+        }
+    }
+}

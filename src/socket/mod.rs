@@ -32,6 +32,11 @@ pub struct Cx<'a> {
 pub trait Routing: Send {
     /// A pipe was attached (by connect, or by a peer connecting to our bind).
     fn attach(&mut self, cx: &mut Cx, key: PipeKey);
+    /// A pipe made by this socket's own connect was attached (where
+    /// ZMQ_CONNECT_ROUTING_ID applies). Defaults to `attach`.
+    fn attach_connected(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.attach(cx, key)
+    }
     /// A pipe is going away; forget it. Called exactly once per attached pipe.
     fn detach(&mut self, cx: &mut Cx, key: PipeKey);
     /// The pipe has messages to read again.

@@ -42,3 +42,29 @@ impl Routing for Pull {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fq::testing::*;
+    use super::*;
+    use crate::constants::ZMQ_PULL;
+
+    #[test]
+    fn fair_queues_and_never_sends() {
+        let mut h = Harness::new(ZMQ_PULL);
+        let mut p = Pull::new();
+        let (k1, mut p1) = h.pipe(0, None);
+        let (k2, mut p2) = h.pipe(0, None);
+        let mut cx = Cx { pipes: &mut h.pipes, options: &h.options };
+        p.attach(&mut cx, k1);
+        p.attach(&mut cx, k2);
+        assert_eq!(p.send(&mut cx, frame(b"x", false)).unwrap_err().0, ENOTSUP);
+        put(&mut p1, &[b"1"]);
+        put(&mut p1, &[b"1"]);
+        put(&mut p2, &[b"2"]);
+        put(&mut p2, &[b"2"]);
+        let got: Vec<u8> = (0..4).map(|_| p.recv(&mut cx).unwrap().data()[0]).collect();
+        assert!(got[0] != got[1] && got[2] != got[3]);
+        assert!(!p.has_in(&mut cx) && !p.has_out(&mut cx));
+    }
+}

@@ -42,3 +42,31 @@ impl Routing for Push {
         self.lb.has_out(cx.pipes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fq::testing::*;
+    use super::*;
+    use crate::constants::ZMQ_PUSH;
+    use crate::error::EAGAIN;
+
+    #[test]
+    fn balances_and_never_receives() {
+        let mut h = Harness::new(ZMQ_PUSH);
+        let mut p = Push::new();
+        let mut cx = Cx { pipes: &mut h.pipes, options: &h.options };
+        assert_eq!(p.recv(&mut cx).unwrap_err(), ENOTSUP);
+        assert_eq!(p.send(&mut cx, frame(b"x", false)).unwrap_err().0, EAGAIN);
+        let (k1, mut p1) = h.pipe(0, None);
+        let (k2, mut p2) = h.pipe(0, None);
+        let mut cx = Cx { pipes: &mut h.pipes, options: &h.options };
+        p.attach(&mut cx, k1);
+        p.attach(&mut cx, k2);
+        for d in [b"a", b"b", b"c", b"d"] {
+            p.send(&mut cx, frame(d, false)).unwrap();
+        }
+        assert_eq!(take(&mut p1).len() + take(&mut p1).len(), 2);
+        assert_eq!(take(&mut p2).len() + take(&mut p2).len(), 2);
+        assert!(p.has_out(&mut cx) && !p.has_in(&mut cx));
+    }
+}

@@ -36,6 +36,9 @@ impl Routing for Rep {
     fn attach(&mut self, cx: &mut Cx, key: PipeKey) {
         self.router.attach(cx, key);
     }
+    fn attach_connected(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.router.attach_connected(cx, key);
+    }
     fn detach(&mut self, cx: &mut Cx, key: PipeKey) {
         self.router.detach(cx, key);
     }
@@ -102,5 +105,67 @@ impl Routing for Rep {
 
     fn setsockopt(&mut self, cx: &mut Cx, option: c_int, value: &[u8]) -> ZResult<()> {
         self.router.setsockopt(cx, option, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fq::testing::*;
+    use super::*;
+    use crate::constants::ZMQ_REP;
+    use crate::error::EAGAIN;
+
+    fn cx(h: &mut Harness) -> Cx<'_> {
+        Cx { pipes: &mut h.pipes, options: &h.options }
+    }
+
+    fn send_all(r: &mut Rep, h: &mut Harness, frames: &[&[u8]]) -> Result<(), Errno> {
+        for (i, f) in frames.iter().enumerate() {
+            r.send(&mut cx(h), frame(f, i + 1 < frames.len())).map_err(|(e, _)| e)?;
+        }
+        Ok(())
+    }
+
+    fn recv_all(r: &mut Rep, h: &mut Harness) -> Result<Vec<Vec<u8>>, Errno> {
+        let mut v = Vec::new();
+        loop {
+            let m = r.recv(&mut cx(h))?;
+            v.push(m.data().to_vec());
+            if !m.more() {
+                return Ok(v);
+            }
+        }
+    }
+
+    #[test]
+    fn strips_envelope_and_replies_with_it() {
+        let mut h = Harness::new(ZMQ_REP);
+        let mut r = Rep::new();
+        assert_eq!(send_all(&mut r, &mut h, &[b"x"]), Err(EFSM));
+        assert_eq!(r.recv(&mut cx(&mut h)).unwrap_err(), EAGAIN);
+        let (k1, mut p1) = h.pipe(0, Some(b""));
+        let (k2, mut p2) = h.pipe(0, Some(b""));
+        r.attach(&mut cx(&mut h), k1);
+        r.attach(&mut cx(&mut h), k2);
+        // Malformed (no delimiter): dropped.
+        put(&mut p1, &[b"no", b"delimiter"]);
+        put(&mut p2, &[b"hop1", b"hop2", b"", b"a", b"b"]);
+        assert!(r.has_in(&mut cx(&mut h)));
+        assert_eq!(recv_all(&mut r, &mut h), Ok(vec![b"a".to_vec(), b"b".to_vec()]));
+        assert!(!r.has_in(&mut cx(&mut h)));
+        assert!(r.has_out(&mut cx(&mut h)));
+        assert_eq!(r.recv(&mut cx(&mut h)).unwrap_err(), EFSM);
+        send_all(&mut r, &mut h, &[b"r1", b"r2"]).unwrap();
+        assert_eq!(
+            take(&mut p2),
+            vec![b"hop1".to_vec(), b"hop2".to_vec(), b"".to_vec(), b"r1".to_vec(), b"r2".to_vec()]
+        );
+        assert!(take(&mut p1).is_empty());
+        assert_eq!(send_all(&mut r, &mut h, &[b"x"]), Err(EFSM));
+        put(&mut p1, &[b"", b"c"]);
+        r.read_activated(&mut cx(&mut h), k1);
+        assert_eq!(recv_all(&mut r, &mut h), Ok(vec![b"c".to_vec()]));
+        send_all(&mut r, &mut h, &[b"d"]).unwrap();
+        assert_eq!(take(&mut p1), vec![b"".to_vec(), b"d".to_vec()]);
     }
 }

@@ -187,3 +187,107 @@ impl Routing for Req {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fq::testing::*;
+    use super::*;
+    use crate::constants::ZMQ_REQ;
+    use crate::error::EAGAIN;
+
+    fn cx(h: &mut Harness) -> Cx<'_> {
+        Cx { pipes: &mut h.pipes, options: &h.options }
+    }
+
+    fn send_all(r: &mut Req, h: &mut Harness, frames: &[&[u8]]) -> Result<(), Errno> {
+        for (i, f) in frames.iter().enumerate() {
+            r.send(&mut cx(h), frame(f, i + 1 < frames.len())).map_err(|(e, _)| e)?;
+        }
+        Ok(())
+    }
+
+    fn recv_all(r: &mut Req, h: &mut Harness) -> Result<Vec<Vec<u8>>, Errno> {
+        let mut v = Vec::new();
+        loop {
+            let m = r.recv(&mut cx(h))?;
+            v.push(m.data().to_vec());
+            if !m.more() {
+                return Ok(v);
+            }
+        }
+    }
+
+    fn setopt(r: &mut Req, h: &mut Harness, o: c_int, v: i32) {
+        r.setsockopt(&mut cx(h), o, &v.to_ne_bytes()).unwrap();
+    }
+
+    #[test]
+    fn envelope_and_alternation() {
+        let mut h = Harness::new(ZMQ_REQ);
+        let mut r = Req::new();
+        assert_eq!(r.recv(&mut cx(&mut h)).unwrap_err(), EFSM);
+        assert_eq!(send_all(&mut r, &mut h, &[b"q"]), Err(EAGAIN));
+        let (k1, mut p1) = h.pipe(0, None);
+        r.attach(&mut cx(&mut h), k1);
+        send_all(&mut r, &mut h, &[b"q1", b"q2"]).unwrap();
+        assert_eq!(take(&mut p1), vec![b"".to_vec(), b"q1".to_vec(), b"q2".to_vec()]);
+        assert_eq!(send_all(&mut r, &mut h, &[b"again"]), Err(EFSM));
+        assert!(!r.has_out(&mut cx(&mut h)));
+        assert_eq!(recv_all(&mut r, &mut h), Err(EAGAIN));
+        // Without delimiter: dropped.
+        put(&mut p1, &[b"bad"]);
+        put(&mut p1, &[b"x", b"bad"]);
+        put(&mut p1, &[b"", b"r1", b"r2"]);
+        // (The base would deliver this activation from the pipe's wake-up.)
+        r.read_activated(&mut cx(&mut h), k1);
+        assert_eq!(recv_all(&mut r, &mut h), Ok(vec![b"r1".to_vec(), b"r2".to_vec()]));
+        assert_eq!(r.recv(&mut cx(&mut h)).unwrap_err(), EFSM);
+        assert!(r.has_out(&mut cx(&mut h)));
+    }
+
+    #[test]
+    fn reply_only_from_the_request_pipe() {
+        let mut h = Harness::new(ZMQ_REQ);
+        let mut r = Req::new();
+        let (k1, mut p1) = h.pipe(0, None);
+        let (k2, p2) = h.pipe(0, None);
+        r.attach(&mut cx(&mut h), k1);
+        r.attach(&mut cx(&mut h), k2);
+        send_all(&mut r, &mut h, &[b"q"]).unwrap();
+        let (mut asked, mut other) = if !take(&mut p1).is_empty() { (p1, p2) } else { (p2, p1) };
+        put(&mut other, &[b"", b"wrong"]);
+        put(&mut asked, &[b"", b"right"]);
+        r.read_activated(&mut cx(&mut h), k1);
+        r.read_activated(&mut cx(&mut h), k2);
+        assert_eq!(recv_all(&mut r, &mut h), Ok(vec![b"right".to_vec()]));
+        // The next request goes to the other pipe (round robin).
+        send_all(&mut r, &mut h, &[b"q2"]).unwrap();
+        assert_eq!(take(&mut other), vec![b"".to_vec(), b"q2".to_vec()]);
+    }
+
+    #[test]
+    fn correlate_and_relaxed() {
+        let mut h = Harness::new(ZMQ_REQ);
+        let mut r = Req::new();
+        setopt(&mut r, &mut h, ZMQ_REQ_CORRELATE, 1);
+        setopt(&mut r, &mut h, ZMQ_REQ_RELAXED, 1);
+        let (k1, mut p1) = h.pipe(0, None);
+        r.attach(&mut cx(&mut h), k1);
+        send_all(&mut r, &mut h, &[b"first"]).unwrap();
+        let req1 = take(&mut p1);
+        assert_eq!(req1.len(), 3);
+        assert_eq!((req1[0].len(), req1[1].len()), (4, 0));
+        // Relaxed: a second request without reading the reply.
+        send_all(&mut r, &mut h, &[b"second"]).unwrap();
+        let req2 = take(&mut p1);
+        assert_ne!(req1[0], req2[0]);
+        // A late reply to the first request is discarded.
+        put(&mut p1, &[&req1[0], b"", b"late"]);
+        put(&mut p1, &[&req2[0], b"", b"answer"]);
+        r.read_activated(&mut cx(&mut h), k1);
+        assert_eq!(recv_all(&mut r, &mut h), Ok(vec![b"answer".to_vec()]));
+        assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_REQ_RELAXED, &(-1i32).to_ne_bytes()), Err(crate::error::EINVAL));
+        assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_REQ_CORRELATE, &[1u8; 8]), Err(crate::error::EINVAL));
+        setopt(&mut r, &mut h, crate::constants::ZMQ_PROBE_ROUTER, 1);
+    }
+}

@@ -243,10 +243,11 @@ impl Router {
 
 impl Routing for Router {
     fn attach(&mut self, cx: &mut Cx, key: PipeKey) {
-        // The base does not say whether the pipe came from our connect;
-        // a pending ZMQ_CONNECT_ROUTING_ID goes to the next pipe attached.
-        let local = self.connect_routing_id.is_some();
-        self.attach_pipe(cx, key, local);
+        self.attach_pipe(cx, key, false);
+    }
+
+    fn attach_connected(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.attach_pipe(cx, key, true);
     }
 
     fn detach(&mut self, _cx: &mut Cx, key: PipeKey) {
@@ -324,5 +325,187 @@ impl Routing for Router {
             _ => return Err(EINVAL),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fq::testing::*;
+    use super::*;
+    use crate::error::EAGAIN;
+    use crate::pipe::EndConfig;
+
+    fn cx(h: &mut Harness) -> Cx<'_> {
+        Cx { pipes: &mut h.pipes, options: &h.options }
+    }
+
+    fn recv_all(r: &mut Router, h: &mut Harness) -> Vec<Vec<u8>> {
+        let mut v = Vec::new();
+        loop {
+            let m = r.recv(&mut cx(h)).unwrap();
+            v.push(m.data().to_vec());
+            if !m.more() {
+                return v;
+            }
+        }
+    }
+
+    fn send_all(r: &mut Router, h: &mut Harness, frames: &[&[u8]]) -> Result<(), Errno> {
+        for (i, f) in frames.iter().enumerate() {
+            r.send(&mut cx(h), frame(f, i + 1 < frames.len())).map_err(|(e, _)| e)?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn declared_and_generated_ids() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        let (k1, mut p1) = h.pipe(0, Some(b"A"));
+        let (k2, mut p2) = h.pipe(0, Some(b""));
+        let (k3, mut p3) = h.pipe(0, Some(b""));
+        for k in [k1, k2, k3] {
+            r.attach(&mut cx(&mut h), k);
+        }
+        put(&mut p1, &[b"hello", b"world"]);
+        assert!(r.has_in(&mut cx(&mut h)));
+        assert_eq!(recv_all(&mut r, &mut h), vec![b"A".to_vec(), b"hello".to_vec(), b"world".to_vec()]);
+        put(&mut p2, &[b"x"]);
+        let g2 = recv_all(&mut r, &mut h)[0].clone();
+        put(&mut p3, &[b"y"]);
+        let g3 = recv_all(&mut r, &mut h)[0].clone();
+        assert_eq!((g2.len(), g2[0], g3.len(), g3[0]), (5, 0, 5, 0));
+        let n2 = u32::from_be_bytes(g2[1..].try_into().unwrap());
+        let n3 = u32::from_be_bytes(g3[1..].try_into().unwrap());
+        assert_eq!(n3, n2.wrapping_add(1));
+        send_all(&mut r, &mut h, &[&g3, b"to3", b"more"]).unwrap();
+        send_all(&mut r, &mut h, &[b"A", b"toA"]).unwrap();
+        assert_eq!(take(&mut p3), vec![b"to3".to_vec(), b"more".to_vec()]);
+        assert_eq!(take(&mut p1), vec![b"toA".to_vec()]);
+        assert!(take(&mut p2).is_empty());
+    }
+
+    #[test]
+    fn unknown_ids_dropped_or_mandatory() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        let (k1, mut p1) = h.pipe(1, Some(b"A"));
+        r.attach(&mut cx(&mut h), k1);
+        assert!(send_all(&mut r, &mut h, &[b"nobody", b"x"]).is_ok());
+        // A lone frame is ignored, not taken as a routing id for later.
+        assert!(send_all(&mut r, &mut h, &[b"A"]).is_ok());
+        assert!(send_all(&mut r, &mut h, &[b"A", b"1"]).is_ok());
+        assert_eq!(take(&mut p1), vec![b"1".to_vec()]);
+        r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_MANDATORY, &1i32.to_ne_bytes()).unwrap();
+        assert_eq!(send_all(&mut r, &mut h, &[b"nobody", b"x"]), Err(EHOSTUNREACH));
+        // Full peer: EAGAIN with MANDATORY (and has_out says no).
+        send_all(&mut r, &mut h, &[b"A", b"2"]).unwrap();
+        send_all(&mut r, &mut h, &[b"A", b"3"]).unwrap_err();
+        assert_eq!(send_all(&mut r, &mut h, &[b"A", b"3"]), Err(EAGAIN));
+        assert!(!r.has_out(&mut cx(&mut h)));
+        take(&mut p1);
+        assert!(r.has_out(&mut cx(&mut h)));
+        send_all(&mut r, &mut h, &[b"A", b"3"]).unwrap();
+        // Gone peer: EHOSTUNREACH.
+        drop(p1);
+        assert_eq!(send_all(&mut r, &mut h, &[b"A", b"4"]), Err(EHOSTUNREACH));
+        assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_MANDATORY, &[1]), Err(EINVAL));
+        assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_MANDATORY, &(-1i32).to_ne_bytes()), Err(EINVAL));
+        assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_CONNECT_ROUTING_ID, b""), Err(EINVAL));
+        assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_REQ_RELAXED, &1i32.to_ne_bytes()), Err(EINVAL));
+    }
+
+    #[test]
+    fn duplicate_id_ignored_or_handed_over() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        let (k1, mut p1) = h.pipe(0, Some(b"A"));
+        let (k2, mut p2) = h.pipe(0, Some(b"A"));
+        r.attach(&mut cx(&mut h), k1);
+        r.attach(&mut cx(&mut h), k2);
+        put(&mut p2, &[b"ignored"]);
+        r.read_activated(&mut cx(&mut h), k2);
+        assert!(!r.has_in(&mut cx(&mut h)));
+        send_all(&mut r, &mut h, &[b"A", b"x"]).unwrap();
+        assert_eq!(take(&mut p1), vec![b"x".to_vec()]);
+        assert!(take(&mut p2).is_empty());
+
+        r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_HANDOVER, &1i32.to_ne_bytes()).unwrap();
+        let (k3, mut p3) = h.pipe(0, Some(b"A"));
+        r.attach(&mut cx(&mut h), k3);
+        // The old pipe was closed; "A" now reaches the new one.
+        assert!(p1.peer_closed());
+        send_all(&mut r, &mut h, &[b"A", b"y"]).unwrap();
+        assert_eq!(take(&mut p3), vec![b"y".to_vec()]);
+        r.detach(&mut cx(&mut h), k1);
+        send_all(&mut r, &mut h, &[b"A", b"z"]).unwrap();
+        assert_eq!(take(&mut p3), vec![b"z".to_vec()]);
+    }
+
+    #[test]
+    fn handover_waits_for_the_message_being_read() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_HANDOVER, &1i32.to_ne_bytes()).unwrap();
+        let (k1, mut p1) = h.pipe(0, Some(b"A"));
+        r.attach(&mut cx(&mut h), k1);
+        put(&mut p1, &[b"1", b"2"]);
+        assert_eq!(r.recv(&mut cx(&mut h)).unwrap().data(), b"A");
+        let (k2, _p2) = h.pipe(0, Some(b"A"));
+        r.attach(&mut cx(&mut h), k2);
+        assert!(!p1.peer_closed());
+        assert_eq!(r.recv(&mut cx(&mut h)).unwrap().data(), b"1");
+        assert_eq!(r.recv(&mut cx(&mut h)).unwrap().data(), b"2");
+        assert!(p1.peer_closed());
+    }
+
+    #[test]
+    fn connect_before_bind_waits_for_peer() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        let (k1, mut p1) = h.pipe(0, None);
+        r.attach(&mut cx(&mut h), k1);
+        put(&mut p1, &[b"early"]);
+        assert!(!r.has_in(&mut cx(&mut h)));
+        p1.attach(EndConfig { mailbox: None, routing_id: Some(Bytes::from_static(b"P")) }, [0, 0]);
+        r.peer_attached(&mut cx(&mut h), k1);
+        r.read_activated(&mut cx(&mut h), k1);
+        assert_eq!(recv_all(&mut r, &mut h), vec![b"P".to_vec(), b"early".to_vec()]);
+    }
+
+    #[test]
+    fn connect_routing_id_ignores_pipes_from_peers() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        r.setsockopt(&mut cx(&mut h), ZMQ_CONNECT_ROUTING_ID, b"mine").unwrap();
+        // A peer connecting to our bind keeps its declared id...
+        let (k1, mut p1) = h.pipe(0, Some(b"theirs"));
+        r.attach(&mut cx(&mut h), k1);
+        send_all(&mut r, &mut h, &[b"theirs", b"a"]).unwrap();
+        assert_eq!(take(&mut p1), vec![b"a".to_vec()]);
+        // ...and our own connect still gets the pending id.
+        let (k2, mut p2) = h.pipe(0, Some(b"declared"));
+        r.attach_connected(&mut cx(&mut h), k2);
+        send_all(&mut r, &mut h, &[b"mine", b"b"]).unwrap();
+        assert_eq!(take(&mut p2), vec![b"b".to_vec()]);
+    }
+
+    #[test]
+    fn probe_and_connect_routing_id() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        r.setsockopt(&mut cx(&mut h), ZMQ_PROBE_ROUTER, &1i32.to_ne_bytes()).unwrap();
+        r.setsockopt(&mut cx(&mut h), ZMQ_CONNECT_ROUTING_ID, b"peer").unwrap();
+        let (k1, mut p1) = h.pipe(0, Some(b"declared"));
+        r.attach_connected(&mut cx(&mut h), k1);
+        assert_eq!(take(&mut p1), vec![Vec::<u8>::new()]);
+        send_all(&mut r, &mut h, &[b"peer", b"hi"]).unwrap();
+        assert_eq!(take(&mut p1), vec![b"hi".to_vec()]);
+        // Used once only.
+        let (k2, mut p2) = h.pipe(0, Some(b"other"));
+        r.attach_connected(&mut cx(&mut h), k2);
+        take(&mut p2);
+        send_all(&mut r, &mut h, &[b"other", b"ho"]).unwrap();
+        assert_eq!(take(&mut p2), vec![b"ho".to_vec()]);
     }
 }

@@ -34,6 +34,9 @@ impl Routing for Sub {
     fn detach(&mut self, cx: &mut Cx, key: PipeKey) {
         self.x.detach(cx, key)
     }
+    fn hiccuped(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.x.hiccuped(cx, key)
+    }
     fn read_activated(&mut self, cx: &mut Cx, key: PipeKey) {
         self.x.read_activated(cx, key)
     }

@@ -231,6 +231,18 @@ impl Routing for XSub {
         self.dist.detach(key);
     }
 
+    fn hiccuped(&mut self, cx: &mut Cx, key: PipeKey) {
+        // The connection behind the pipe is being re-established: the peer
+        // forgot our subscriptions, so send them again.
+        let mut topics = Vec::new();
+        self.subs.for_each(|t| topics.push(sub_msg(true, t)));
+        for m in topics {
+            if !Dist::send_to(cx, key, m) {
+                break;
+            }
+        }
+    }
+
     fn read_activated(&mut self, _cx: &mut Cx, key: PipeKey) {
         self.fq.activated(key);
     }

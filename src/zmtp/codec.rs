@@ -141,7 +141,11 @@ impl Decoder {
                         return Ok(None);
                     }
                     let body = std::mem::take(&mut self.partial);
-                    let mut m = if body.len() <= MAX_INLINE { Msg::from_slice(&body) } else { Msg::from_bytes(body.freeze()) };
+                    let mut m = if body.len() <= MAX_INLINE {
+                        Msg::from_slice(&body)
+                    } else {
+                        Msg::from_bytes(body.freeze())
+                    };
                     self.finish_frame(&mut m);
                     return Ok(Some(m));
                 }
@@ -150,7 +154,11 @@ impl Decoder {
     }
 
     /// Decodes every complete frame in `input` into `out`.
-    pub fn decode_all(&mut self, input: &mut BytesMut, out: &mut Vec<Msg>) -> Result<(), ProtocolError> {
+    pub fn decode_all(
+        &mut self,
+        input: &mut BytesMut,
+        out: &mut Vec<Msg>,
+    ) -> Result<(), ProtocolError> {
         while let Some(m) = self.decode(input)? {
             out.push(m);
         }
@@ -215,7 +223,11 @@ impl Decoder {
             }
             Framing::V2 | Framing::V3 => {
                 let f = self.hdr[0];
-                let allowed = if self.framing == Framing::V3 { FLAG_MORE | FLAG_LONG | FLAG_COMMAND } else { FLAG_MORE | FLAG_LONG };
+                let allowed = if self.framing == Framing::V3 {
+                    FLAG_MORE | FLAG_LONG | FLAG_COMMAND
+                } else {
+                    FLAG_MORE | FLAG_LONG
+                };
                 if f & !allowed != 0 {
                     return Err(ProtocolError::ReservedFlags(f));
                 }
@@ -234,7 +246,8 @@ impl Decoder {
                     self.hdr[1] as u64
                 };
                 self.body_len = self.check_size(size)?;
-                self.flags = (if f & FLAG_MORE != 0 { MORE } else { 0 }) | (if f & FLAG_COMMAND != 0 { COMMAND } else { 0 });
+                self.flags = (if f & FLAG_MORE != 0 { MORE } else { 0 })
+                    | (if f & FLAG_COMMAND != 0 { COMMAND } else { 0 });
                 Ok(true)
             }
         }
@@ -253,7 +266,11 @@ pub struct Encoder {
 
 impl Encoder {
     pub fn new(framing: Framing) -> Encoder {
-        Encoder { framing, segments: VecDeque::new(), buf: BytesMut::with_capacity(8192) }
+        Encoder {
+            framing,
+            segments: VecDeque::new(),
+            buf: BytesMut::with_capacity(8192),
+        }
     }
 
     pub fn framing(&self) -> Framing {
@@ -325,7 +342,12 @@ impl Encoder {
     /// were filled. Pass what was written to `advance`.
     pub fn io_slices<'a>(&'a self, dst: &mut [IoSlice<'a>]) -> usize {
         let mut i = 0;
-        for s in self.segments.iter().map(|s| &s[..]).chain(std::iter::once(&self.buf[..])) {
+        for s in self
+            .segments
+            .iter()
+            .map(|s| &s[..])
+            .chain(std::iter::once(&self.buf[..]))
+        {
             if i == dst.len() {
                 break;
             }
@@ -367,7 +389,10 @@ impl Encoder {
     /// Takes everything queued as one contiguous buffer (copies; for tests
     /// and small outputs).
     pub fn take_contiguous(&mut self) -> Vec<u8> {
-        self.take_segments().iter().flat_map(|s| s.iter().copied()).collect()
+        self.take_segments()
+            .iter()
+            .flat_map(|s| s.iter().copied())
+            .collect()
     }
 }
 
@@ -415,11 +440,20 @@ mod tests {
         assert_eq!(e.take_contiguous(), b"\x04\x07\x04PING\x00\x1e");
         // COMMAND is a reserved bit for 2.0 peers.
         let mut d = Decoder::new(Framing::V2, -1);
-        assert_eq!(decode_all(&mut d, b"\x04\x00").unwrap_err(), ProtocolError::ReservedFlags(4));
+        assert_eq!(
+            decode_all(&mut d, b"\x04\x00").unwrap_err(),
+            ProtocolError::ReservedFlags(4)
+        );
         let mut d = Decoder::new(Framing::V3, -1);
-        assert_eq!(decode_all(&mut d, b"\x05\x00").unwrap_err(), ProtocolError::CommandWithMore);
+        assert_eq!(
+            decode_all(&mut d, b"\x05\x00").unwrap_err(),
+            ProtocolError::CommandWithMore
+        );
         let mut d = Decoder::new(Framing::V3, -1);
-        assert_eq!(decode_all(&mut d, b"\x40\x01A").unwrap_err(), ProtocolError::ReservedFlags(0x40));
+        assert_eq!(
+            decode_all(&mut d, b"\x40\x01A").unwrap_err(),
+            ProtocolError::ReservedFlags(0x40)
+        );
     }
 
     #[test]
@@ -436,7 +470,10 @@ mod tests {
         assert!(v[0].more());
         assert_eq!(v[1].len(), 254);
         let mut d = Decoder::new(Framing::V1, -1);
-        assert_eq!(decode_all(&mut d, b"\x00").unwrap_err(), ProtocolError::ZeroLengthV1Frame);
+        assert_eq!(
+            decode_all(&mut d, b"\x00").unwrap_err(),
+            ProtocolError::ZeroLengthV1Frame
+        );
     }
 
     #[test]
@@ -445,7 +482,10 @@ mod tests {
         let r = decode_all(&mut d, b"\x02\x80\x00\x00\x00\x00\x00\x00\x00");
         assert_eq!(r.unwrap_err(), ProtocolError::FrameTooLarge(1 << 63));
         let mut d = Decoder::new(Framing::V3, 10);
-        assert_eq!(decode_all(&mut d, b"\x00\x0b").unwrap_err(), ProtocolError::MessageTooLarge(11));
+        assert_eq!(
+            decode_all(&mut d, b"\x00\x0b").unwrap_err(),
+            ProtocolError::MessageTooLarge(11)
+        );
         let mut d = Decoder::new(Framing::V3, 10);
         assert_eq!(decode_all(&mut d, b"\x00\x0a0123456789").unwrap().len(), 1);
         // A huge (allowed) declared size with few bytes: nothing reserved up front.
@@ -466,8 +506,10 @@ mod tests {
         for cut in 0..wire.len() {
             let mut d = Decoder::new(Framing::V3, -1);
             let mut v = Vec::new();
-            d.decode_all(&mut BytesMut::from(&wire[..cut]), &mut v).unwrap();
-            d.decode_all(&mut BytesMut::from(&wire[cut..]), &mut v).unwrap();
+            d.decode_all(&mut BytesMut::from(&wire[..cut]), &mut v)
+                .unwrap();
+            d.decode_all(&mut BytesMut::from(&wire[cut..]), &mut v)
+                .unwrap();
             assert_eq!(v.len(), 3, "cut {cut}");
             assert_eq!(v[2].data(), &[2u8; 10000][..]);
             assert!(d.at_frame_boundary());

@@ -17,20 +17,33 @@ pub const MAX_PING_CONTEXT: usize = 16;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Ready(Properties),
-    Error { reason: Bytes },
+    Error {
+        reason: Bytes,
+    },
     Subscribe(Bytes),
     Cancel(Bytes),
     /// `ttl` is in tenths of a second (0: no TTL); `context` at most 16 bytes.
-    Ping { ttl: u16, context: Bytes },
-    Pong { context: Bytes },
+    Ping {
+        ttl: u16,
+        context: Bytes,
+    },
+    Pong {
+        context: Bytes,
+    },
     /// Any other command, e.g. a mechanism's HELLO: name and data after it.
-    Other { name: Bytes, data: Bytes },
+    Other {
+        name: Bytes,
+        data: Bytes,
+    },
 }
 
 impl Command {
     /// Parses a command frame's body.
     pub fn parse(body: &Bytes) -> Result<Command, ProtocolError> {
-        let name_len = *body.first().ok_or(ProtocolError::MalformedCommand(CommandKind::Unnamed))? as usize;
+        let name_len = *body
+            .first()
+            .ok_or(ProtocolError::MalformedCommand(CommandKind::Unnamed))?
+            as usize;
         if body.len() < 1 + name_len {
             return Err(ProtocolError::MalformedCommand(CommandKind::Unnamed));
         }
@@ -39,11 +52,16 @@ impl Command {
         Ok(match name {
             b"READY" => Command::Ready(Properties::parse(&data)?),
             b"ERROR" => {
-                let rlen = *data.first().ok_or(ProtocolError::MalformedCommand(CommandKind::Error))? as usize;
+                let rlen = *data
+                    .first()
+                    .ok_or(ProtocolError::MalformedCommand(CommandKind::Error))?
+                    as usize;
                 if data.len() < 1 + rlen {
                     return Err(ProtocolError::MalformedCommand(CommandKind::Error));
                 }
-                Command::Error { reason: data.slice(1..1 + rlen) }
+                Command::Error {
+                    reason: data.slice(1..1 + rlen),
+                }
             }
             b"SUBSCRIBE" => Command::Subscribe(data),
             b"CANCEL" => Command::Cancel(data),
@@ -53,10 +71,16 @@ impl Command {
                 }
                 let ttl = u16::from_be_bytes([data[0], data[1]]);
                 let end = data.len().min(2 + MAX_PING_CONTEXT);
-                Command::Ping { ttl, context: data.slice(2..end) }
+                Command::Ping {
+                    ttl,
+                    context: data.slice(2..end),
+                }
             }
             b"PONG" => Command::Pong { context: data },
-            _ => Command::Other { name: body.slice(1..1 + name_len), data },
+            _ => Command::Other {
+                name: body.slice(1..1 + name_len),
+                data,
+            },
         })
     }
 
@@ -106,7 +130,11 @@ impl Command {
     pub fn to_msg(&self) -> Msg {
         let mut b = BytesMut::new();
         self.encode(&mut b);
-        let mut m = if b.len() <= crate::msg::MAX_INLINE { Msg::from_slice(&b) } else { Msg::from_bytes(b.freeze()) };
+        let mut m = if b.len() <= crate::msg::MAX_INLINE {
+            Msg::from_slice(&b)
+        } else {
+            Msg::from_bytes(b.freeze())
+        };
         m.set_flags(COMMAND);
         m
     }
@@ -125,15 +153,40 @@ mod tests {
     #[test]
     fn byte_exact_vectors_from_libzmq_capture() {
         // libzmq 4.3.4 SUB talking to a 3.1 peer.
-        assert_eq!(body(&Command::Subscribe(Bytes::from_static(b"topic"))), b"\x09SUBSCRIBEtopic");
-        assert_eq!(body(&Command::Cancel(Bytes::from_static(b"topic"))), b"\x06CANCELtopic");
+        assert_eq!(
+            body(&Command::Subscribe(Bytes::from_static(b"topic"))),
+            b"\x09SUBSCRIBEtopic"
+        );
+        assert_eq!(
+            body(&Command::Cancel(Bytes::from_static(b"topic"))),
+            b"\x06CANCELtopic"
+        );
         // libzmq 4.3.4 heartbeat with ZMQ_HEARTBEAT_TTL=3000 ms.
-        assert_eq!(body(&Command::Ping { ttl: 30, context: Bytes::new() }), b"\x04PING\x00\x1e");
-        assert_eq!(body(&Command::Pong { context: Bytes::from_static(b"0123456789abcdef") }), b"\x04PONG0123456789abcdef");
+        assert_eq!(
+            body(&Command::Ping {
+                ttl: 30,
+                context: Bytes::new()
+            }),
+            b"\x04PING\x00\x1e"
+        );
+        assert_eq!(
+            body(&Command::Pong {
+                context: Bytes::from_static(b"0123456789abcdef")
+            }),
+            b"\x04PONG0123456789abcdef"
+        );
         let mut p = Properties::new();
         p.push("Socket-Type", &b"SUB"[..]);
-        assert_eq!(body(&Command::Ready(p)), b"\x05READY\x0bSocket-Type\x00\x00\x00\x03SUB");
-        assert_eq!(body(&Command::Error { reason: Bytes::from_static(b"no") }), b"\x05ERROR\x02no");
+        assert_eq!(
+            body(&Command::Ready(p)),
+            b"\x05READY\x0bSocket-Type\x00\x00\x00\x03SUB"
+        );
+        assert_eq!(
+            body(&Command::Error {
+                reason: Bytes::from_static(b"no")
+            }),
+            b"\x05ERROR\x02no"
+        );
     }
 
     #[test]
@@ -141,10 +194,20 @@ mod tests {
         let cmds = vec![
             Command::Subscribe(Bytes::from_static(b"")),
             Command::Cancel(Bytes::from_static(b"x")),
-            Command::Ping { ttl: 65535, context: Bytes::from_static(b"ctx") },
-            Command::Pong { context: Bytes::new() },
-            Command::Error { reason: Bytes::from_static(b"bad") },
-            Command::Other { name: Bytes::from_static(b"HELLO"), data: Bytes::from_static(b"\x01\x02") },
+            Command::Ping {
+                ttl: 65535,
+                context: Bytes::from_static(b"ctx"),
+            },
+            Command::Pong {
+                context: Bytes::new(),
+            },
+            Command::Error {
+                reason: Bytes::from_static(b"bad"),
+            },
+            Command::Other {
+                name: Bytes::from_static(b"HELLO"),
+                data: Bytes::from_static(b"\x01\x02"),
+            },
         ];
         for c in cmds {
             let m = c.to_msg();
@@ -155,18 +218,40 @@ mod tests {
 
     #[test]
     fn ping_context_truncated_to_16() {
-        let c = Command::parse(&Bytes::from_static(b"\x04PING\x00\x050123456789abcdefXYZW")).unwrap();
-        assert_eq!(c, Command::Ping { ttl: 5, context: Bytes::from_static(b"0123456789abcdef") });
+        let c =
+            Command::parse(&Bytes::from_static(b"\x04PING\x00\x050123456789abcdefXYZW")).unwrap();
+        assert_eq!(
+            c,
+            Command::Ping {
+                ttl: 5,
+                context: Bytes::from_static(b"0123456789abcdef")
+            }
+        );
     }
 
     #[test]
     fn malformed() {
         use ProtocolError::MalformedCommand as M;
         assert_eq!(Command::parse(&Bytes::new()), Err(M(CommandKind::Unnamed)));
-        assert_eq!(Command::parse(&Bytes::from_static(b"\x05REA")), Err(M(CommandKind::Unnamed)));
-        assert_eq!(Command::parse(&Bytes::from_static(b"\x04PING\x00")), Err(M(CommandKind::Ping)));
-        assert_eq!(Command::parse(&Bytes::from_static(b"\x05ERROR")), Err(M(CommandKind::Error)));
-        assert_eq!(Command::parse(&Bytes::from_static(b"\x05ERROR\x05abc")), Err(M(CommandKind::Error)));
-        assert_eq!(Command::parse(&Bytes::from_static(b"\x05READY\x01")), Err(ProtocolError::InvalidMetadata));
+        assert_eq!(
+            Command::parse(&Bytes::from_static(b"\x05REA")),
+            Err(M(CommandKind::Unnamed))
+        );
+        assert_eq!(
+            Command::parse(&Bytes::from_static(b"\x04PING\x00")),
+            Err(M(CommandKind::Ping))
+        );
+        assert_eq!(
+            Command::parse(&Bytes::from_static(b"\x05ERROR")),
+            Err(M(CommandKind::Error))
+        );
+        assert_eq!(
+            Command::parse(&Bytes::from_static(b"\x05ERROR\x05abc")),
+            Err(M(CommandKind::Error))
+        );
+        assert_eq!(
+            Command::parse(&Bytes::from_static(b"\x05READY\x01")),
+            Err(ProtocolError::InvalidMetadata)
+        );
     }
 }

@@ -38,7 +38,10 @@ pub struct ConnectionConfig {
 pub enum Event {
     /// The handshake finished; traffic may flow. `metadata` holds the peer's
     /// properties (Socket-Type, Identity, X-...).
-    Handshook { version: ZmtpVersion, metadata: Properties },
+    Handshook {
+        version: ZmtpVersion,
+        metadata: Properties,
+    },
     /// A data frame for the socket (subscriptions arrive as `\x01`/`\x00` + topic).
     Message(Msg),
     /// The peer pinged us (a PONG is already queued). `ttl` is in tenths of
@@ -192,7 +195,9 @@ impl Connection {
                     }
                 }
                 Phase::Handshake => {
-                    let Some(m) = self.decoder.decode(input)? else { return Ok(()) };
+                    let Some(m) = self.decoder.decode(input)? else {
+                        return Ok(());
+                    };
                     if !m.is_command() {
                         return Err(ProtocolError::InvalidSequence);
                     }
@@ -204,12 +209,17 @@ impl Connection {
                         MechanismStatus::Ready => {
                             self.phase = Phase::Active;
                             let metadata = self.mechanism.peer_metadata().clone();
-                            self.events.push_back(Event::Handshook { version: self.version.unwrap_or(ZmtpVersion::V3_1), metadata });
+                            self.events.push_back(Event::Handshook {
+                                version: self.version.unwrap_or(ZmtpVersion::V3_1),
+                                metadata,
+                            });
                         }
                     }
                 }
                 Phase::Active => {
-                    let Some(m) = self.decoder.decode(input)? else { return Ok(()) };
+                    let Some(m) = self.decoder.decode(input)? else {
+                        return Ok(());
+                    };
                     let m = self.mechanism.decode(m)?;
                     if m.is_command() {
                         self.handle_command(&m)?;
@@ -224,15 +234,23 @@ impl Connection {
     /// ZMTP 1.0/2.0: reads the peer's identity frame. Returns false when
     /// more input is needed.
     fn step_identity(&mut self, input: &mut BytesMut) -> Result<bool, ProtocolError> {
-        let Some(id) = self.decoder.decode(input)? else { return Ok(false) };
+        let Some(id) = self.decoder.decode(input)? else {
+            return Ok(false);
+        };
         let mut md = Properties::new();
-        if let Some(name) = self.peer_socket_type.and_then(|t| socket_type_name(t as c_int)) {
+        if let Some(name) = self
+            .peer_socket_type
+            .and_then(|t| socket_type_name(t as c_int))
+        {
             md.push(SOCKET_TYPE, Bytes::from_static(name.as_bytes()));
         }
         md.push(IDENTITY, id.to_bytes());
         self.phase = Phase::Active;
         let version = self.version.unwrap_or(ZmtpVersion::V1);
-        self.events.push_back(Event::Handshook { version, metadata: md });
+        self.events.push_back(Event::Handshook {
+            version,
+            metadata: md,
+        });
         // ZMTP 1.0 peers filter on their side and never send subscriptions.
         if version <= ZmtpVersion::V1 && matches!(self.cfg.socket_type, c::ZMQ_PUB | c::ZMQ_XPUB) {
             self.events.push_back(Event::Message(Msg::from_slice(&[1])));
@@ -285,8 +303,12 @@ impl Connection {
         {
             let d = msg.data();
             match d.first() {
-                Some(1) => return self.send_command(&Command::Subscribe(Bytes::copy_from_slice(&d[1..]))),
-                Some(0) => return self.send_command(&Command::Cancel(Bytes::copy_from_slice(&d[1..]))),
+                Some(1) => {
+                    return self.send_command(&Command::Subscribe(Bytes::copy_from_slice(&d[1..])))
+                }
+                Some(0) => {
+                    return self.send_command(&Command::Cancel(Bytes::copy_from_slice(&d[1..])))
+                }
                 _ => {}
             }
         }
@@ -304,7 +326,10 @@ impl Connection {
         if self.phase != Phase::Active || !self.version.is_some_and(|v| v.has_commands()) {
             return Ok(false);
         }
-        self.send_command(&Command::Ping { ttl, context: Bytes::copy_from_slice(context) })?;
+        self.send_command(&Command::Ping {
+            ttl,
+            context: Bytes::copy_from_slice(context),
+        })?;
         Ok(true)
     }
 }

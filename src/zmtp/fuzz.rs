@@ -26,7 +26,9 @@ fn seeds() -> Vec<Vec<u8>> {
     s1.extend_from_slice(b"\x04\x19\x05READY\x0bSocket-Type\x00\x00\x00\x06ROUTER");
     s1.extend_from_slice(b"\x01\x02hi\x02\x00\x00\x00\x00\x00\x00\x00\x03abc\x04\x07\x04PING\x00\x1e\x04\x0e\x09SUBSCRIBEtop");
     let mut s2 = g.clone();
-    s2.extend_from_slice(b"\x04\x16\x05READY\x0bSocket-Type\x00\x00\x00\x03SUB\x04\x0c\x06CANCELtopic");
+    s2.extend_from_slice(
+        b"\x04\x16\x05READY\x0bSocket-Type\x00\x00\x00\x03SUB\x04\x0c\x06CANCELtopic",
+    );
     vec![
         s1,
         s2,

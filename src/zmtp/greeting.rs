@@ -117,7 +117,16 @@ impl Greeting {
         out.put_u8(0xFF);
         out.put_u64(cfg.routing_id_len as u64 + 1);
         out.put_u8(0x7F);
-        Greeting { cfg, recv: [0; V3_GREETING_LEN], have: 0, expected: V2_GREETING_LEN, sent_major: false, sent_rest: false, out, finished: false }
+        Greeting {
+            cfg,
+            recv: [0; V3_GREETING_LEN],
+            have: 0,
+            expected: V2_GREETING_LEN,
+            sent_major: false,
+            sent_rest: false,
+            out,
+            finished: false,
+        }
     }
 
     /// Bytes to send to the peer now (possibly empty).
@@ -204,11 +213,18 @@ impl Greeting {
             major => {
                 g.major = major;
                 g.minor = r[11];
-                g.version = if major == 3 && r[11] == 0 { ZmtpVersion::V3_0 } else { ZmtpVersion::V3_1 };
+                g.version = if major == 3 && r[11] == 0 {
+                    ZmtpVersion::V3_0
+                } else {
+                    ZmtpVersion::V3_1
+                };
                 g.mechanism.copy_from_slice(&r[12..32]);
                 g.as_server = r[32] != 0;
                 if g.mechanism != self.cfg.mechanism {
-                    return GreetingStatus::Error(ProtocolError::MechanismMismatch { ours: self.cfg.mechanism, theirs: g.mechanism });
+                    return GreetingStatus::Error(ProtocolError::MechanismMismatch {
+                        ours: self.cfg.mechanism,
+                        theirs: g.mechanism,
+                    });
                 }
             }
         }
@@ -221,7 +237,12 @@ mod tests {
     use super::*;
 
     fn cfg(id_len: usize) -> GreetingConfig {
-        GreetingConfig { socket_type: 5, routing_id_len: id_len, mechanism: mechanism_name("NULL"), as_server: false }
+        GreetingConfig {
+            socket_type: 5,
+            routing_id_len: id_len,
+            mechanism: mechanism_name("NULL"),
+            as_server: false,
+        }
     }
 
     fn v3_greeting(minor: u8, mech: &str) -> Vec<u8> {
@@ -236,14 +257,19 @@ mod tests {
     fn staged_output_matches_libzmq_capture() {
         // libzmq 4.3.4 DEALER with routing id "abc": first 10 bytes alone.
         let mut gr = Greeting::new(cfg(3));
-        assert_eq!(&gr.take_output()[..], b"\xff\x00\x00\x00\x00\x00\x00\x00\x04\x7f");
+        assert_eq!(
+            &gr.take_output()[..],
+            b"\xff\x00\x00\x00\x00\x00\x00\x00\x04\x7f"
+        );
         let mut input = BytesMut::from(&v3_greeting(1, "NULL")[..9]);
         assert_eq!(gr.feed(&mut input), GreetingStatus::NeedMore);
         assert!(gr.take_output().is_empty());
         let mut input = BytesMut::from(&v3_greeting(1, "NULL")[9..]);
         input.extend_from_slice(b"\x04\x19rest");
         let st = gr.feed(&mut input);
-        let GreetingStatus::Done(g) = st else { panic!("{st:?}") };
+        let GreetingStatus::Done(g) = st else {
+            panic!("{st:?}")
+        };
         assert_eq!(g.version, ZmtpVersion::V3_1);
         assert_eq!(&input[..], b"\x04\x19rest", "frame bytes left in place");
         let mut expect = vec![3u8, 1];
@@ -254,7 +280,11 @@ mod tests {
 
     #[test]
     fn byte_by_byte_and_versions() {
-        for (minor, ver) in [(0u8, ZmtpVersion::V3_0), (1, ZmtpVersion::V3_1), (7, ZmtpVersion::V3_1)] {
+        for (minor, ver) in [
+            (0u8, ZmtpVersion::V3_0),
+            (1, ZmtpVersion::V3_1),
+            (7, ZmtpVersion::V3_1),
+        ] {
             let mut gr = Greeting::new(cfg(0));
             let bytes = v3_greeting(minor, "NULL");
             for (i, b) in bytes.iter().enumerate() {
@@ -262,7 +292,9 @@ mod tests {
                 if i + 1 < bytes.len() {
                     assert_eq!(st, GreetingStatus::NeedMore);
                 } else {
-                    let GreetingStatus::Done(g) = st else { panic!() };
+                    let GreetingStatus::Done(g) = st else {
+                        panic!()
+                    };
                     assert_eq!(g.version, ver);
                     assert_eq!(g.minor, minor);
                 }
@@ -274,8 +306,13 @@ mod tests {
     fn mechanism_mismatch() {
         let mut gr = Greeting::new(cfg(0));
         let st = gr.feed(&mut BytesMut::from(&v3_greeting(1, "CURVE")[..]));
-        let GreetingStatus::Error(e) = st else { panic!() };
-        assert_eq!(e.handshake_event_code(), Some(crate::constants::ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH));
+        let GreetingStatus::Error(e) = st else {
+            panic!()
+        };
+        assert_eq!(
+            e.handshake_event_code(),
+            Some(crate::constants::ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+        );
     }
 
     #[test]
@@ -283,13 +320,20 @@ mod tests {
         let mut gr = Greeting::new(cfg(0));
         gr.take_output();
         // ZMTP 2.0 greeting: signature, revision 1, socket type ROUTER (6).
-        let mut input = BytesMut::from(&b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f\x01\x06\x00\x00"[..]);
-        let GreetingStatus::Done(g) = gr.feed(&mut input) else { panic!() };
+        let mut input =
+            BytesMut::from(&b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f\x01\x06\x00\x00"[..]);
+        let GreetingStatus::Done(g) = gr.feed(&mut input) else {
+            panic!()
+        };
         assert_eq!((g.version, g.socket_type), (ZmtpVersion::V2, Some(6)));
         assert_eq!(&gr.take_output()[..], &[3u8, 5][..]);
         assert_eq!(&input[..], b"\x00\x00");
         let mut gr = Greeting::new(cfg(0));
-        let GreetingStatus::Done(g) = gr.feed(&mut BytesMut::from(&b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f\x00\x06"[..])) else { panic!() };
+        let GreetingStatus::Done(g) = gr.feed(&mut BytesMut::from(
+            &b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f\x00\x06"[..],
+        )) else {
+            panic!()
+        };
         assert_eq!(g.version, ZmtpVersion::V1);
     }
 
@@ -298,14 +342,18 @@ mod tests {
         // Short identity frame "hi": length 3, flags 0.
         let mut gr = Greeting::new(cfg(0));
         let mut input = BytesMut::from(&b"\x03\x00hi"[..]);
-        let GreetingStatus::Done(g) = gr.feed(&mut input) else { panic!() };
+        let GreetingStatus::Done(g) = gr.feed(&mut input) else {
+            panic!()
+        };
         assert_eq!(g.version, ZmtpVersion::V1Unversioned);
         assert_eq!(&g.leftover[..], b"\x03");
         assert_eq!(&input[..], b"\x00hi");
         // Long identity frame: FF + 8-byte length + flags 0 (bit 0 clear).
         let mut gr = Greeting::new(cfg(0));
         let mut input = BytesMut::from(&b"\xff\x00\x00\x00\x00\x00\x00\x01\x01\x00xyz"[..]);
-        let GreetingStatus::Done(g) = gr.feed(&mut input) else { panic!() };
+        let GreetingStatus::Done(g) = gr.feed(&mut input) else {
+            panic!()
+        };
         assert_eq!(g.version, ZmtpVersion::V1Unversioned);
         assert_eq!(g.leftover.len(), 10);
         assert!(gr.take_output().len() == 10, "only the signature was sent");

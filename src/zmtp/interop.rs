@@ -38,12 +38,24 @@ else:
 "#;
 
 fn python_zmq() -> bool {
-    Proc::new("/usr/bin/python3").env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").args(["-c", "import zmq"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Proc::new("/usr/bin/python3")
+        .env_remove("LD_LIBRARY_PATH")
+        .env_remove("LD_PRELOAD")
+        .args(["-c", "import zmq"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Runs `conn` over a TCP stream until `done` returns true for an event.
-fn drive(conn: &mut Connection, stream: &mut TcpStream, mut on_event: impl FnMut(&mut Connection, Event) -> bool) {
-    stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+fn drive(
+    conn: &mut Connection,
+    stream: &mut TcpStream,
+    mut on_event: impl FnMut(&mut Connection, Event) -> bool,
+) {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut buf = BytesMut::with_capacity(8192);
     loop {
@@ -74,17 +86,31 @@ fn spawn(kind: &str) -> Option<(std::process::Child, u16)> {
         eprintln!("python3-zmq not available: skipping libzmq interop");
         return None;
     }
-    let mut child = Proc::new("/usr/bin/python3").env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").args(["-c", PEER, kind]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = Proc::new("/usr/bin/python3")
+        .env_remove("LD_LIBRARY_PATH")
+        .env_remove("LD_PRELOAD")
+        .args(["-c", PEER, kind])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     Some((child, line.trim().parse().unwrap()))
 }
 
 #[test]
 fn dealer_talks_to_libzmq_router() {
-    let Some((mut child, port)) = spawn("router") else { return };
+    let Some((mut child, port)) = spawn("router") else {
+        return;
+    };
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let cfg = ConnectionConfig { socket_type: ZMQ_DEALER, routing_id: Bytes::from_static(b"rust"), max_msg_size: -1 };
+    let cfg = ConnectionConfig {
+        socket_type: ZMQ_DEALER,
+        routing_id: Bytes::from_static(b"rust"),
+        max_msg_size: -1,
+    };
     let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_DEALER, b"rust", &[])));
     let mut got = Vec::new();
     let mut pinged = false;
@@ -109,9 +135,15 @@ fn dealer_talks_to_libzmq_router() {
 
 #[test]
 fn sub_subscribes_to_libzmq_pub() {
-    let Some((mut child, port)) = spawn("pub") else { return };
+    let Some((mut child, port)) = spawn("pub") else {
+        return;
+    };
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let cfg = ConnectionConfig { socket_type: ZMQ_SUB, routing_id: Bytes::new(), max_msg_size: -1 };
+    let cfg = ConnectionConfig {
+        socket_type: ZMQ_SUB,
+        routing_id: Bytes::new(),
+        max_msg_size: -1,
+    };
     let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_SUB, b"", &[])));
     drive(&mut c, &mut stream, |c, ev| match ev {
         Event::Handshook { .. } => {

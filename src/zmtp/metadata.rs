@@ -32,7 +32,10 @@ impl Properties {
 
     /// The first property named `name` (case-insensitive).
     pub fn get(&self, name: &str) -> Option<&Bytes> {
-        self.items.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        self.items
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Bytes)> {
@@ -49,7 +52,10 @@ impl Properties {
 
     /// Number of bytes `encode` appends.
     pub fn encoded_len(&self) -> usize {
-        self.items.iter().map(|(n, v)| 1 + n.len().min(255) + 4 + v.len()).sum()
+        self.items
+            .iter()
+            .map(|(n, v)| 1 + n.len().min(255) + 4 + v.len())
+            .sum()
     }
 
     /// Appends the wire form to `out`. A name is cut at 255 bytes; a value
@@ -84,7 +90,8 @@ impl Properties {
             if len - pos < 4 {
                 return Err(ProtocolError::InvalidMetadata);
             }
-            let vlen = u32::from_be_bytes([src[pos], src[pos + 1], src[pos + 2], src[pos + 3]]) as usize;
+            let vlen =
+                u32::from_be_bytes([src[pos], src[pos + 1], src[pos + 2], src[pos + 3]]) as usize;
             pos += 4;
             if len - pos < vlen {
                 return Err(ProtocolError::InvalidMetadata);
@@ -143,6 +150,9 @@ mod tests {
         }
         // A value length far beyond the buffer must not allocate or panic.
         let huge = Bytes::from_static(b"\x01X\xff\xff\xff\xffabc");
-        assert_eq!(Properties::parse(&huge), Err(ProtocolError::InvalidMetadata));
+        assert_eq!(
+            Properties::parse(&huge),
+            Err(ProtocolError::InvalidMetadata)
+        );
     }
 }

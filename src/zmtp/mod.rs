@@ -48,8 +48,16 @@ pub mod fuzz_entry {
         let body = data;
         // Chunk size derived from the input, so both whole and split reads occur.
         let step = 1 + (data.len() * 7) % 61;
-        for st in [crate::constants::ZMQ_DEALER, crate::constants::ZMQ_PUB, crate::constants::ZMQ_SUB] {
-            let cfg = ConnectionConfig { socket_type: st, routing_id: bytes::Bytes::from_static(b"id"), max_msg_size: 1 << 20 };
+        for st in [
+            crate::constants::ZMQ_DEALER,
+            crate::constants::ZMQ_PUB,
+            crate::constants::ZMQ_SUB,
+        ] {
+            let cfg = ConnectionConfig {
+                socket_type: st,
+                routing_id: bytes::Bytes::from_static(b"id"),
+                max_msg_size: 1 << 20,
+            };
             let mut c = Connection::new(cfg, Box::new(NullMechanism::new(st, b"id", &[])));
             for chunk in body.chunks(step) {
                 let mut b = BytesMut::from(chunk);

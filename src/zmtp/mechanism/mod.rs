@@ -51,7 +51,9 @@ pub trait Mechanism: Send + std::fmt::Debug {
 
     /// The peer's routing id (its Identity property), if it sent one.
     fn peer_routing_id(&self) -> Option<&[u8]> {
-        self.peer_metadata().get(super::metadata::IDENTITY).map(|b| &b[..])
+        self.peer_metadata()
+            .get(super::metadata::IDENTITY)
+            .map(|b| &b[..])
     }
 }
 

@@ -26,16 +26,30 @@ pub struct NullMechanism {
 impl NullMechanism {
     /// `routing_id` is sent as Identity by REQ, DEALER and ROUTER;
     /// `app_metadata` (ZMQ_METADATA, "X-..." names) follows, in the given order.
-    pub fn new(socket_type: c_int, routing_id: &[u8], app_metadata: &[(String, Bytes)]) -> NullMechanism {
+    pub fn new(
+        socket_type: c_int,
+        routing_id: &[u8],
+        app_metadata: &[(String, Bytes)],
+    ) -> NullMechanism {
         let mut ours = Properties::new();
-        ours.push(SOCKET_TYPE, Bytes::from_static(socket_type_name(socket_type).unwrap_or("").as_bytes()));
+        ours.push(
+            SOCKET_TYPE,
+            Bytes::from_static(socket_type_name(socket_type).unwrap_or("").as_bytes()),
+        );
         if sends_identity(socket_type) {
             ours.push(IDENTITY, Bytes::copy_from_slice(routing_id));
         }
         for (k, v) in app_metadata {
             ours.push(k, v.clone());
         }
-        NullMechanism { socket_type, ours, ready_sent: false, ready_received: false, failed: false, peer: Properties::new() }
+        NullMechanism {
+            socket_type,
+            ours,
+            ready_sent: false,
+            ready_received: false,
+            failed: false,
+            peer: Properties::new(),
+        }
     }
 
     fn fail(&mut self, e: ProtocolError) -> Result<(), ProtocolError> {
@@ -119,42 +133,72 @@ mod tests {
         let r = m.next_handshake_command().unwrap();
         assert!(r.is_command());
         // Captured from libzmq 4.3.4.
-        assert_eq!(r.data(), &b"\x05READY\x0bSocket-Type\x00\x00\x00\x06DEALER\x08Identity\x00\x00\x00\x03abc"[..]);
+        assert_eq!(
+            r.data(),
+            &b"\x05READY\x0bSocket-Type\x00\x00\x00\x06DEALER\x08Identity\x00\x00\x00\x03abc"[..]
+        );
         assert!(m.next_handshake_command().is_none());
         assert_eq!(m.status(), MechanismStatus::Handshaking);
-        m.process_handshake_command(cmd(b"\x05READY\x0bSocket-Type\x00\x00\x00\x06ROUTER\x08Identity\x00\x00\x00\x02id")).unwrap();
+        m.process_handshake_command(cmd(
+            b"\x05READY\x0bSocket-Type\x00\x00\x00\x06ROUTER\x08Identity\x00\x00\x00\x02id",
+        ))
+        .unwrap();
         assert_eq!(m.status(), MechanismStatus::Ready);
         assert_eq!(m.peer_routing_id(), Some(&b"id"[..]));
-        assert_eq!(m.process_handshake_command(cmd(b"\x05READY")), Err(ProtocolError::UnexpectedCommand));
+        assert_eq!(
+            m.process_handshake_command(cmd(b"\x05READY")),
+            Err(ProtocolError::UnexpectedCommand)
+        );
     }
 
     #[test]
     fn pub_sends_no_identity_and_app_metadata_follows() {
-        let mut m = NullMechanism::new(ZMQ_PUB, b"ignored", &[("X-Hello".into(), Bytes::from_static(b"w"))]);
+        let mut m = NullMechanism::new(
+            ZMQ_PUB,
+            b"ignored",
+            &[("X-Hello".into(), Bytes::from_static(b"w"))],
+        );
         let r = m.next_handshake_command().unwrap();
-        assert_eq!(r.data(), &b"\x05READY\x0bSocket-Type\x00\x00\x00\x03PUB\x07X-Hello\x00\x00\x00\x01w"[..]);
+        assert_eq!(
+            r.data(),
+            &b"\x05READY\x0bSocket-Type\x00\x00\x00\x03PUB\x07X-Hello\x00\x00\x00\x01w"[..]
+        );
     }
 
     #[test]
     fn failures_and_codes() {
         let code = |e: ProtocolError| e.handshake_event_code();
         let mut m = NullMechanism::new(ZMQ_REQ, b"", &[]);
-        let e = m.process_handshake_command(cmd(b"\x05READY\x0bSocket-Type\x00\x00\x00\x03REQ")).unwrap_err();
+        let e = m
+            .process_handshake_command(cmd(b"\x05READY\x0bSocket-Type\x00\x00\x00\x03REQ"))
+            .unwrap_err();
         assert_eq!(code(e), Some(ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA));
         assert_eq!(m.status(), MechanismStatus::Error);
         let mut m = NullMechanism::new(ZMQ_REQ, b"", &[]);
         let e = m.process_handshake_command(cmd(b"\x05HELLO")).unwrap_err();
         assert_eq!(code(e), Some(ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND));
         let mut m = NullMechanism::new(ZMQ_REQ, b"", &[]);
-        let e = m.process_handshake_command(cmd(b"\x05ERROR\x09")).unwrap_err();
-        assert_eq!(code(e), Some(ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR));
+        let e = m
+            .process_handshake_command(cmd(b"\x05ERROR\x09"))
+            .unwrap_err();
+        assert_eq!(
+            code(e),
+            Some(ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR)
+        );
         let mut m = NullMechanism::new(ZMQ_REQ, b"", &[]);
-        let e = m.process_handshake_command(cmd(b"\x05READY\x0b")).unwrap_err();
+        let e = m
+            .process_handshake_command(cmd(b"\x05READY\x0b"))
+            .unwrap_err();
         assert_eq!(code(e), Some(ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA));
         let mut m = NullMechanism::new(ZMQ_REQ, b"", &[]);
-        let e = m.process_handshake_command(Msg::from_slice(b"\x05READY")).unwrap_err();
+        let e = m
+            .process_handshake_command(Msg::from_slice(b"\x05READY"))
+            .unwrap_err();
         assert_eq!(code(e), Some(ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE));
         let mut m = NullMechanism::new(ZMQ_REQ, b"", &[]);
-        assert_eq!(m.process_handshake_command(cmd(b"\x05ERROR\x02no")), Err(ProtocolError::PeerError(b"no".to_vec())));
+        assert_eq!(
+            m.process_handshake_command(cmd(b"\x05ERROR\x02no")),
+            Err(ProtocolError::PeerError(b"no".to_vec()))
+        );
     }
 }
