@@ -11,93 +11,13 @@
 //! into SUBSCRIBE/CANCEL commands on the wire.
 
 use super::dist::Dist;
+use super::fq::Fq;
 use super::trie::Trie;
 use super::{Cx, PipeKey, Routing};
 use crate::constants::*;
-use crate::error::{Errno, ZResult, EAGAIN, EINVAL};
+use crate::error::{Errno, ZResult, EINVAL};
 use crate::msg::Msg;
-use crate::pipe::Read;
 use std::os::raw::c_int;
-
-/// Fair-queued reading over the attached pipes, whole messages at a time.
-#[derive(Default)]
-pub(crate) struct Fq {
-    /// Attached pipes; the first `active` may have something to read.
-    pipes: Vec<PipeKey>,
-    active: usize,
-    current: usize,
-    /// The last frame read had MORE set: stay on the current pipe.
-    more: bool,
-}
-
-impl Fq {
-    pub fn attach(&mut self, key: PipeKey) {
-        self.pipes.push(key);
-        let last = self.pipes.len() - 1;
-        self.pipes.swap(self.active, last);
-        self.active += 1;
-    }
-
-    pub fn detach(&mut self, key: PipeKey) {
-        let Some(i) = self.pipes.iter().position(|&k| k == key) else { return };
-        if i < self.active {
-            if i == self.current {
-                self.more = false;
-            }
-            // Move it to the end of the active prefix, then out.
-            self.active -= 1;
-            self.pipes.swap(i, self.active);
-            let last = self.pipes.len() - 1;
-            self.pipes.swap(self.active, last);
-            self.pipes.pop();
-        } else {
-            self.pipes.swap_remove(i);
-        }
-        if self.current >= self.active {
-            self.current = 0;
-        }
-    }
-
-    pub fn activated(&mut self, key: PipeKey) {
-        if let Some(i) = self.pipes.iter().position(|&k| k == key) {
-            if i >= self.active {
-                self.pipes.swap(i, self.active);
-                self.active += 1;
-            }
-        }
-    }
-
-    /// One frame from the next pipe in turn; EAGAIN when all are empty.
-    pub fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg> {
-        while self.active > 0 {
-            let k = self.pipes[self.current];
-            let r = match cx.pipes.get_mut(k) {
-                Some(p) => p.read(),
-                None => Read::Closed,
-            };
-            match r {
-                Read::Msg(m) => {
-                    self.more = m.more();
-                    if !self.more {
-                        self.current = (self.current + 1) % self.active;
-                    }
-                    return Ok(m);
-                }
-                Read::Empty | Read::Closed => {
-                    // Frames of a message are published together, so this
-                    // only happens at a message boundary.
-                    self.more = false;
-                    self.active -= 1;
-                    self.pipes.swap(self.current, self.active);
-                    if self.current == self.active {
-                        self.current = 0;
-                    }
-                }
-            }
-        }
-        Err(EAGAIN)
-    }
-}
 
 /// Parses a subscription message: Some((subscribe?, topic)).
 pub(crate) fn parse_sub(data: &[u8]) -> Option<(bool, &[u8])> {
@@ -154,7 +74,7 @@ impl XSub {
         XSub {
             filter,
             subs: Trie::new(),
-            fq: Fq::default(),
+            fq: Fq::new(),
             dist: Dist::new(),
             prefetched: None,
             more_recv: false,
@@ -186,10 +106,21 @@ impl XSub {
         self.send_to_all(cx, sub_msg(subscribe, topic));
     }
 
+    /// Sends every current subscription to one pipe.
+    fn send_subscriptions(&mut self, cx: &mut Cx, key: PipeKey) {
+        let mut topics = Vec::new();
+        self.subs.for_each(|t| topics.push(sub_msg(true, t)));
+        for m in topics {
+            if !Dist::send_to(cx, key, m) {
+                break;
+            }
+        }
+    }
+
     /// Reads frames until one starts a matching message (or nothing is left).
     fn fetch(&mut self, cx: &mut Cx) -> ZResult<Msg> {
         loop {
-            let m = self.fq.recv(cx)?;
+            let (m, _) = self.fq.recv(cx.pipes)?;
             if self.more_recv || !self.filter || self.matches(cx, &m) {
                 self.more_recv = m.more();
                 return Ok(m);
@@ -197,8 +128,8 @@ impl XSub {
             // Not wanted: drop the rest of this message.
             let mut more = m.more();
             while more {
-                match self.fq.recv(cx) {
-                    Ok(rest) => more = rest.more(),
+                match self.fq.recv(cx.pipes) {
+                    Ok((rest, _)) => more = rest.more(),
                     Err(_) => break,
                 }
             }
@@ -217,13 +148,7 @@ impl Routing for XSub {
         self.fq.attach(key);
         self.dist.attach(key);
         // Tell the new peer everything we are subscribed to.
-        let mut topics = Vec::new();
-        self.subs.for_each(|t| topics.push(sub_msg(true, t)));
-        for m in topics {
-            if !Dist::send_to(cx, key, m) {
-                break;
-            }
-        }
+        self.send_subscriptions(cx, key);
     }
 
     fn detach(&mut self, _cx: &mut Cx, key: PipeKey) {
@@ -234,13 +159,7 @@ impl Routing for XSub {
     fn hiccuped(&mut self, cx: &mut Cx, key: PipeKey) {
         // The connection behind the pipe is being re-established: the peer
         // forgot our subscriptions, so send them again.
-        let mut topics = Vec::new();
-        self.subs.for_each(|t| topics.push(sub_msg(true, t)));
-        for m in topics {
-            if !Dist::send_to(cx, key, m) {
-                break;
-            }
-        }
+        self.send_subscriptions(cx, key);
     }
 
     fn read_activated(&mut self, _cx: &mut Cx, key: PipeKey) {
