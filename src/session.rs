@@ -7,6 +7,17 @@
 //! stream), heartbeats, handshake and connect time-outs, linger on close,
 //! and the connection-level monitor events. Must not: route messages or
 //! parse bytes itself (the `zmtp` core does).
+//!
+//! Raw mode (ZMQ_STREAM sockets): no greeting and no framing. Each chunk
+//! read from the stream goes to the pipe as one single-frame message; each
+//! message read from the pipe is written as bytes. Connection and
+//! disconnection are announced to the socket by a zero-length message (the
+//! socket type decides whether to show them, ZMQ_STREAM_NOTIFY); a
+//! zero-length message from the socket asks to close the connection once
+//! everything queued before it is written, which ends the session for good
+//! (no reconnect), as in libzmq. Monitor events as libzmq's raw engine: no
+//! HANDSHAKE_SUCCEEDED; a lost connection reports HANDSHAKE_FAILED_NO_DETAIL
+//! then DISCONNECTED.
 
 use crate::constants::*;
 use crate::io::mailbox::{Command, Mailbox};
@@ -20,6 +31,7 @@ use crate::transport::stream::{connect_ipc, connect_tcp, tune_connected, Stream}
 use crate::zmtp::{Connection, ConnectionConfig, Event, NullMechanism, ProtocolError};
 use bytes::{Bytes, BytesMut};
 use mio::Interest;
+use std::collections::VecDeque;
 use std::io::{IoSlice, Read as _};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -70,6 +82,73 @@ const READ_CHUNK: usize = 64 * 1024;
 /// Encode up to this much before writing.
 const WRITE_BATCH: usize = 256 * 1024;
 
+/// Raw-mode output queue: payloads in order, small ones coalesced.
+#[derive(Default)]
+struct RawOut {
+    segments: VecDeque<Bytes>,
+    tail: BytesMut,
+}
+
+impl RawOut {
+    /// Payloads up to this size are copied into one buffer.
+    const COALESCE: usize = 1024;
+
+    fn push(&mut self, m: &Msg) {
+        let d = m.data();
+        if d.len() <= Self::COALESCE {
+            self.tail.extend_from_slice(d);
+        } else {
+            if !self.tail.is_empty() {
+                self.segments.push_back(self.tail.split().freeze());
+            }
+            self.segments.push_back(m.to_bytes());
+        }
+    }
+    fn len(&self) -> usize {
+        self.segments.iter().map(|s| s.len()).sum::<usize>() + self.tail.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.segments.is_empty() && self.tail.is_empty()
+    }
+    fn io_slices<'a>(&'a self, dst: &mut [IoSlice<'a>]) -> usize {
+        let mut i = 0;
+        for s in self.segments.iter().map(|s| &s[..]).chain(std::iter::once(&self.tail[..])) {
+            if i == dst.len() {
+                break;
+            }
+            if !s.is_empty() {
+                dst[i] = IoSlice::new(s);
+                i += 1;
+            }
+        }
+        i
+    }
+    fn advance(&mut self, mut n: usize) {
+        use bytes::Buf;
+        while n > 0 {
+            match self.segments.front_mut() {
+                Some(front) => {
+                    let k = n.min(front.len());
+                    front.advance(k);
+                    n -= k;
+                    if front.is_empty() {
+                        self.segments.pop_front();
+                    }
+                }
+                None => {
+                    let k = n.min(self.tail.len());
+                    self.tail.advance(k);
+                    return;
+                }
+            }
+        }
+    }
+    fn clear(&mut self) {
+        self.segments.clear();
+        self.tail.clear();
+    }
+}
+
 pub struct Session {
     owner: SockRef,
     endpoint: String,
@@ -101,6 +180,14 @@ pub struct Session {
     t_hb_timeout: Option<u64>,
     t_ttl: Option<u64>,
     ttl: Duration,
+    /// Raw mode (ZMQ_STREAM): no ZMTP, bytes in and out as they are.
+    raw: bool,
+    raw_out: RawOut,
+    /// Raw mode: the socket asked to close the connection; write what is
+    /// queued, then finish.
+    raw_close: bool,
+    /// The errno of the last stream failure (EPIPE for end of file).
+    last_err: i32,
 }
 
 fn ms(v: i32) -> Duration {
@@ -119,6 +206,7 @@ fn jitter(max: i32) -> i32 {
 impl Session {
     fn new(owner: SockRef, endpoint: String, role: Role, pipe: Option<PipeEnd>, stream: Option<Stream>) -> Session {
         let reconnect_ivl = owner.options.reconnect_ivl;
+        let owner_is_raw = owner.options.socket_type == ZMQ_STREAM;
         Session {
             owner,
             endpoint,
@@ -146,6 +234,10 @@ impl Session {
             t_hb_timeout: None,
             t_ttl: None,
             ttl: Duration::ZERO,
+            raw: owner_is_raw,
+            raw_out: RawOut::default(),
+            raw_close: false,
+            last_err: 0,
         }
     }
 
@@ -215,19 +307,31 @@ impl Session {
             self.schedule_reconnect(io, key);
             return;
         }
+        let is_tcp = matches!(stream, Stream::Tcp(_));
         self.stream = Some(stream);
         self.state = State::Connecting;
-        self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, &self.endpoint);
+        // A unix-socket connect completes at once; only tcp is "delayed".
+        if is_tcp {
+            self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, &self.endpoint);
+        }
         if o.connect_timeout > 0 {
             self.t_connect = Some(io.add_timer(key, ms(o.connect_timeout)));
         }
     }
 
     fn schedule_reconnect(&mut self, io: &mut Io, key: usize) {
+        if self.state == State::Connecting {
+            // A refused or timed-out attempt: libzmq reports the socket closed.
+            if let Some(s) = self.stream.as_ref() {
+                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, &self.endpoint);
+            }
+        }
         self.drop_stream(io);
         self.state = State::Idle;
         let o = self.owner.options.clone();
-        if o.reconnect_ivl < 0 || self.pipe_closing {
+        // A closing socket's session keeps trying until its linger expires
+        // (`pipe_terminated` ends it at once for linger 0 or nothing queued).
+        if o.reconnect_ivl < 0 {
             // Reconnection disabled: this endpoint is done.
             self.finish(io);
             return;
@@ -242,6 +346,10 @@ impl Session {
     }
 
     fn start_engine(&mut self, io: &mut Io, key: usize) {
+        if self.raw {
+            self.start_raw(io, key);
+            return;
+        }
         let o = &self.owner.options;
         if o.mechanism() != ZMQ_NULL {
             // PLAIN and CURVE are not available yet: never fall back to NULL.
@@ -263,6 +371,41 @@ impl Session {
         self.flush(io, key);
     }
 
+    /// Raw mode: the connection is usable at once. Announce it to the
+    /// socket with a zero-length message (creating the pipe if needed).
+    fn start_raw(&mut self, io: &mut Io, key: usize) {
+        self.state = State::Active;
+        self.last_recv = Instant::now();
+        self.raw_out.clear();
+        let mut md = Metadata::default();
+        if let Some(s) = self.stream.as_ref() {
+            if let Some(a) = s.peer_address() {
+                md.set("Peer-Address", a.as_bytes());
+            }
+            md.set("__srcfd", s.fd().to_string().as_bytes());
+        }
+        self.metadata = Some(Arc::new(md));
+        self.attach_pipe(io, key, Bytes::new());
+        self.raw_notify();
+        self.pump_out(io, key);
+    }
+
+    /// Raw mode: the zero-length message that announces a connection or a
+    /// disconnection. Dropped when the pipe is full (as libzmq does).
+    fn raw_notify(&mut self) {
+        let mut m = Msg::new();
+        if let Some(md) = &self.metadata {
+            m.set_metadata(Some(md.clone()));
+        }
+        if let Some(p) = self.pipe.as_mut() {
+            if self.pending_in.is_none() {
+                if let Err(m) = p.write(m) {
+                    self.pending_in = Some(m);
+                }
+            }
+        }
+    }
+
     /// Readiness of the stream.
     pub fn ready(&mut self, io: &mut Io, key: usize, readable: bool, writable: bool) {
         match self.state {
@@ -278,7 +421,7 @@ impl Session {
                         self.reconnect_ivl = self.owner.options.reconnect_ivl;
                         self.owner.event(ZMQ_EVENT_CONNECTED, fd, &self.endpoint);
                         self.start_engine(io, key);
-                        if self.state == State::Handshaking {
+                        if matches!(self.state, State::Handshaking | State::Active) {
                             self.read_loop(io, key);
                         }
                     }
@@ -310,8 +453,19 @@ impl Session {
             let Some(stream) = self.stream.as_mut() else { return };
             match stream.read(&mut self.readbuf) {
                 Ok(0) => {
+                    self.last_err = libc::EPIPE;
                     self.disconnected(io, key, false);
                     return;
+                }
+                Ok(n) if self.raw => {
+                    self.last_recv = Instant::now();
+                    let mut m = Msg::from_slice(&self.readbuf[..n]);
+                    m.set_metadata(self.metadata.clone());
+                    if let Some(p) = self.pipe.as_mut() {
+                        if let Err(m) = p.write(m) {
+                            self.pending_in = Some(m);
+                        }
+                    }
                 }
                 Ok(n) => {
                     self.last_recv = Instant::now();
@@ -329,7 +483,8 @@ impl Session {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(_) => {
+                Err(e) => {
+                    self.last_err = e.raw_os_error().unwrap_or(libc::EIO);
                     self.disconnected(io, key, false);
                     return;
                 }
@@ -378,6 +533,18 @@ impl Session {
             md.set("__srcfd", s.fd().to_string().as_bytes());
         }
         self.metadata = Some(Arc::new(md));
+        self.attach_pipe(io, key, identity);
+        let o = &self.owner.options;
+        if o.heartbeat_ivl > 0 {
+            self.t_heartbeat = Some(io.add_timer(key, ms(o.heartbeat_ivl)));
+        }
+        self.pump_out(io, key);
+    }
+
+    /// The connection is up: tell the socket's pipe the peer's routing id,
+    /// or (ZMQ_IMMEDIATE, accepted connections) create the pipe and hand the
+    /// socket its end.
+    fn attach_pipe(&mut self, io: &mut Io, key: usize, identity: Bytes) {
         let o = self.owner.options.clone();
         match self.pipe.as_ref() {
             Some(p) => p.set_routing_id(identity),
@@ -398,14 +565,14 @@ impl Session {
                 self.owner.mailbox.send(Command::Attach(theirs, connected));
             }
         }
-        if o.heartbeat_ivl > 0 {
-            self.t_heartbeat = Some(io.add_timer(key, ms(o.heartbeat_ivl)));
-        }
-        self.pump_out(io, key);
     }
 
     /// Moves messages from the pipe into the connection and writes them.
     fn pump_out(&mut self, io: &mut Io, key: usize) {
+        if self.raw {
+            self.pump_out_raw(io, key);
+            return;
+        }
         if self.state != State::Active || self.out_blocked {
             return;
         }
@@ -442,19 +609,70 @@ impl Session {
         self.maybe_finish_linger(io);
     }
 
+    /// Raw mode: moves messages from the pipe to the stream as bytes; a
+    /// zero-length message closes the connection once the rest is written.
+    fn pump_out_raw(&mut self, io: &mut Io, key: usize) {
+        if self.state != State::Active || self.out_blocked {
+            return;
+        }
+        while !self.raw_close {
+            if self.raw_out.len() >= WRITE_BATCH {
+                self.flush(io, key);
+                if self.out_blocked || self.state != State::Active {
+                    return;
+                }
+                continue;
+            }
+            let Some(pipe) = self.pipe.as_mut() else { break };
+            match pipe.read() {
+                // The MORE flag means nothing on a raw connection.
+                Read::Msg(m) if m.is_empty() => self.raw_close = true,
+                Read::Msg(m) => self.raw_out.push(&m),
+                Read::Empty => break,
+                Read::Closed => {
+                    self.pipe_closing = true;
+                    break;
+                }
+            }
+        }
+        self.flush(io, key);
+        if self.state != State::Active {
+            return;
+        }
+        if self.raw_close && self.raw_out.is_empty() {
+            // Closed by the application: no notification, no event, no
+            // reconnection (libzmq ends the session the same way).
+            self.finish(io);
+            return;
+        }
+        self.maybe_finish_linger(io);
+    }
+
+    /// Output queued and not yet written (ZMTP or raw).
+    fn out_pending(&self) -> bool {
+        match self.conn.as_ref() {
+            Some(c) => c.wants_write(),
+            None => self.raw && !self.raw_out.is_empty(),
+        }
+    }
+
     /// When the socket is gone and everything it sent is on the wire, end.
     fn maybe_finish_linger(&mut self, io: &mut Io) {
         if !self.pipe_closing || self.state != State::Active {
             return;
         }
         let drained = self.pipe.as_ref().is_none_or(|p| p.is_drained_and_closed());
-        let written = self.conn.as_ref().is_none_or(|c| !c.wants_write());
+        let written = !self.out_pending();
         if drained && written {
             self.finish(io);
         }
     }
 
     fn flush(&mut self, io: &mut Io, key: usize) {
+        if self.raw {
+            self.flush_raw(io, key);
+            return;
+        }
         loop {
             let (Some(conn), Some(stream)) = (self.conn.as_mut(), self.stream.as_mut()) else { return };
             if !conn.wants_write() {
@@ -482,6 +700,35 @@ impl Session {
         }
     }
 
+    fn flush_raw(&mut self, io: &mut Io, key: usize) {
+        loop {
+            let Some(stream) = self.stream.as_mut() else { return };
+            if self.raw_out.is_empty() {
+                return;
+            }
+            let mut slices = [IoSlice::new(&[]); 64];
+            let n = self.raw_out.io_slices(&mut slices);
+            match stream.write_vectored(&slices[..n]) {
+                Ok(0) => {
+                    self.last_err = libc::EPIPE;
+                    self.disconnected(io, key, false);
+                    return;
+                }
+                Ok(w) => self.raw_out.advance(w),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    self.out_blocked = true;
+                    return;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.last_err = e.raw_os_error().unwrap_or(libc::EIO);
+                    self.disconnected(io, key, false);
+                    return;
+                }
+            }
+        }
+    }
+
     fn protocol_error(&mut self, io: &mut Io, key: usize, e: ProtocolError) {
         if self.state == State::Handshaking {
             match e.handshake_event_code() {
@@ -494,11 +741,21 @@ impl Session {
 
     /// The connection ended (error, EOF, time-out or protocol violation).
     fn disconnected(&mut self, io: &mut Io, key: usize, protocol: bool) {
+        let was_up = matches!(self.state, State::Handshaking | State::Active);
         if let Some(s) = self.stream.as_ref() {
-            if matches!(self.state, State::Handshaking | State::Active) {
+            if was_up {
+                if self.raw {
+                    // libzmq's raw engine never finishes a handshake, so its
+                    // error path reports a failed one first.
+                    self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, self.last_err as u32, &self.endpoint);
+                }
                 self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
             }
         }
+        if self.raw && was_up && !self.raw_close {
+            self.raw_notify();
+        }
+        self.raw_out.clear();
         self.drop_stream(io);
         self.conn = None;
         self.inbuf.clear();
@@ -518,7 +775,7 @@ impl Session {
         match self.role {
             Role::Accepted => self.finish(io),
             Role::Connect(_) => {
-                if protocol || self.pipe_closing {
+                if protocol || self.raw_close {
                     self.finish(io);
                     return;
                 }
@@ -638,7 +895,7 @@ impl Session {
         self.pipe_closing = true;
         let linger = self.owner.options.linger;
         let queued = self.pipe.as_ref().map(|p| p.queued().1).unwrap_or(0);
-        if linger == 0 || (queued == 0 && self.conn.as_ref().is_none_or(|c| !c.wants_write())) {
+        if linger == 0 || (queued == 0 && !self.out_pending()) {
             self.finish(io);
             return;
         }

@@ -14,6 +14,7 @@ use slab::Slab;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::os::fd::RawFd;
+use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -24,11 +25,13 @@ pub enum IoCommand {
     Listen(Listener),
     /// Own this connecting session.
     Connect(Session),
-    /// The socket unbound or disconnected this endpoint.
-    CloseEndpoint { socket_id: u64, endpoint: String },
+    /// The socket unbound or disconnected this endpoint. `done`, when set,
+    /// is signalled once the matching objects are closed.
+    CloseEndpoint { socket_id: u64, endpoint: String, done: Option<SyncSender<()>> },
     /// The socket was closed: close its listeners and its sessions that
     /// carry no pipe (sessions with a pipe finish when the pipe ends).
-    CloseSocket { socket_id: u64 },
+    /// `done` as for `CloseEndpoint`.
+    CloseSocket { socket_id: u64, done: Option<SyncSender<()>> },
 }
 
 pub enum Obj {
@@ -236,17 +239,23 @@ impl Reactor {
                     self.io.spawn(Obj::Session(s));
                     self.insert_spawned();
                 }
-                IoCommand::CloseEndpoint { socket_id, endpoint } => {
+                IoCommand::CloseEndpoint { socket_id, endpoint, done } => {
                     self.close_matching(|o| match o {
                         Obj::Listener(l) => l.socket_id() == socket_id && l.endpoint() == endpoint,
                         Obj::Session(s) => s.socket_id() == socket_id && s.endpoint() == endpoint,
                     });
+                    if let Some(d) = done {
+                        let _ = d.send(());
+                    }
                 }
-                IoCommand::CloseSocket { socket_id } => {
+                IoCommand::CloseSocket { socket_id, done } => {
                     self.close_matching(|o| match o {
                         Obj::Listener(l) => l.socket_id() == socket_id,
                         Obj::Session(s) => s.socket_id() == socket_id && !s.has_pipe(),
                     });
+                    if let Some(d) = done {
+                        let _ = d.send(());
+                    }
                 }
             },
             Command::Stop => {

@@ -224,7 +224,8 @@ impl SocketBase {
                 let (listener, bound) = match crate::transport::stream::listen_tcp(&local, &self.options) {
                     Ok(x) => x,
                     Err(e) => {
-                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, endpoint);
+                        // As libzmq, the event names the address without "tcp://".
+                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, addr);
                         return Err(e);
                     }
                 };
@@ -250,13 +251,16 @@ impl SocketBase {
                         if let Some(d) = &tmpdir {
                             let _ = std::fs::remove_dir(d);
                         }
-                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, endpoint);
+                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, addr);
                         return Err(e);
                     }
                 };
-                let unlink = match &path {
-                    IpcPath::File(p) => Some(p.clone()),
-                    IpcPath::Abstract(_) => None,
+                // As libzmq 4.3.5: only the file of an `ipc://*` bind (in
+                // its private directory) is removed on unbind/close; a
+                // named path is left in place (bind replaces stale files).
+                let unlink = match (&path, &tmpdir) {
+                    (IpcPath::File(p), Some(_)) => Some(p.clone()),
+                    _ => None,
                 };
                 let fd = listener.fd();
                 self.start_listener(listener, path.to_endpoint(), unlink, tmpdir)?;
@@ -361,7 +365,8 @@ impl SocketBase {
         if !net.is_empty() {
             for i in net.into_iter().rev() {
                 let (ep, io) = self.net_endpoints.remove(i);
-                io.send(Command::Io(Box::new(IoCommand::CloseEndpoint { socket_id: self.id, endpoint: ep })));
+                let id = self.id;
+                io_sync(&io, |done| IoCommand::CloseEndpoint { socket_id: id, endpoint: ep, done: Some(done) });
             }
             let keys: Vec<PipeKey> = self
                 .pipe_endpoint
@@ -607,18 +612,22 @@ impl SocketBase {
         for ep in std::mem::take(&mut self.bound) {
             self.ctx.unbind_inproc(&ep, self.id);
         }
-        let keys: Vec<PipeKey> = self.pipes.iter().map(|(k, _)| k).collect();
-        for k in keys {
-            self.detach_pipe(k);
-        }
         // tcp/ipc: listeners and unconnected sessions close now; sessions
-        // holding our pipes flush what we sent within the linger.
+        // holding our pipes flush what we sent within the linger. This goes
+        // to the I/O threads before the pipes end, so a listener is closed
+        // before any peer can see its connection drop (a peer that reacts
+        // by binding the same port must not get EADDRINUSE).
         let mut told: Vec<Arc<Mailbox>> = Vec::new();
         for (_, io) in std::mem::take(&mut self.net_endpoints) {
             if !told.iter().any(|t| Arc::ptr_eq(t, &io)) {
-                io.send(Command::Io(Box::new(IoCommand::CloseSocket { socket_id: self.id })));
+                let id = self.id;
+                io_sync(&io, |done| IoCommand::CloseSocket { socket_id: id, done: Some(done) });
                 told.push(io);
             }
+        }
+        let keys: Vec<PipeKey> = self.pipes.iter().map(|(k, _)| k).collect();
+        for k in keys {
+            self.detach_pipe(k);
         }
         // Pipes attached by late commands are refused from now on.
         drop(self.mailbox.close());
@@ -634,6 +643,17 @@ impl SocketBase {
         self.process_commands();
         self.ctx_terminated = stop || self.ctx_terminated;
     }
+}
+
+/// Hands `cmd` to an I/O thread and waits until it was applied: when
+/// `zmq_unbind`/`zmq_close` return, the listener is closed (the port or
+/// ipc path can be bound again) and its CLOSED event reached the monitor
+/// before MONITOR_STOPPED, as libzmq users observe. The wait is bounded;
+/// a thread that is gone drops the sender and ends it at once.
+fn io_sync(io: &Arc<Mailbox>, cmd: impl FnOnce(std::sync::mpsc::SyncSender<()>) -> IoCommand) {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    io.send(Command::Io(Box::new(cmd(tx))));
+    let _ = rx.recv_timeout(Duration::from_secs(5));
 }
 
 fn conflate_allowed(t: c_int) -> bool {

@@ -72,6 +72,7 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
     let _ = options;
     let r: Box<dyn Routing> = match socket_type {
         ZMQ_PAIR => Box::new(pair::Pair::new()),
+        ZMQ_STREAM => Box::new(stream::Stream::new()),
         // -- pub/sub family (pub_, sub, xpub, xsub) --
         ZMQ_PUB => Box::new(pub_::new()),
         ZMQ_SUB => Box::new(sub::Sub::new()),
@@ -92,6 +93,7 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
 }
 
 pub mod pair;
+pub mod stream;
 // -- pub/sub family modules --
 pub mod dist;
 pub mod pub_;

@@ -1,0 +1,74 @@
+/* Monitor events over ipc: LISTENING/ACCEPTED/HANDSHAKE_SUCCEEDED on the
+ * binder with the path endpoint; CONNECTED (no CONNECT_DELAYED: a unix
+ * socket connect completes at once) and HANDSHAKE_SUCCEEDED on the
+ * connecter; DISCONNECTED on the connecter when the binder closes, and the
+ * binder's CLOSED + MONITOR_STOPPED when it is closed. */
+#include "test_net_util.h"
+
+#define EXPECT(mon, EV)                                                        \
+    do {                                                                       \
+        ev = read_event (mon, &value, ep, sizeof ep);                          \
+        if (ev != (EV)) {                                                      \
+            fprintf (stderr, "%s:%d: got event 0x%x (value %u, '%s'), "       \
+                     "expected %s\n", __FILE__, __LINE__, ev, value, ep, #EV); \
+            return 1;                                                          \
+        }                                                                      \
+    } while (0)
+
+int main (void)
+{
+    char path[128], ep[256];
+    snprintf (path, sizeof path, "ipc:///tmp/zmq-test-net-mon-%d", (int) getpid ());
+    void *ctx = zmq_ctx_new ();
+    CHECK (ctx);
+    void *srv = zmq_socket (ctx, ZMQ_DEALER);
+    void *cli = zmq_socket (ctx, ZMQ_DEALER);
+    CHECK (srv && cli);
+    void *smon = monitor_of (ctx, srv, "inproc://mon-srv", ZMQ_EVENT_ALL);
+    void *cmon = monitor_of (ctx, cli, "inproc://mon-cli", ZMQ_EVENT_ALL);
+    CHECK (smon && cmon);
+    uint32_t value = 0;
+    int ev;
+
+    CHECK (zmq_bind (srv, path) == 0);
+    EXPECT (smon, ZMQ_EVENT_LISTENING);
+    CHECK (strcmp (ep, path) == 0);
+    CHECK ((int) value >= 0);
+
+    CHECK (zmq_connect (cli, path) == 0);
+    EXPECT (cmon, ZMQ_EVENT_CONNECTED);
+    CHECK (strcmp (ep, path) == 0);
+    EXPECT (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    CHECK (strcmp (ep, path) == 0);
+    EXPECT (smon, ZMQ_EVENT_ACCEPTED);
+    CHECK (strcmp (ep, path) == 0);
+    EXPECT (smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    CHECK (strcmp (ep, path) == 0);
+
+    CHECK (send_str (cli, "ping", 0) == 0);
+    CHECK (recv_is (srv, "ping") == 0);
+
+    /* Closing the binder closes the listener (CLOSED) and stops its
+     * monitor; the connecter sees DISCONNECTED. */
+    CHECK (zmq_close (srv) == 0);
+    int closed = 0, stopped = 0;
+    while (!stopped) {
+        ev = read_event (smon, &value, ep, sizeof ep);
+        CHECK (ev != -1);
+        if (ev == ZMQ_EVENT_CLOSED) {
+            CHECK (strcmp (ep, path) == 0);
+            closed = 1;
+        } else if (ev == ZMQ_EVENT_MONITOR_STOPPED)
+            stopped = 1;
+    }
+    CHECK (closed);
+    CHECK (wait_event (cmon, ZMQ_EVENT_DISCONNECTED, &value, ep, sizeof ep)
+           == ZMQ_EVENT_DISCONNECTED);
+    CHECK (strcmp (ep, path) == 0);
+
+    CHECK (zmq_close (cli) == 0);
+    CHECK (zmq_close (smon) == 0);
+    CHECK (zmq_close (cmon) == 0);
+    CHECK (zmq_ctx_term (ctx) == 0);
+    return 0;
+}
