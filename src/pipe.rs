@@ -53,7 +53,7 @@ impl Dir {
         !self.conflate && self.hwm > 0 && self.written - self.read >= self.hwm
     }
     fn lwm(&self) -> u64 {
-        (self.hwm + 1) / 2
+        self.hwm.div_ceil(2)
     }
 }
 

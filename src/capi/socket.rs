@@ -1,6 +1,10 @@
 //! Socket entry points: create/close, bind/connect, options, send/recv,
 //! and the socket monitor.
 
+// Every function here follows libzmq's manual for its pointer arguments
+// (zmq_socket.txt, zmq_ctx_new.txt, ...): that contract is the safety doc.
+#![allow(clippy::missing_safety_doc)]
+
 use super::handle;
 use super::msg::{msg_mut, msg_take, zmq_msg_t};
 use super::{guard_int, guard_ptr};

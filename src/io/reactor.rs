@@ -24,7 +24,7 @@ pub enum IoCommand {
     /// Own this listener (already bound and listening).
     Listen(Listener),
     /// Own this connecting session.
-    Connect(Session),
+    Connect(Box<Session>),
     /// The socket unbound or disconnected this endpoint. `done`, when set,
     /// is signalled once the matching objects are closed.
     CloseEndpoint { socket_id: u64, endpoint: String, done: Option<SyncSender<()>> },
@@ -34,6 +34,9 @@ pub enum IoCommand {
     CloseSocket { socket_id: u64, done: Option<SyncSender<()>> },
 }
 
+// Sessions are the common object; keeping them unboxed saves an indirection
+// per event, and the few listeners waste the difference.
+#[allow(clippy::large_enum_variant)]
 pub enum Obj {
     Listener(Listener),
     Session(Session),
@@ -236,7 +239,7 @@ impl Reactor {
                     self.insert_spawned();
                 }
                 IoCommand::Connect(s) => {
-                    self.io.spawn(Obj::Session(s));
+                    self.io.spawn(Obj::Session(*s));
                     self.insert_spawned();
                 }
                 IoCommand::CloseEndpoint { socket_id, endpoint, done } => {

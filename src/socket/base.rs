@@ -310,7 +310,7 @@ impl SocketBase {
             Some(theirs)
         };
         let session = Session::connecting(target, endpoint.to_string(), self.sock_ref(), pipe);
-        io.send(Command::Io(Box::new(IoCommand::Connect(session))));
+        io.send(Command::Io(Box::new(IoCommand::Connect(Box::new(session)))));
         self.net_endpoints.push((endpoint.to_string(), io));
         self.last_endpoint = endpoint.to_string();
         Ok(())

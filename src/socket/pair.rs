@@ -15,6 +15,12 @@ impl Pair {
     }
 }
 
+impl Default for Pair {
+    fn default() -> Self {
+        Pair::new()
+    }
+}
+
 impl Routing for Pair {
     fn attach(&mut self, cx: &mut Cx, key: PipeKey) {
         if self.pipe.is_none() {
