@@ -4,7 +4,8 @@
 #   make install PREFIX=dir   install lib/, include/ and lib/pkgconfig/libzmq.pc
 #   make demo                 set up a fresh Debian machine, build, run capi-tests/demo.c
 #   make test                 set up, then every test phase (see scripts/test.sh)
-#   make clean                remove build/ (cargo's target/ stays: `cargo clean`)
+#   make interop              stage, then the wire interop suite (interop/run.sh)
+#   make clean                remove build/ and interop/build/ (cargo's target/ stays)
 #
 # `make demo` and `make test` install into the staging prefix build/prefix and
 # never touch anything outside the repository except Debian packages.
@@ -35,7 +36,7 @@ SO_VERSION := 5.2.5
 STAGE := $(CURDIR)/build/prefix
 RELEASE_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release
 
-.PHONY: build install stage demo run-demo test clean
+.PHONY: build install stage demo run-demo test interop clean
 
 build:
 	$(CARGO) build --release --lib
@@ -77,5 +78,8 @@ run-demo:
 test:
 	@MAKE="$(MAKE)" CARGO="$(CARGO)" STAGE="$(STAGE)" scripts/test.sh
 
+interop: stage
+	timeout -k 5 240 interop/run.sh $(STAGE)/lib
+
 clean:
-	rm -rf build
+	rm -rf build interop/build

@@ -2,7 +2,12 @@
 # Install the Debian packages a make target needs, only those that are missing.
 #
 #   scripts/setup.sh demo   # C compiler + pkg-config
-#   scripts/setup.sh test   # + libzmq3-dev and python3-zmq (comparison tests)
+#   scripts/setup.sh test   # + what the test phases compare us with:
+#                           #   libzmq3-dev (the real libzmq 4.3.4: header
+#                           #   check, the peer of interop/run.sh and of
+#                           #   tests-py/test_pyzmq_network.py), python3-zmq
+#                           #   (with zmq.asyncio), binutils (nm), coreutils
+#                           #   (timeout, mkfifo)
 #
 # Runs `apt-get update` before installing, and only when something is missing,
 # so a machine that already has everything pays nothing. Needs root (or sudo)
@@ -12,7 +17,7 @@ set -euo pipefail
 want=(gcc libc6-dev pkg-config make)
 case "${1:-demo}" in
     demo) ;;
-    test) want+=(libzmq3-dev python3 python3-zmq binutils) ;;
+    test) want+=(libzmq3-dev python3 python3-zmq binutils coreutils) ;;
     *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac
 

@@ -2,12 +2,15 @@
 # Every test phase of zmq-oxide, run by `make test` from the repository root.
 #
 # Phases: Debian packages, cargo test, release build + install into the
-# staging prefix, header check, C API tests, demo, pyzmq tests (Debian's
-# python3-zmq loading OUR libzmq.so.5 through LD_LIBRARY_PATH). A failing
-# phase does not stop the others (unless they need its output); the run ends
-# with a summary and exits non-zero if any phase failed.
+# staging prefix, header check, C API tests, demo, wire interop with the real
+# libzmq (interop/run.sh), pyzmq tests (Debian's python3-zmq loading OUR
+# libzmq.so.5 through LD_LIBRARY_PATH: inproc, then tcp/ipc against a second
+# process on Debian's libzmq). A failing phase does not stop the others
+# (unless they need its output); the run ends with a summary table and exits
+# non-zero if any phase failed. Every phase has a hard timeout.
 #
-# Environment: STAGE (default build/prefix), CARGO, MAKE, CAPI_TIMEOUT.
+# Environment: STAGE (default build/prefix), CARGO, MAKE, CAPI_TIMEOUT,
+# INTEROP_TIMEOUT, INTEROP_BUDGET.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,11 +44,11 @@ skip() {
     names+=("$1"); results+=("SKIP: $2"); times+=(0)
 }
 
-pyzmq_tests() {
-    local rc=0 f missing
+# name the C symbols python3-zmq links to that our library lacks, if any
+# (the import would fail with only the first of them)
+pyzmq_symbol_note() {
+    local missing
     shopt -s nullglob
-    # name the C symbols python3-zmq links to that our library lacks, if any
-    # (the import would fail with only the first of them)
     local ext=(/usr/lib/python3/dist-packages/zmq/backend/cython/*.so)
     if ((${#ext[@]})) && command -v nm >/dev/null; then
         missing=$(comm -23 \
@@ -53,12 +56,14 @@ pyzmq_tests() {
             <(nm -D --defined-only "$STAGE/lib/libzmq.so.5" | awk '{print $3}' | sort -u))
         [[ -z "$missing" ]] || echo "note: python3-zmq needs symbols we do not export:" $missing
     fi
-    for f in tests-py/test_*.py; do
-        echo "--- $f (LD_LIBRARY_PATH=$STAGE/lib)"
-        LD_LIBRARY_PATH="$STAGE/lib" ZMQ_OXIDE_EXPECT_VERSION=4.3.5 \
-            timeout -k 5 300 /usr/bin/python3 "$f" </dev/null || rc=1
-    done
-    return $rc
+}
+
+# pyzmq_test FILE SECONDS: one tests-py script on our library, hard timeout
+pyzmq_test() {
+    echo "--- $1 (LD_LIBRARY_PATH=$STAGE/lib)"
+    pyzmq_symbol_note
+    LD_LIBRARY_PATH="$STAGE/lib" ZMQ_OXIDE_EXPECT_VERSION=4.3.5 \
+        timeout -k 5 "$2" /usr/bin/python3 "$1" </dev/null
 }
 
 total_start=$SECONDS
@@ -66,20 +71,32 @@ phase "set-up: Debian packages" scripts/setup.sh test || {
     echo "cannot install the packages the tests need; stopping" >&2
     exit 1
 }
-phase "cargo test (Rust unit and integration tests)" "$CARGO" test --no-fail-fast
+# timeouts here include compiling from scratch (a fresh clone: a few minutes)
+phase "cargo test (Rust unit and integration tests)" \
+    timeout -k 10 900 "$CARGO" test --no-fail-fast
 if phase "release build + install into ${STAGE#"$root"/}" \
-        "$MAKE" --no-print-directory stage; then
+        timeout -k 10 900 "$MAKE" --no-print-directory stage; then
     if [[ -f capi-tests/header/check.sh ]]; then
         phase "header check (capi-tests/header/check.sh)" \
-            bash capi-tests/header/check.sh "$STAGE/lib/libzmq.so.5"
+            timeout -k 5 120 bash capi-tests/header/check.sh "$STAGE/lib/libzmq.so.5"
     else
         skip "header check" "capi-tests/header/check.sh not present"
     fi
     phase "C API tests (capi-tests/run.sh)" capi-tests/run.sh "$STAGE"
-    phase "demo (capi-tests/demo.c)" "$MAKE" --no-print-directory run-demo
-    phase "pyzmq tests (tests-py/, Debian python3-zmq on our libzmq)" pyzmq_tests
+    phase "demo (capi-tests/demo.c)" timeout -k 5 120 "$MAKE" --no-print-directory run-demo
+    # 96 cases, ~15 s; INTEROP_BUDGET caps it, timeout(1) is the last resort
+    phase "wire interop vs Debian libzmq 4.3.4 (interop/run.sh)" \
+        timeout -k 5 240 interop/run.sh "$STAGE/lib"
+    phase "pyzmq inproc (tests-py/test_pyzmq_inproc.py)" \
+        pyzmq_test tests-py/test_pyzmq_inproc.py 120
+    phase "pyzmq tcp/ipc vs real libzmq (tests-py/test_pyzmq_network.py)" \
+        pyzmq_test tests-py/test_pyzmq_network.py 180
+    for f in tests-py/test_*.py; do  # any script added later
+        case $f in */test_pyzmq_inproc.py|*/test_pyzmq_network.py) continue ;; esac
+        phase "pyzmq ($f)" pyzmq_test "$f" 180
+    done
 else
-    for p in "header check" "C API tests" "demo" "pyzmq tests"; do
+    for p in "header check" "C API tests" "demo" "wire interop" "pyzmq tests"; do
         skip "$p" "no installed library"
     done
 fi
@@ -90,7 +107,7 @@ echo "=== summary ($((SECONDS - total_start))s)"
 echo "=================================================================="
 failed=0
 for i in "${!names[@]}"; do
-    printf '%-60s %-20s %4ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
+    printf '%-64s %-16s %4ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
     [[ ${results[$i]} != FAIL* ]] || failed=1
 done
 if ((failed)); then echo "make test: FAILED"; else echo "make test: all phases passed"; fi
