@@ -2,23 +2,7 @@
  * that sleeps in poll() on ZMQ_FD and drains with ZMQ_EVENTS plus
  * ZMQ_DONTWAIT receives never misses a message sent from another thread.
  * A wait that lasts 10 s counts as a missed wake-up. */
-#define _POSIX_C_SOURCE 200809L
-#include <zmq.h>
-#include <errno.h>
-#include <poll.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf (stderr, "%s:%d: check failed: %s (errno %d: %s)\n",       \
-                     __FILE__, __LINE__, #c, zmq_errno (),                     \
-                     zmq_strerror (zmq_errno ()));                             \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 #define COUNT 20000
 #define ROUNDS 200

@@ -4,41 +4,7 @@
  * the real libzmq, then against ours. Returns 0 on success; prints the
  * failing check with file:line otherwise.
  */
-#include <zmq.h>
-
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed (errno %d: %s)\n",      \
-                    __FILE__, __LINE__, #cond, zmq_errno(),                  \
-                    zmq_strerror(zmq_errno()));                              \
-            exit(1);                                                         \
-        }                                                                    \
-    } while (0)
-
-/* `call` must fail with -1 and errno `e`. */
-#define CHECK_ERR(call, e)                                                   \
-    do {                                                                     \
-        errno = 0;                                                           \
-        int rc_ = (int) (call);                                              \
-        int en_ = zmq_errno();                                               \
-        if (rc_ != -1 || en_ != (e)) {                                       \
-            fprintf(stderr, "%s:%d: %s: want -1/%s, got %d/errno %d (%s)\n", \
-                    __FILE__, __LINE__, #call, #e, rc_, en_,                 \
-                    zmq_strerror(en_));                                      \
-            exit(1);                                                         \
-        }                                                                    \
-    } while (0)
-
-static void set_int(void *s, int option, int value)
-{
-    CHECK(zmq_setsockopt(s, option, &value, sizeof value) == 0);
-}
+#include "testutil.h"
 
 /* Sends one-byte messages with DONTWAIT until EAGAIN; returns how many went. */
 static int fill(void *s)
@@ -56,7 +22,7 @@ static int fill(void *s)
     return n;
 }
 
-static int drain(void *s)
+static int drain_count(void *s)
 {
     char buf[4];
     int n = 0;
@@ -71,10 +37,10 @@ static void pair_case(void *ctx, const char *ep, int bind_first)
     void *a = zmq_socket(ctx, ZMQ_PAIR); /* binds */
     void *b = zmq_socket(ctx, ZMQ_PAIR); /* connects */
     CHECK(a && b);
-    set_int(a, ZMQ_SNDHWM, 5);
-    set_int(a, ZMQ_RCVHWM, 7);
-    set_int(b, ZMQ_SNDHWM, 11);
-    set_int(b, ZMQ_RCVHWM, 20);
+    CHECK(set_int(a, ZMQ_SNDHWM, 5) == 0);
+    CHECK(set_int(a, ZMQ_RCVHWM, 7) == 0);
+    CHECK(set_int(b, ZMQ_SNDHWM, 11) == 0);
+    CHECK(set_int(b, ZMQ_RCVHWM, 20) == 0);
     if (bind_first) {
         CHECK(zmq_bind(a, ep) == 0);
         CHECK(zmq_connect(b, ep) == 0);
@@ -84,11 +50,11 @@ static void pair_case(void *ctx, const char *ep, int bind_first)
     }
     CHECK(fill(a) == 5 + 20);
     CHECK(fill(b) == 11 + 7);
-    CHECK(drain(b) == 25);
-    CHECK(drain(a) == 18);
+    CHECK(drain_count(b) == 25);
+    CHECK(drain_count(a) == 18);
 
     /* room again: a blocking send succeeds (a timeout guards against a hang) */
-    set_int(a, ZMQ_SNDTIMEO, 5000);
+    CHECK(set_int(a, ZMQ_SNDTIMEO, 5000) == 0);
     CHECK(zmq_send(a, "y", 1, 0) == 1);
     char buf[4];
     CHECK(zmq_recv(b, buf, sizeof buf, 0) == 1 && buf[0] == 'y');
@@ -117,8 +83,8 @@ int main(void)
     a = zmq_socket(ctx, ZMQ_PAIR);
     b = zmq_socket(ctx, ZMQ_PAIR);
     CHECK(a && b);
-    set_int(b, ZMQ_SNDHWM, 11);
-    set_int(a, ZMQ_RCVHWM, 7);
+    CHECK(set_int(b, ZMQ_SNDHWM, 11) == 0);
+    CHECK(set_int(a, ZMQ_RCVHWM, 7) == 0);
     CHECK(zmq_connect(b, "inproc://hwm-pending") == 0);
     CHECK(fill(b) == 11);
     CHECK(zmq_bind(a, "inproc://hwm-pending") == 0);
@@ -132,7 +98,7 @@ int main(void)
     a = zmq_socket(ctx, ZMQ_PAIR);
     b = zmq_socket(ctx, ZMQ_PAIR);
     CHECK(a && b);
-    set_int(a, ZMQ_SNDHWM, 0);
+    CHECK(set_int(a, ZMQ_SNDHWM, 0) == 0);
     CHECK(zmq_bind(a, "inproc://hwm-none") == 0);
     CHECK(zmq_connect(b, "inproc://hwm-none") == 0);
     CHECK(fill(a) == 100000);

@@ -4,51 +4,7 @@
  * events (as in libzmq); stopping the monitor (NULL endpoint), replacing
  * it, or closing the socket sends ZMQ_EVENT_MONITOR_STOPPED with an empty
  * endpoint, but only when that event was asked for. */
-#define _POSIX_C_SOURCE 200809L
-#include <zmq.h>
-#include <errno.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf (stderr, "%s:%d: check failed: %s (errno %d: %s)\n",       \
-                     __FILE__, __LINE__, #c, zmq_errno (),                     \
-                     zmq_strerror (zmq_errno ()));                             \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
-
-/* Reads one event; returns the event number or -1, sets value/endpoint. */
-static int read_event (void *mon, uint32_t *value, char *ep, size_t eplen)
-{
-    unsigned char head[16];
-    int more = 0;
-    size_t sz = sizeof more;
-    int n = zmq_recv (mon, head, sizeof head, 0);
-    if (n != 6) {
-        fprintf (stderr, "event frame 1 has %d bytes, expected 6\n", n);
-        return -1;
-    }
-    if (zmq_getsockopt (mon, ZMQ_RCVMORE, &more, &sz) != 0 || !more) {
-        fprintf (stderr, "event has no second frame\n");
-        return -1;
-    }
-    uint16_t event;
-    memcpy (&event, head, 2);
-    memcpy (value, head + 2, 4);
-    n = zmq_recv (mon, ep, eplen - 1, 0);
-    if (n < 0 || (size_t) n >= eplen)
-        return -1;
-    ep[n] = 0;
-    if (zmq_getsockopt (mon, ZMQ_RCVMORE, &more, &sz) != 0 || more) {
-        fprintf (stderr, "event has more than two frames\n");
-        return -1;
-    }
-    return event;
-}
+#include "testutil.h"
 
 static int expect_stopped (void *mon)
 {
@@ -61,13 +17,6 @@ static int expect_stopped (void *mon)
         return 1;
     }
     return 0;
-}
-
-/* True when nothing arrives on `s` within `ms`. */
-static int quiet (void *s, long ms)
-{
-    zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
-    return zmq_poll (&it, 1, ms) == 0;
 }
 
 int main (void)

@@ -2,7 +2,7 @@
  * from another socket of the same context) and raises BIND_FAILED with
  * value EADDRINUSE and the address (without tcp://); the first binding keeps
  * working. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

@@ -2,22 +2,15 @@
  * not there yet keeps only its newest message, so the PULL that binds
  * later receives just that one. Receiver side: a PULL with CONFLATE that
  * reads late gets the newest message and never an older one after it. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {
     /* A free port: bound by a BSD socket, then released. */
-    int hold = socket (AF_INET, SOCK_STREAM, 0);
-    CHECK (hold >= 0);
-    struct sockaddr_in a;
-    memset (&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK (bind (hold, (struct sockaddr *) &a, sizeof a) == 0);
-    socklen_t len = sizeof a;
-    CHECK (getsockname (hold, (struct sockaddr *) &a, &len) == 0);
+    int port;
+    int hold = hold_port (&port);
     char ep[64], buf[32];
-    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", ntohs (a.sin_port));
+    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
 
     void *ctx = zmq_ctx_new ();
     CHECK (ctx);

@@ -3,21 +3,13 @@
  * socket, as libzmq reports it), CONNECT_RETRIED; never CONNECTED. The unanswered connect is made by a BSD listening
  * socket with backlog 0 whose accept queue is already full (Linux then
  * drops further SYNs). */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {
-    int lst = socket (AF_INET, SOCK_STREAM, 0);
-    CHECK (lst >= 0);
-    struct sockaddr_in a;
-    memset (&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK (bind (lst, (struct sockaddr *) &a, sizeof a) == 0);
+    int port;
+    int lst = hold_port (&port);
     CHECK (listen (lst, 0) == 0);
-    socklen_t len = sizeof a;
-    CHECK (getsockname (lst, (struct sockaddr *) &a, &len) == 0);
-    int port = ntohs (a.sin_port);
     /* Fill the accept queue. */
     int filler = raw_connect (port);
     CHECK (filler >= 0);

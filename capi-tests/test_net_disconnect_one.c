@@ -1,7 +1,7 @@
 /* zmq_disconnect tears down exactly the pipes of that endpoint: a PUSH
  * connected to two PULL binders, disconnected from one, sends everything
  * to the other (round-robin no longer reaches the first). */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

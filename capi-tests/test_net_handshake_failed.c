@@ -3,7 +3,7 @@
  * reports HANDSHAKE_FAILED_PROTOCOL with value
  * ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH and its bound endpoint, then
  * closes the connection (DISCONNECTED). */
-#include "test_net_util.h"
+#include "testutil.h"
 
 static void greeting (unsigned char *g, const char *mech)
 {

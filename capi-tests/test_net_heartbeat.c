@@ -3,7 +3,7 @@
  * and then never answers receives PING commands, and is disconnected
  * after the time-out (DISCONNECTED on the monitor, EOF on the raw
  * socket). */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

@@ -2,7 +2,7 @@
  * eventually cannot queue more (DONTWAIT send gives EAGAIN; the exact
  * count depends on kernel buffers). When the receiver drains, every
  * message sent arrives, in order, and sending works again. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

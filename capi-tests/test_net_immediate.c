@@ -2,22 +2,15 @@
  * no pipe, so a DONTWAIT send gives EAGAIN (without IMMEDIATE the message
  * is queued). Once a second connect completes its handshake, sends go to
  * that peer only. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {
     /* A port nobody listens on. */
-    int hold = socket (AF_INET, SOCK_STREAM, 0);
-    CHECK (hold >= 0);
-    struct sockaddr_in a;
-    memset (&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK (bind (hold, (struct sockaddr *) &a, sizeof a) == 0);
-    socklen_t len = sizeof a;
-    CHECK (getsockname (hold, (struct sockaddr *) &a, &len) == 0);
+    int port;
+    int hold = hold_port (&port);
     char dead[64], live[256], ev_ep[256];
-    snprintf (dead, sizeof dead, "tcp://127.0.0.1:%d", ntohs (a.sin_port));
+    snprintf (dead, sizeof dead, "tcp://127.0.0.1:%d", port);
 
     void *ctx = zmq_ctx_new ();
     CHECK (ctx);

@@ -1,6 +1,6 @@
 /* ZMQ_IO_THREADS = 0: inproc still works, but tcp and ipc need an I/O
  * thread, so bind and connect fail with EMTHREAD. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

@@ -3,7 +3,7 @@
  * zmq_unbind and zmq_close (CLOSED is reported, and the path can be bound
  * again); the file of an `ipc://` + `*` bind, and its private directory,
  * are removed when the socket closes. */
-#include "test_net_util.h"
+#include "testutil.h"
 #include <sys/stat.h>
 #include <sys/un.h>
 

@@ -2,7 +2,7 @@
  * delivered when ZMQ_LINGER is -1 (the default) or positive: term waits
  * for them. The sender lives in its own context so its term is the only
  * thing keeping the connection open; the receiver binds in another. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 #define N 200
 

@@ -3,7 +3,7 @@
  * dropping the queue; with a positive linger it returns after about the
  * linger, not before. Bounds are generous (timing is not measured
  * precisely, only "prompt" versus "waits"). */
-#include "test_net_util.h"
+#include "testutil.h"
 #include <time.h>
 
 static long now_ms (void)
@@ -32,17 +32,10 @@ static int run (int linger, const char *ep, long *elapsed)
 
 int main (void)
 {
-    int hold = socket (AF_INET, SOCK_STREAM, 0);
-    CHECK (hold >= 0);
-    struct sockaddr_in a;
-    memset (&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK (bind (hold, (struct sockaddr *) &a, sizeof a) == 0);
-    socklen_t len = sizeof a;
-    CHECK (getsockname (hold, (struct sockaddr *) &a, &len) == 0);
+    int port;
+    int hold = hold_port (&port);
     char ep[64];
-    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", ntohs (a.sin_port));
+    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
 
     long t;
     CHECK (run (0, ep, &t) == 0);

@@ -1,7 +1,7 @@
 /* ZMQ_MAXMSGSIZE over tcp: a peer that sends a message larger than the
  * limit has its connection closed (DISCONNECTED on the receiver's
  * monitor); messages within the limit pass. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

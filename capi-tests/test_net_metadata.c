@@ -4,7 +4,7 @@
  * the connection the message came in on (a socket connected to the
  * peer). Over ipc there is no Peer-Address property... libzmq gives ""
  * there, which is not asserted. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

@@ -3,17 +3,7 @@
  * socket connect completes at once) and HANDSHAKE_SUCCEEDED on the
  * connecter; DISCONNECTED on the connecter when the binder closes, and the
  * binder's CLOSED + MONITOR_STOPPED when it is closed. */
-#include "test_net_util.h"
-
-#define EXPECT(mon, EV)                                                        \
-    do {                                                                       \
-        ev = read_event (mon, &value, ep, sizeof ep);                          \
-        if (ev != (EV)) {                                                      \
-            fprintf (stderr, "%s:%d: got event 0x%x (value %u, '%s'), "       \
-                     "expected %s\n", __FILE__, __LINE__, ev, value, ep, #EV); \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 int main (void)
 {
@@ -31,18 +21,18 @@ int main (void)
     int ev;
 
     CHECK (zmq_bind (srv, path) == 0);
-    EXPECT (smon, ZMQ_EVENT_LISTENING);
+    EXPECT_EVENT (smon, ZMQ_EVENT_LISTENING, value, ep);
     CHECK (strcmp (ep, path) == 0);
     CHECK ((int) value >= 0);
 
     CHECK (zmq_connect (cli, path) == 0);
-    EXPECT (cmon, ZMQ_EVENT_CONNECTED);
+    EXPECT_EVENT (cmon, ZMQ_EVENT_CONNECTED, value, ep);
     CHECK (strcmp (ep, path) == 0);
-    EXPECT (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    EXPECT_EVENT (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, value, ep);
     CHECK (strcmp (ep, path) == 0);
-    EXPECT (smon, ZMQ_EVENT_ACCEPTED);
+    EXPECT_EVENT (smon, ZMQ_EVENT_ACCEPTED, value, ep);
     CHECK (strcmp (ep, path) == 0);
-    EXPECT (smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    EXPECT_EVENT (smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, value, ep);
     CHECK (strcmp (ep, path) == 0);
 
     CHECK (send_str (cli, "ping", 0) == 0);

@@ -5,7 +5,7 @@
  * connecter: CONNECT_DELAYED (EINPROGRESS), CONNECTED (fd),
  * HANDSHAKE_SUCCEEDED (0). Endpoints are the resolved bound address on
  * the binder and the connect string on the connecter. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 static int sock_port (int fd, int peer)
 {
@@ -15,16 +15,6 @@ static int sock_port (int fd, int peer)
                  : getsockname (fd, (struct sockaddr *) &a, &len);
     return r == 0 ? ntohs (a.sin_port) : -1;
 }
-
-#define EXPECT(mon, EV)                                                        \
-    do {                                                                       \
-        ev = read_event (mon, &value, ep, sizeof ep);                          \
-        if (ev != (EV)) {                                                      \
-            fprintf (stderr, "%s:%d: got event 0x%x (value %u, '%s'), "       \
-                     "expected %s\n", __FILE__, __LINE__, ev, value, ep, #EV); \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
 
 int main (void)
 {
@@ -39,32 +29,31 @@ int main (void)
 
     char bound[256], ep[256];
     uint32_t value = 0;
-    int ev;
     CHECK (zmq_bind (srv, "tcp://127.0.0.1:*") == 0);
     CHECK (last_endpoint (srv, bound, sizeof bound) == 0);
     int port = port_of (bound);
     CHECK (port > 0);
 
-    EXPECT (smon, ZMQ_EVENT_LISTENING);
+    EXPECT_EVENT (smon, ZMQ_EVENT_LISTENING, value, ep);
     CHECK (strcmp (ep, bound) == 0);
     CHECK (sock_port ((int) value, 0) == port);
 
     CHECK (zmq_connect (cli, bound) == 0);
-    EXPECT (cmon, ZMQ_EVENT_CONNECT_DELAYED);
+    EXPECT_EVENT (cmon, ZMQ_EVENT_CONNECT_DELAYED, value, ep);
     CHECK (strcmp (ep, bound) == 0);
     CHECK (value == EINPROGRESS);
-    EXPECT (cmon, ZMQ_EVENT_CONNECTED);
+    EXPECT_EVENT (cmon, ZMQ_EVENT_CONNECTED, value, ep);
     CHECK (strcmp (ep, bound) == 0);
     CHECK (sock_port ((int) value, 1) == port);
-    EXPECT (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    EXPECT_EVENT (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, value, ep);
     CHECK (value == 0);
     CHECK (strcmp (ep, bound) == 0);
 
-    EXPECT (smon, ZMQ_EVENT_ACCEPTED);
+    EXPECT_EVENT (smon, ZMQ_EVENT_ACCEPTED, value, ep);
     CHECK (strcmp (ep, bound) == 0);
     CHECK (sock_port ((int) value, 0) == port);
     uint32_t accepted_fd = value;
-    EXPECT (smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    EXPECT_EVENT (smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, value, ep);
     CHECK (value == 0);
     CHECK (strcmp (ep, bound) == 0);
 
@@ -74,22 +63,22 @@ int main (void)
 
     /* Stop the connecter's monitor explicitly: MONITOR_STOPPED, value 0. */
     CHECK (zmq_socket_monitor (cli, NULL, 0) == 0);
-    EXPECT (cmon, ZMQ_EVENT_MONITOR_STOPPED);
+    EXPECT_EVENT (cmon, ZMQ_EVENT_MONITOR_STOPPED, value, ep);
     CHECK (value == 0 && ep[0] == 0);
 
     /* The peer goes away: DISCONNECTED with the accepted fd. */
     CHECK (zmq_close (cli) == 0);
-    EXPECT (smon, ZMQ_EVENT_DISCONNECTED);
+    EXPECT_EVENT (smon, ZMQ_EVENT_DISCONNECTED, value, ep);
     CHECK (value == accepted_fd);
     CHECK (strcmp (ep, bound) == 0);
 
     /* Unbind: CLOSED with the listening socket's endpoint. */
     CHECK (zmq_unbind (srv, bound) == 0);
-    EXPECT (smon, ZMQ_EVENT_CLOSED);
+    EXPECT_EVENT (smon, ZMQ_EVENT_CLOSED, value, ep);
     CHECK (strcmp (ep, bound) == 0);
 
     CHECK (zmq_socket_monitor (srv, NULL, 0) == 0);
-    EXPECT (smon, ZMQ_EVENT_MONITOR_STOPPED);
+    EXPECT_EVENT (smon, ZMQ_EVENT_MONITOR_STOPPED, value, ep);
     CHECK (value == 0 && ep[0] == 0);
 
     CHECK (zmq_close (srv) == 0);

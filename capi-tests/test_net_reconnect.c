@@ -2,7 +2,7 @@
  * the same port: DISCONNECTED, CONNECT_RETRIED (value = the interval used,
  * between ZMQ_RECONNECT_IVL and twice it), then CONNECTED and
  * HANDSHAKE_SUCCEEDED again; messages flow to the new peer. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

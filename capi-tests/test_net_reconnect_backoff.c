@@ -3,21 +3,14 @@
  * every failed attempt up to RECONNECT_IVL_MAX, plus a jitter smaller than
  * RECONNECT_IVL. The port is held by a bound, non-listening BSD socket so
  * every attempt is refused. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {
-    int hold = socket (AF_INET, SOCK_STREAM, 0);
-    CHECK (hold >= 0);
-    struct sockaddr_in a;
-    memset (&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK (bind (hold, (struct sockaddr *) &a, sizeof a) == 0);
-    socklen_t len = sizeof a;
-    CHECK (getsockname (hold, (struct sockaddr *) &a, &len) == 0);
+    int port;
+    int hold = hold_port (&port);
     char ep[64], ev_ep[256];
-    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", ntohs (a.sin_port));
+    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
 
     void *ctx = zmq_ctx_new ();
     CHECK (ctx);

@@ -1,7 +1,7 @@
 /* ZMQ_RECONNECT_IVL = -1: once the peer goes away the connecter does not
  * try again (no CONNECT_RETRIED, no new connection when a peer binds the
  * same port again). */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

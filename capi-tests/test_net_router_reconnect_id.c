@@ -4,7 +4,7 @@
  * not delivered);
  * with ZMQ_ROUTER_HANDOVER the new connection takes the id over and
  * replies reach it. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 static int run (int handover)
 {

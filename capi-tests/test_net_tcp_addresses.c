@@ -3,7 +3,7 @@
  * address for connect (`tcp://src:0;dst:port`), and the errors:
  * EADDRNOTAVAIL for a non-local address, ENODEV for an unknown interface,
  * EINVAL for a bad port, ENOENT for unbinding a never-bound endpoint. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 static int check_pair (void *ctx, const char *bind_ep, const char *connect_fmt,
                        int ipv6)

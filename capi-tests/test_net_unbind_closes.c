@@ -2,7 +2,7 @@
  * connections it accepted: the connecter sees DISCONNECTED. The endpoint
  * can be named by the LAST_ENDPOINT string of a wildcard bind, and a
  * second unbind of it gives ENOENT. */
-#include "test_net_util.h"
+#include "testutil.h"
 
 int main (void)
 {

@@ -1,61 +1,5 @@
-/* test_pipeline_balance: standalone C99 test; the helpers below are repeated in each test file. */
-#include <zmq.h>
-
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-/* Fails the test with the line and libzmq's error when a check is false. */
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "%s:%d: check failed: %s (errno %d: %s)\n",      \
-                    __FILE__, __LINE__, #cond, zmq_errno(),                  \
-                    zmq_strerror(zmq_errno()));                              \
-            exit(1);                                                         \
-        }                                                                    \
-    } while (0)
-
-static inline void *make(void *ctx, int type)
-{
-    void *s = zmq_socket(ctx, type);
-    int linger = 0, timeo = 5000;
-    CHECK(s != NULL);
-    CHECK(zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger) == 0);
-    /* Nothing in these tests may block for long: a hang is a failure. */
-    CHECK(zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeo, sizeof timeo) == 0);
-    CHECK(zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeo, sizeof timeo) == 0);
-    return s;
-}
-
-static inline void set_int(void *s, int opt, int v)
-{
-    CHECK(zmq_setsockopt(s, opt, &v, sizeof v) == 0);
-}
-
-/* Sends a string frame; `more` adds ZMQ_SNDMORE. */
-static inline void send_str(void *s, const char *str, int more)
-{
-    int n = (int) strlen(str);
-    CHECK(zmq_send(s, str, strlen(str), more ? ZMQ_SNDMORE : 0) == n);
-}
-
-/* Receives a frame and checks its content and whether more follow. */
-static inline void expect_str(void *s, const char *str, int more)
-{
-    char buf[256];
-    int rcvmore = 0;
-    size_t sz = sizeof rcvmore;
-    int n = zmq_recv(s, buf, sizeof buf - 1, 0);
-    if (n < 0 || n != (int) strlen(str) || memcmp(buf, str, (size_t) n) != 0) {
-        fprintf(stderr, "expected \"%s\", got %d bytes \"%.*s\" (errno %s)\n",
-                str, n, n < 0 ? 0 : n, buf, zmq_strerror(zmq_errno()));
-        exit(1);
-    }
-    CHECK(zmq_getsockopt(s, ZMQ_RCVMORE, &rcvmore, &sz) == 0);
-    CHECK(rcvmore == more);
-}
+/* test_pipeline_balance: standalone C99 test; shared helpers are in testutil.h. */
+#include "testutil.h"
 
 /* PUSH load-balances across two PULLs; PULL fair-queues from two PUSHes. */
 int main(void)
@@ -87,11 +31,11 @@ int main(void)
     for (i = 0; i < 2; i++) {
         CHECK(zmq_recv(pull1, buf, sizeof buf, 0) == 1);
         if (i == 0) first1 = buf[0];
-        expect_str(pull1, "tail", 0);
+        expect_s(pull1, "tail", 0);
         n1++;
         CHECK(zmq_recv(pull2, buf, sizeof buf, 0) == 1);
         if (i == 0) first2 = buf[0];
-        expect_str(pull2, "tail", 0);
+        expect_s(pull2, "tail", 0);
         n2++;
     }
     CHECK(n1 == 2 && n2 == 2 && first1 != first2);
@@ -109,9 +53,9 @@ int main(void)
     CHECK(zmq_connect(pa, "inproc://fair") == 0);
     CHECK(zmq_connect(pb, "inproc://fair") == 0);
     for (i = 0; i < 3; i++) {
-        send_str(pa, "A", 1);
-        send_str(pa, "a", 0);
-        send_str(pb, "B", 0);
+        send_s(pa, "A", ZMQ_SNDMORE);
+        send_s(pa, "a", 0);
+        send_s(pb, "B", 0);
     }
     /* Wait until something is readable, then everything was sent. */
     zmq_pollitem_t item = {pull, 0, ZMQ_POLLIN, 0};
@@ -121,7 +65,7 @@ int main(void)
     for (i = 0; i < 6; i++) {
         CHECK(zmq_recv(pull, buf, sizeof buf, 0) == 1);
         if (buf[0] == 'A') {
-            expect_str(pull, "a", 0);
+            expect_s(pull, "a", 0);
             a++;
         } else {
             int more = 1;
@@ -135,7 +79,7 @@ int main(void)
     CHECK(a == 3 && b == 3);
 
     /* A blocking recv with RCVTIMEO gives up with EAGAIN. */
-    set_int(pull, ZMQ_RCVTIMEO, 50);
+    CHECK(set_int(pull, ZMQ_RCVTIMEO, 50) == 0);
     CHECK(zmq_recv(pull, buf, sizeof buf, 0) == -1 && zmq_errno() == EAGAIN);
 
     CHECK(zmq_close(pa) == 0);

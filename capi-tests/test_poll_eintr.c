@@ -1,22 +1,8 @@
 /* A signal delivered while zmq_poll waits makes it return -1 / EINTR
  * (the handler is installed without SA_RESTART). */
-#define _POSIX_C_SOURCE 200809L
-#include <zmq.h>
-#include <errno.h>
+#include "testutil.h"
 #include <signal.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/time.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf (stderr, "%s:%d: check failed: %s (errno %d: %s)\n",       \
-                     __FILE__, __LINE__, #c, zmq_errno (),                     \
-                     zmq_strerror (zmq_errno ()));                             \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
 
 static volatile sig_atomic_t fired = 0;
 

@@ -1,42 +1,9 @@
 /* zmq_proxy: PUSH -> [PULL | proxy | PUSH] -> PULL, multipart messages
  * forwarded whole and in order; terminating the context ends the proxy
  * with -1 / ETERM. zmq_device (any type) behaves the same. */
-#define _POSIX_C_SOURCE 200809L
-#include <zmq.h>
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf (stderr, "%s:%d: check failed: %s (errno %d: %s)\n",       \
-                     __FILE__, __LINE__, #c, zmq_errno (),                     \
-                     zmq_strerror (zmq_errno ()));                             \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 #define MESSAGES 2000
-
-struct proxy_job
-{
-    void *front, *back;
-    int device_type; /* 0: zmq_proxy, else zmq_device with this type */
-    int rc, err;
-};
-
-static void run_proxy (void *arg)
-{
-    struct proxy_job *p = (struct proxy_job *) arg;
-    if (p->device_type)
-        p->rc = zmq_device (p->device_type, p->front, p->back);
-    else
-        p->rc = zmq_proxy (p->front, p->back, NULL);
-    p->err = zmq_errno ();
-    zmq_close (p->front);
-    zmq_close (p->back);
-}
 
 static int run (int device_type)
 {
@@ -52,7 +19,8 @@ static int run (int device_type)
     CHECK (zmq_connect (in, "inproc://front") == 0);
     CHECK (zmq_connect (out, "inproc://back") == 0);
 
-    struct proxy_job job = {front, back, device_type, 0, 0};
+    struct proxy_job job = {.front = front, .back = back,
+                             .device_type = device_type, .close_after = 1};
     void *t = zmq_threadstart (run_proxy, &job);
     CHECK (t);
 

@@ -2,36 +2,7 @@
  * Subscriptions travel backend -> frontend through the proxy, messages
  * travel frontend -> backend; only subscribed topics arrive, in order.
  * Terminating the context ends the proxy with -1 / ETERM. */
-#define _POSIX_C_SOURCE 200809L
-#include <zmq.h>
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf (stderr, "%s:%d: check failed: %s (errno %d: %s)\n",       \
-                     __FILE__, __LINE__, #c, zmq_errno (),                     \
-                     zmq_strerror (zmq_errno ()));                             \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
-
-struct proxy_job
-{
-    void *front, *back;
-    int rc, err;
-};
-
-static void run_proxy (void *arg)
-{
-    struct proxy_job *p = (struct proxy_job *) arg;
-    p->rc = zmq_proxy (p->front, p->back, NULL);
-    p->err = zmq_errno ();
-    zmq_close (p->front);
-    zmq_close (p->back);
-}
+#include "testutil.h"
 
 int main (void)
 {
@@ -47,7 +18,7 @@ int main (void)
     CHECK (zmq_connect (pub, "inproc://fwd-front") == 0);
     CHECK (zmq_connect (sub, "inproc://fwd-back") == 0);
 
-    struct proxy_job job = {front, back, 0, 0};
+    struct proxy_job job = {.front = front, .back = back, .close_after = 1};
     void *t = zmq_threadstart (run_proxy, &job);
     CHECK (t);
 

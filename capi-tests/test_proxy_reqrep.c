@@ -1,37 +1,10 @@
 /* zmq_proxy_steerable as a request broker: REQ -> ROUTER | proxy | DEALER
  * -> REP, replies routed back; the control socket is a REP answering
  * STATISTICS (a REQ steers it); TERMINATE ends the proxy with 0. */
-#define _POSIX_C_SOURCE 200809L
-#include <zmq.h>
-#include <errno.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf (stderr, "%s:%d: check failed: %s (errno %d: %s)\n",       \
-                     __FILE__, __LINE__, #c, zmq_errno (),                     \
-                     zmq_strerror (zmq_errno ()));                             \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 #define CLIENTS 3
 #define ROUNDS 100
-
-struct proxy_job
-{
-    void *front, *back, *ctl;
-    int rc;
-};
-
-static void run_proxy (void *arg)
-{
-    struct proxy_job *p = (struct proxy_job *) arg;
-    p->rc = zmq_proxy_steerable (p->front, p->back, NULL, p->ctl);
-}
 
 struct worker_job
 {
@@ -78,7 +51,8 @@ int main (void)
         CHECK (zmq_connect (req[c], "inproc://broker-front") == 0);
     }
 
-    struct proxy_job pj = {front, back, ctl, -2};
+    struct proxy_job pj = {.front = front, .back = back, .ctl = ctl,
+                            .steerable = 1, .rc = -2};
     void *pt = zmq_threadstart (run_proxy, &pj);
     CHECK (pt);
     struct worker_job wj = {rep, CLIENTS * ROUNDS, -1};

@@ -1,18 +1,7 @@
 /* zmq_atomic_counter_*: the manual's example, values below zero, destroy
  * clearing the caller's pointer, and increments from several threads. */
-#include <zmq.h>
+#include "testutil.h"
 #include <zmq_utils.h>
-#include <stdio.h>
-
-#define CHECK_INT(expr, want)                                                  \
-    do {                                                                       \
-        long got_ = (long) (expr);                                             \
-        if (got_ != (long) (want)) {                                           \
-            fprintf (stderr, "%s:%d: %s == %ld, expected %ld\n", __FILE__,     \
-                     __LINE__, #expr, got_, (long) (want));                    \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
 
 #define THREADS 4
 #define PER_THREAD 10000

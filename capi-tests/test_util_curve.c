@@ -1,19 +1,7 @@
 /* zmq_curve_keypair makes 40-character Z85 keys whose public half
  * zmq_curve_public re-derives; a pair made by the real libzmq (libsodium)
  * gives the same public key; a malformed secret gives EINVAL. */
-#include <zmq.h>
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-                     #cond);                                                   \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 int main (void)
 {

@@ -1,17 +1,7 @@
 /* zmq_stopwatch_* measures elapsed microseconds; zmq_sleep sleeps whole
  * seconds. Only lower bounds are checked: the machine may be slow. */
-#include <zmq.h>
+#include "testutil.h"
 #include <zmq_utils.h>
-#include <stdio.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-                     #cond);                                                   \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
 
 int main (void)
 {

@@ -1,31 +1,7 @@
 /* zmq_strerror gives libzmq's own texts for its error numbers (and for
  * EHOSTUNREACH) and the C library's for the rest; zmq_errno reads the
  * calling thread's errno. */
-#include <zmq.h>
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-
-#define CHECK_STR(expr, want)                                                  \
-    do {                                                                       \
-        const char *got_ = (expr);                                             \
-        if (got_ == NULL || strcmp (got_, (want)) != 0) {                      \
-            fprintf (stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n",         \
-                     __FILE__, __LINE__, #expr, got_ ? got_ : "(null)",        \
-                     (want));                                                  \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_INT(expr, want)                                                  \
-    do {                                                                       \
-        long got_ = (long) (expr);                                             \
-        if (got_ != (long) (want)) {                                           \
-            fprintf (stderr, "%s:%d: %s == %ld, expected %ld\n", __FILE__,     \
-                     __LINE__, #expr, got_, (long) (want));                    \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 int main (void)
 {

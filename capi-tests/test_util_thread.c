@@ -1,8 +1,7 @@
 /* zmq_threadstart runs the function with its argument on another thread;
  * zmq_threadclose waits for it to finish. */
-#include <zmq.h>
+#include "testutil.h"
 #include <zmq_utils.h>
-#include <stdio.h>
 
 struct job
 {

@@ -1,33 +1,10 @@
-#define _POSIX_C_SOURCE 200809L
 /* zmq_timers_*: the manual's example, repetition, cancel/reset/set_interval,
  * and the EFAULT/EINVAL errors the manual lists. Passes on libzmq 4.3.x too
  * (test_util_timers_strict.c holds the cases where we follow the manual and
  * libzmq does not). Waits use the library's own
  * zmq_timers_timeout, so the test does not depend on machine speed. */
-#include <zmq.h>
-#include <errno.h>
-#include <stdio.h>
+#include "testutil.h"
 #include <time.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-                     #cond);                                                   \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_ERR(expr, want_errno)                                            \
-    do {                                                                       \
-        errno = 0;                                                             \
-        long got_ = (long) (expr);                                             \
-        if (got_ != -1 || errno != (want_errno)) {                             \
-            fprintf (stderr, "%s:%d: %s == %ld errno %d, expected -1 errno %d\n", \
-                     __FILE__, __LINE__, #expr, got_, errno, (want_errno));    \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
 
 static void sleep_ms (long ms)
 {

@@ -3,29 +3,7 @@
  *   EINVAL (libzmq returns 0 until it purges the timer);
  * - a timer with interval 0 fires once per zmq_timers_execute (libzmq's
  *   execute loops on it forever). */
-#include <zmq.h>
-#include <errno.h>
-#include <stdio.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-                     #cond);                                                   \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_ERR(expr, want_errno)                                            \
-    do {                                                                       \
-        errno = 0;                                                             \
-        long got_ = (long) (expr);                                             \
-        if (got_ != -1 || errno != (want_errno)) {                             \
-            fprintf (stderr, "%s:%d: %s == %ld errno %d, expected -1 errno %d\n", \
-                     __FILE__, __LINE__, #expr, got_, errno, (want_errno));    \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 static int fired;
 static void handler (int timer_id, void *arg)

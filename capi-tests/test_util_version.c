@@ -1,17 +1,6 @@
 /* zmq_version reports 4.3.5 and agrees with the header's macros;
  * zmq_has answers 1 for ipc and curve, 0 for what is not built or unknown. */
-#include <zmq.h>
-#include <stdio.h>
-
-#define CHECK_INT(expr, want)                                                  \
-    do {                                                                       \
-        long got_ = (long) (expr);                                             \
-        if (got_ != (long) (want)) {                                           \
-            fprintf (stderr, "%s:%d: %s == %ld, expected %ld\n", __FILE__,     \
-                     __LINE__, #expr, got_, (long) (want));                    \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 int main (void)
 {

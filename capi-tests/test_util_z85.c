@@ -1,18 +1,6 @@
 /* zmq_z85_encode / zmq_z85_decode: the RFC 32 vector, a full round trip,
  * and EINVAL for bad lengths, bad characters and out-of-range groups. */
-#include <zmq.h>
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-                     #cond);                                                   \
-            return 1;                                                          \
-        }                                                                      \
-    } while (0)
+#include "testutil.h"
 
 /* Expects a decode failure with errno EINVAL. */
 static int decode_fails (const char *text)
