@@ -22,3 +22,6 @@ pub mod socket;
 pub mod transport;
 pub mod util;
 pub mod zmtp;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

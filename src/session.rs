@@ -661,7 +661,7 @@ impl Session {
         if !self.pipe_closing || self.state != State::Active {
             return;
         }
-        let drained = self.pipe.as_ref().is_none_or(|p| p.is_drained_and_closed());
+        let drained = self.pipe.as_mut().is_none_or(|p| p.is_drained_and_closed());
         let written = !self.out_pending();
         if drained && written {
             self.finish(io);
@@ -894,8 +894,8 @@ impl Session {
     pub fn pipe_terminated(&mut self, io: &mut Io, key: usize) {
         self.pipe_closing = true;
         let linger = self.owner.options.linger;
-        let queued = self.pipe.as_ref().map(|p| p.queued().1).unwrap_or(0);
-        if linger == 0 || (queued == 0 && !self.out_pending()) {
+        let queued = self.pipe.as_mut().is_some_and(|p| p.has_inbound());
+        if linger == 0 || (!queued && !self.out_pending()) {
             self.finish(io);
             return;
         }

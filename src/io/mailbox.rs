@@ -7,8 +7,7 @@
 
 use super::signaler::Signaler;
 use crate::error::ZResult;
-use crate::pipe::PipeEnd;
-use std::collections::VecDeque;
+use crate::pipe::{ypipe, PipeEnd};
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -38,14 +37,18 @@ pub enum Command {
 }
 
 pub struct Mailbox {
-    queue: Mutex<Queue>,
-    /// Fast check for "something may be queued", without the lock.
-    pending: AtomicBool,
+    /// Senders serialise on this lock; the owner reads without it.
+    writer: Mutex<Writer>,
+    /// Only the owner thread takes this (uncontended).
+    reader: Mutex<ypipe::Consumer<Command>>,
+    /// Set (after the eventfd was written) when a sender woke the owner;
+    /// the owner clears it and resets the eventfd.
+    signaled: AtomicBool,
     signaler: Signaler,
 }
 
-struct Queue {
-    cmds: VecDeque<Command>,
+struct Writer {
+    tx: ypipe::Producer<Command>,
     /// The owner is gone: further commands are dropped (a dropped pipe end
     /// terminates itself, so its peer learns that nobody will read).
     closed: bool,
@@ -53,9 +56,13 @@ struct Queue {
 
 impl Mailbox {
     pub fn new() -> ZResult<Mailbox> {
+        let (tx, mut rx) = ypipe::channel();
+        // Start asleep, so the very first command raises the signal.
+        let _ = rx.check_read();
         Ok(Mailbox {
-            queue: Mutex::new(Queue { cmds: VecDeque::new(), closed: false }),
-            pending: AtomicBool::new(false),
+            writer: Mutex::new(Writer { tx, closed: false }),
+            reader: Mutex::new(rx),
+            signaled: AtomicBool::new(false),
             signaler: Signaler::new()?,
         })
     }
@@ -65,41 +72,49 @@ impl Mailbox {
     }
 
     pub fn send(&self, cmd: Command) {
-        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        if q.closed {
-            drop(q);
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if w.closed {
+            drop(w);
             drop(cmd);
             return;
         }
-        let was_empty = q.cmds.is_empty();
-        q.cmds.push_back(cmd);
-        if was_empty {
-            self.pending.store(true, Ordering::Release);
+        w.tx.push(cmd);
+        let awake = w.tx.flush();
+        drop(w);
+        if !awake {
+            // The owner had found its queue empty: wake it (once).
             self.signaler.send();
+            self.signaled.store(true, Ordering::Release);
         }
     }
 
     /// True when a command may be waiting (cheap; no lock, no syscall).
     pub fn has_pending(&self) -> bool {
-        self.pending.load(Ordering::Acquire)
+        self.signaled.load(Ordering::Acquire)
     }
 
-    /// Takes every queued command; when none is left the signaler is reset
-    /// under the lock so the next `send` raises a fresh edge.
+    /// Takes every queued command. Afterwards the owner counts as asleep:
+    /// the next `send` raises a fresh edge on the eventfd (`ZMQ_FD`).
     pub fn drain(&self, out: &mut Vec<Command>) {
-        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        out.extend(q.cmds.drain(..));
-        if self.pending.swap(false, Ordering::AcqRel) {
-            self.signaler.reset();
+        // Reset the eventfd whatever `signaled` says: a sender sets the flag
+        // just after writing the fd, so the flag may lag; resetting only on
+        // the flag could leave the fd readable with nothing to read, and a
+        // waiter would spin on it.
+        self.signaled.store(false, Ordering::SeqCst);
+        self.signaler.reset();
+        let mut rx = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(c) = rx.pop() {
+            out.push(c);
         }
     }
 
     /// Marks the owner gone and returns what was still queued (to be
-    /// dropped by the caller, outside the lock).
+    /// dropped by the caller).
     pub fn close(&self) -> Vec<Command> {
-        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        q.closed = true;
-        q.cmds.drain(..).collect()
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
+        let mut out = Vec::new();
+        self.drain(&mut out);
+        out
     }
 
     /// Waits for a command (or timeout, -1 forever). Err(EINTR) on a signal.

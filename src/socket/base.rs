@@ -157,7 +157,7 @@ impl SocketBase {
         let mut i = 0;
         while i < self.closing.len() {
             let k = self.closing[i];
-            let done = self.pipes.get(k).is_none_or(|p| p.is_drained_and_closed());
+            let done = self.pipes.get_mut(k).is_none_or(|p| p.is_drained_and_closed());
             if done {
                 self.closing.swap_remove(i);
                 self.detach_pipe(k);

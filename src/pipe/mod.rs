@@ -1,0 +1,472 @@
+//! A bidirectional pipe between two sockets (or a socket and a session).
+//!
+//! Owns: the two message queues of a connection, high-water-mark flow
+//! control, whole-message atomicity (frames become visible to the reader
+//! only when the last frame is written) and the wake-up commands sent to
+//! the peer's mailbox. Must not: route messages or know socket types.
+//!
+//! Each direction is a lock-free single-producer single-consumer queue
+//! (`ypipe`): the writer wakes the reader (one `ActivateRead` command) only
+//! when the reader found the queue empty and went to sleep. Flow control
+//! costs a comparison per message: the reader publishes how many messages
+//! it has read every low-water-mark messages (and whenever it runs dry),
+//! and wakes the writer (`ActivateWrite`) only if the writer had stopped at
+//! its high-water mark. ZMQ_CONFLATE pipes keep just the newest message
+//! behind a small lock instead.
+
+pub mod ypipe;
+
+use crate::io::mailbox::{Command, Mailbox};
+use crate::msg::Msg;
+use bytes::Bytes;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+static NEXT_PIPE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// What both ends know of one direction.
+struct DirShared {
+    /// Whole messages allowed in flight; 0 means no limit.
+    hwm: AtomicU64,
+    /// Whole messages the reader has read (published every low-water mark).
+    msgs_read: AtomicU64,
+    writer_blocked: AtomicBool,
+    writer_closed: AtomicBool,
+    reader_closed: AtomicBool,
+    /// Present for ZMQ_CONFLATE directions: only the newest message is kept.
+    conflate: Option<Mutex<Conflated>>,
+}
+
+#[derive(Default)]
+struct Conflated {
+    frames: VecDeque<Msg>,
+    reader_asleep: bool,
+}
+
+impl DirShared {
+    fn new(hwm: u64, conflate: bool) -> DirShared {
+        DirShared {
+            hwm: AtomicU64::new(hwm),
+            msgs_read: AtomicU64::new(0),
+            writer_blocked: AtomicBool::new(false),
+            writer_closed: AtomicBool::new(false),
+            reader_closed: AtomicBool::new(false),
+            conflate: conflate.then(|| Mutex::new(Conflated::default())),
+        }
+    }
+}
+
+struct Side {
+    mailbox: Option<Arc<Mailbox>>,
+    routing_id: Option<Bytes>,
+}
+
+struct Shared {
+    id: u64,
+    /// dirs[i] is written by side i and read by side 1 - i.
+    dirs: [DirShared; 2],
+    sides: [Mutex<Side>; 2],
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Result of reading from a pipe.
+#[derive(Debug)]
+pub enum Read {
+    Msg(Msg),
+    /// Nothing now; the reader will get `ActivateRead` when that changes.
+    Empty,
+    /// The peer closed and everything it sent has been read.
+    Closed,
+}
+
+/// One end of a pipe, owned by one socket.
+pub struct PipeEnd {
+    shared: Arc<Shared>,
+    side: usize,
+    /// Our writing side (None for a conflating direction).
+    tx: Option<ypipe::Producer<Msg>>,
+    /// Our reading side (None for a conflating direction).
+    rx: Option<ypipe::Consumer<Msg>>,
+    /// Frames of the message being written, published on the last frame.
+    pending: Vec<Msg>,
+    /// Whole messages we wrote, and the peer's read count last seen.
+    written: u64,
+    peer_read: u64,
+    /// Whole messages we read, and the count last published.
+    read: u64,
+    published: u64,
+    terminated: bool,
+}
+
+/// Settings of one end when a pipe is created or attached.
+pub struct EndConfig {
+    pub mailbox: Option<Arc<Mailbox>>,
+    pub routing_id: Option<Bytes>,
+}
+
+impl PipeEnd {
+    /// Creates a pipe; `hwm[i]` limits what side i writes (0 = unlimited).
+    pub fn pair(a: EndConfig, b: EndConfig, hwm: [u64; 2], conflate: [bool; 2]) -> (PipeEnd, PipeEnd) {
+        let shared = Arc::new(Shared {
+            id: NEXT_PIPE_ID.fetch_add(1, Ordering::Relaxed),
+            dirs: [DirShared::new(hwm[0], conflate[0]), DirShared::new(hwm[1], conflate[1])],
+            sides: [
+                Mutex::new(Side { mailbox: a.mailbox, routing_id: a.routing_id }),
+                Mutex::new(Side { mailbox: b.mailbox, routing_id: b.routing_id }),
+            ],
+        });
+        // Direction 0: a writes, b reads. Direction 1: b writes, a reads.
+        let (tx0, rx0) = if conflate[0] { (None, None) } else { split(ypipe::channel()) };
+        let (tx1, rx1) = if conflate[1] { (None, None) } else { split(ypipe::channel()) };
+        let end = |side, tx, rx| PipeEnd {
+            shared: shared.clone(),
+            side,
+            tx,
+            rx,
+            pending: Vec::new(),
+            written: 0,
+            peer_read: 0,
+            read: 0,
+            published: 0,
+            terminated: false,
+        };
+        (end(0, tx0, rx1), end(1, tx1, rx0))
+    }
+
+    pub fn id(&self) -> u64 {
+        self.shared.id
+    }
+
+    fn out_dir(&self) -> &DirShared {
+        &self.shared.dirs[self.side]
+    }
+
+    fn in_dir(&self) -> &DirShared {
+        &self.shared.dirs[1 - self.side]
+    }
+
+    /// Completes this end's attachment (connect-before-bind): records its
+    /// mailbox and routing id, sets HWMs, and tells the peer.
+    pub fn attach(&self, cfg: EndConfig, hwm: [u64; 2]) {
+        {
+            let mut s = lock(&self.shared.sides[self.side]);
+            s.mailbox = cfg.mailbox;
+            s.routing_id = cfg.routing_id;
+        }
+        self.out_dir().hwm.store(hwm[0], Ordering::Relaxed);
+        self.in_dir().hwm.store(hwm[1], Ordering::Relaxed);
+        // Messages may already be waiting: make sure the reader looks.
+        self.notify_peer(Command::PeerAttached(self.shared.id));
+    }
+
+    /// Sets the routing id this end presents to the peer (a session learns
+    /// it from the handshake) and tells the peer's socket.
+    pub fn set_routing_id(&self, rid: Bytes) {
+        lock(&self.shared.sides[self.side]).routing_id = Some(rid);
+        self.notify_peer(Command::PeerAttached(self.shared.id));
+    }
+
+    /// Forgets the peer's routing id (its connection dropped; a new one
+    /// will be set when it is re-established).
+    pub fn clear_routing_id(&self) {
+        lock(&self.shared.sides[self.side]).routing_id = None;
+    }
+
+    /// The routing id the peer declared; None while the peer is not attached.
+    pub fn peer_routing_id(&self) -> Option<Bytes> {
+        lock(&self.shared.sides[1 - self.side]).routing_id.clone()
+    }
+
+    fn notify_peer(&self, cmd: Command) {
+        let mb = lock(&self.shared.sides[1 - self.side]).mailbox.clone();
+        if let Some(mb) = mb {
+            mb.send(cmd);
+        }
+    }
+
+    /// True when a new message may be written now. When false because of
+    /// the HWM, the writer will get `ActivateWrite` once there is room.
+    pub fn check_write(&mut self) -> bool {
+        if !self.pending.is_empty() {
+            return true;
+        }
+        let d = &self.shared.dirs[self.side];
+        if self.terminated || d.reader_closed.load(Ordering::Acquire) {
+            return false;
+        }
+        if d.conflate.is_some() {
+            return true;
+        }
+        let hwm = d.hwm.load(Ordering::Relaxed);
+        if hwm == 0 || self.written - self.peer_read < hwm {
+            return true;
+        }
+        self.peer_read = d.msgs_read.load(Ordering::Acquire);
+        if self.written - self.peer_read < hwm {
+            return true;
+        }
+        // Full: say so, then look once more (the reader publishes its count
+        // before it checks the flag, so one of us sees the other).
+        d.writer_blocked.store(true, Ordering::SeqCst);
+        self.peer_read = d.msgs_read.load(Ordering::SeqCst);
+        self.written - self.peer_read < hwm
+    }
+
+    /// Writes a frame. The first frame of a message fails (returning it)
+    /// when the pipe is full or closed; later frames are always accepted.
+    pub fn write(&mut self, msg: Msg) -> Result<(), Msg> {
+        if self.pending.is_empty() && !self.check_write() {
+            return Err(msg);
+        }
+        if msg.more() {
+            self.pending.push(msg);
+            return Ok(());
+        }
+        self.written += 1;
+        let wake = match self.tx.as_mut() {
+            Some(tx) => {
+                for f in self.pending.drain(..) {
+                    tx.push(f);
+                }
+                tx.push(msg);
+                !tx.flush()
+            }
+            None => {
+                let Some(c) = self.shared.dirs[self.side].conflate.as_ref() else { return Ok(()) };
+                let mut frames: VecDeque<Msg> = self.pending.drain(..).collect();
+                frames.push_back(msg);
+                let mut g = lock(c);
+                let old = std::mem::replace(&mut g.frames, frames);
+                let wake = std::mem::replace(&mut g.reader_asleep, false);
+                drop(g);
+                // Dropped unlocked: a zero-copy free function may call back in.
+                drop(old);
+                wake
+            }
+        };
+        if wake {
+            self.notify_peer(Command::ActivateRead(self.shared.id));
+        }
+        Ok(())
+    }
+
+    /// Drops the frames of an unfinished outgoing message.
+    pub fn rollback(&mut self) {
+        self.pending.clear();
+    }
+
+    /// True when a complete message is waiting (marks the reader asleep if not).
+    pub fn check_read(&mut self) -> bool {
+        match self.rx.as_mut() {
+            Some(rx) => rx.check_read(),
+            None => self.conflated_check(),
+        }
+    }
+
+    fn conflated_check(&self) -> bool {
+        let Some(c) = self.in_dir().conflate.as_ref() else { return false };
+        let mut g = lock(c);
+        if g.frames.is_empty() {
+            g.reader_asleep = true;
+            false
+        } else {
+            true
+        }
+    }
+
+    fn pop(&mut self) -> Option<Msg> {
+        match self.rx.as_mut() {
+            Some(rx) => rx.pop(),
+            None => {
+                let c = self.shared.dirs[1 - self.side].conflate.as_ref()?;
+                let mut g = lock(c);
+                let m = g.frames.pop_front();
+                if m.is_none() {
+                    g.reader_asleep = true;
+                }
+                m
+            }
+        }
+    }
+
+    /// Publishes our read count and wakes a writer stopped at its HWM.
+    fn publish_read(&mut self) {
+        if self.published == self.read {
+            return;
+        }
+        self.published = self.read;
+        let d = &self.shared.dirs[1 - self.side];
+        d.msgs_read.store(self.read, Ordering::SeqCst);
+        if d.writer_blocked.swap(false, Ordering::SeqCst) {
+            self.notify_peer(Command::ActivateWrite(self.shared.id));
+        }
+    }
+
+    /// Reads one frame.
+    pub fn read(&mut self) -> Read {
+        if let Some(m) = self.pop() {
+            if !m.more() {
+                self.read += 1;
+                let hwm = self.in_dir().hwm.load(Ordering::Relaxed);
+                let lwm = if hwm == 0 { 1024 } else { hwm.div_ceil(2) };
+                if self.read - self.published >= lwm {
+                    self.publish_read();
+                }
+            }
+            return Read::Msg(m);
+        }
+        self.publish_read();
+        if self.in_dir().writer_closed.load(Ordering::Acquire) {
+            // What the writer published before closing is visible now.
+            return match self.pop() {
+                Some(m) => {
+                    if !m.more() {
+                        self.read += 1;
+                    }
+                    Read::Msg(m)
+                }
+                None => Read::Closed,
+            };
+        }
+        Read::Empty
+    }
+
+    /// True once the peer has closed and every message it sent was read.
+    pub fn is_drained_and_closed(&mut self) -> bool {
+        self.in_dir().writer_closed.load(Ordering::Acquire) && !self.check_read()
+    }
+
+    /// True while messages the peer sent wait to be read.
+    pub fn has_inbound(&mut self) -> bool {
+        self.check_read()
+    }
+
+    /// True once the peer has closed its end.
+    pub fn peer_closed(&self) -> bool {
+        self.out_dir().reader_closed.load(Ordering::Acquire)
+    }
+
+    /// Drops every message queued for this end to read (used by unbind or
+    /// when a socket is closed).
+    pub fn discard_inbound(&mut self) {
+        while self.pop().is_some() {}
+    }
+
+    /// Closes this end: what we already wrote stays readable by the peer,
+    /// what was sent to us is dropped, and the peer is told.
+    pub fn terminate(&mut self) {
+        if self.terminated {
+            return;
+        }
+        self.terminated = true;
+        self.pending.clear();
+        self.out_dir().writer_closed.store(true, Ordering::Release);
+        self.in_dir().reader_closed.store(true, Ordering::Release);
+        // No lock is held here: a zero-copy message's free function may
+        // call back into the library (even into this pipe's peer socket).
+        self.discard_inbound();
+        lock(&self.shared.sides[self.side]).mailbox = None;
+        self.notify_peer(Command::PipeTerm(self.shared.id));
+    }
+}
+
+fn split<T>(p: (ypipe::Producer<T>, ypipe::Consumer<T>)) -> (Option<ypipe::Producer<T>>, Option<ypipe::Consumer<T>>) {
+    (Some(p.0), Some(p.1))
+}
+
+impl Drop for PipeEnd {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
+
+/// The HWM of one direction of an inproc pipe: the sender's SNDHWM plus the
+/// receiver's RCVHWM, or unlimited when either is 0 (as libzmq).
+pub fn combined_hwm(sndhwm: i32, rcvhwm: i32) -> u64 {
+    if sndhwm <= 0 || rcvhwm <= 0 {
+        0
+    } else {
+        sndhwm as u64 + rcvhwm as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> EndConfig {
+        EndConfig { mailbox: None, routing_id: None }
+    }
+
+    #[test]
+    fn multipart_visible_only_when_complete() {
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [0, 0], [false, false]);
+        let mut m1 = Msg::from_slice(b"1");
+        m1.set_more(true);
+        a.write(m1).unwrap();
+        assert!(matches!(b.read(), Read::Empty));
+        a.write(Msg::from_slice(b"2")).unwrap();
+        assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"1"));
+        assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"2"));
+    }
+
+    #[test]
+    fn hwm_blocks_and_reading_wakes_writer() {
+        let mb = Arc::new(Mailbox::new().unwrap());
+        let (mut a, mut b) = PipeEnd::pair(
+            EndConfig { mailbox: Some(mb.clone()), routing_id: None },
+            cfg(),
+            [2, 2],
+            [false, false],
+        );
+        a.write(Msg::new()).unwrap();
+        a.write(Msg::new()).unwrap();
+        assert!(a.write(Msg::new()).is_err());
+        assert!(!mb.has_pending());
+        assert!(matches!(b.read(), Read::Msg(_)));
+        assert!(mb.has_pending());
+        let mut cmds = Vec::new();
+        mb.drain(&mut cmds);
+        assert!(matches!(cmds[0], Command::ActivateWrite(_)));
+        assert!(a.write(Msg::new()).is_ok());
+    }
+
+    static WRITER: Mutex<Option<PipeEnd>> = Mutex::new(None);
+    static FREED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    unsafe extern "C" fn free_writes_back(_d: *mut std::os::raw::c_void, _h: *mut std::os::raw::c_void) {
+        // Touches the very queue being cleared: deadlocks if dropped under its lock.
+        if let Some(w) = lock(&WRITER).as_mut() {
+            assert!(!w.check_write());
+        }
+        FREED.store(true, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn dropped_messages_are_freed_outside_the_queue_lock() {
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [0, 0], [false, false]);
+        let mut buf = [7u8; 64];
+        let m = unsafe {
+            Msg::from_foreign(buf.as_mut_ptr(), buf.len(), Some(free_writes_back), std::ptr::null_mut())
+        };
+        a.write(m).unwrap();
+        *lock(&WRITER) = Some(a);
+        b.terminate(); // drops the unread message
+        assert!(FREED.load(Ordering::SeqCst));
+        lock(&WRITER).take();
+    }
+
+    #[test]
+    fn close_keeps_sent_messages_readable() {
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [0, 0], [false, false]);
+        a.write(Msg::from_slice(b"x")).unwrap();
+        a.terminate();
+        assert!(matches!(b.read(), Read::Msg(_)));
+        assert!(matches!(b.read(), Read::Closed));
+        assert!(!b.check_write());
+    }
+}
