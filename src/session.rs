@@ -44,6 +44,8 @@ pub struct SockRef {
     pub monitor: MonitorRef,
     /// The socket's options when the endpoint was bound or connected.
     pub options: Arc<Options>,
+    /// The socket's current ZMQ_LINGER (it may change up to zmq_close).
+    pub linger: Arc<std::sync::atomic::AtomicI32>,
 }
 
 impl SockRef {
@@ -893,7 +895,7 @@ impl Session {
     /// The socket closed its end: deliver what it left within the linger.
     pub fn pipe_terminated(&mut self, io: &mut Io, key: usize) {
         self.pipe_closing = true;
-        let linger = self.owner.options.linger;
+        let linger = self.owner.linger.load(std::sync::atomic::Ordering::Relaxed);
         let queued = self.pipe.as_mut().is_some_and(|p| p.has_inbound());
         if linger == 0 || (!queued && !self.out_pending()) {
             self.finish(io);

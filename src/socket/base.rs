@@ -43,6 +43,8 @@ pub struct SocketBase {
     monitor: MonitorRef,
     /// tcp/ipc endpoints (bound or connected) and the I/O thread serving each.
     net_endpoints: Vec<(String, Arc<Mailbox>)>,
+    /// ZMQ_LINGER as sessions see it: it may change after connect.
+    linger: Arc<std::sync::atomic::AtomicI32>,
     cmd_buf: Vec<Command>,
 }
 
@@ -61,6 +63,7 @@ impl SocketBase {
         }
         let mailbox = Arc::new(Mailbox::new()?);
         let id = ctx.register_socket(mailbox.clone())?;
+        let linger = options.linger;
         Ok(SocketBase {
             ctx,
             id,
@@ -77,6 +80,7 @@ impl SocketBase {
             closing: Vec::new(),
             monitor: Arc::new(Mutex::new(None)),
             net_endpoints: Vec::new(),
+            linger: Arc::new(std::sync::atomic::AtomicI32::new(linger)),
             cmd_buf: Vec::new(),
         })
     }
@@ -277,6 +281,7 @@ impl SocketBase {
             mailbox: self.mailbox.clone(),
             monitor: self.monitor.clone(),
             options: Arc::new(self.options.clone()),
+            linger: self.linger.clone(),
         }
     }
 
@@ -538,7 +543,11 @@ impl SocketBase {
             Err(e) if e == EINVAL => {}
             other => return other,
         }
-        self.options.set_nullable(option, value)
+        self.options.set_nullable(option, value)?;
+        if option == ZMQ_LINGER {
+            self.linger.store(self.options.linger, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     pub fn getsockopt(&mut self, option: c_int, out: &mut [u8]) -> ZResult<usize> {

@@ -1,0 +1,49 @@
+"""pytest plugin (loaded with `-p oxide_check`): make sure the libzmq that
+pyzmq's calls resolve to is the one we meant to test, before any test runs.
+
+pyzmq's wheel bundles its own libzmq 4.3.5, so the version number alone cannot
+tell it from ours: we ask the dynamic linker which mapped file provides the
+global `zmq_version` symbol (what LD_PRELOAD interposes).
+
+ZMQ_OXIDE_EXPECT=ours    -> must come from ZMQ_OXIDE_LIB (our libzmq.so.5)
+ZMQ_OXIDE_EXPECT=bundled -> must come from the wheel's pyzmq.libs/libzmq-*.so
+"""
+import ctypes
+import os
+
+import pytest
+
+
+def _owner_of(addr):
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            parts = line.split()
+            lo, hi = (int(x, 16) for x in parts[0].split("-"))
+            if lo <= addr < hi and len(parts) >= 6:
+                return os.path.realpath(parts[5])
+    return None
+
+
+def pytest_configure(config):
+    import zmq
+
+    expect = os.environ.get("ZMQ_OXIDE_EXPECT", "ours")
+    version = zmq.zmq_version()
+    try:
+        # the global scope: LD_PRELOAD'ed objects first, as the extension's
+        # own symbol relocations see them
+        addr = ctypes.cast(ctypes.CDLL(None).zmq_version, ctypes.c_void_p).value
+        owner = _owner_of(addr)
+    except AttributeError:
+        owner = None  # no global zmq_version: only the wheel's RTLD_LOCAL copy
+    if version != "4.3.5":
+        raise pytest.UsageError(f"zmq.zmq_version() is {version}, expected 4.3.5")
+    if expect == "ours":
+        want = os.path.realpath(os.environ["ZMQ_OXIDE_LIB"])
+        if owner != want:
+            raise pytest.UsageError(f"zmq_version comes from {owner}, not ours ({want})")
+    else:
+        if owner is not None or os.environ.get("LD_PRELOAD"):
+            raise pytest.UsageError(f"zmq_version comes from {owner}, not pyzmq's bundled libzmq")
+        owner = "pyzmq's bundled libzmq (pyzmq.libs)"
+    print(f"oxide_check: libzmq {version} from {owner}")

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# pyzmq's own test suite (unmodified, from the PyPI sdist) against our libzmq.
+#
+#   tests-pyzmq/run.sh [--bundled] [--lib PATH] [pytest args...]
+#
+# 1. a venv under build/pyzmq with pyzmq's wheel + pytest, pytest-timeout,
+#    pytest-asyncio, pytest-rerunfailures, tornado (the entries of pyzmq's
+#    test-requirements.txt that the tests we run use; rerunfailures gives the
+#    few tests pyzmq marks @flaky(reruns=3) their reruns, and only those)
+# 2. the sdist of the SAME pyzmq version; its tests/ and pytest.ini are copied
+#    to build/pyzmq/run (outside the source tree, so `import zmq` is the wheel)
+# 3. python -m pytest with LD_PRELOAD=our libzmq.so.5 (copied first to
+#    build/pyzmq/lib, so a concurrent cargo build cannot swap it mid-run);
+#    oxide_check.py refuses to start unless zmq_version resolves to our file.
+#    --bundled runs the same tests on the wheel's own libzmq instead (baseline).
+#
+# Library: --lib PATH, else $ZMQ_OXIDE_LIB, else build/prefix/lib/libzmq.so.5,
+# else target/release/libzmq.so, else target/debug/libzmq.so.
+# Tests that cannot apply are listed with the reason in deselect.txt.
+# Env: PYZMQ_VERSION (default: whatever `pip install pyzmq` picks),
+#      PYZMQ_TEST_TIMEOUT (per test, default 30 s),
+#      PYZMQ_WITH_SECURITY=1 (also run the [security] entries of deselect.txt).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+work=$root/build/pyzmq
+mode=ours
+lib=${ZMQ_OXIDE_LIB:-}
+while (($#)); do
+    case $1 in
+        --bundled) mode=bundled; shift ;;
+        --lib) lib=$2; shift 2 ;;
+        *) break ;;
+    esac
+done
+
+if [[ -z "$lib" ]]; then
+    for c in "$root/build/prefix/lib/libzmq.so.5" "$root/target/release/libzmq.so" \
+             "$root/target/debug/libzmq.so"; do
+        [[ -f $c ]] && { lib=$c; break; }
+    done
+fi
+
+[[ -z "$lib" || $lib == /* ]] || lib=$PWD/$lib
+
+# machine's python3 (3.11), never Debian's /usr/bin/python3 with its own python3-zmq
+py=$(command -v python3)
+[[ $py != /usr/bin/python3 ]] || echo "warning: python3 is /usr/bin/python3" >&2
+mkdir -p "$work"
+if [[ ! -x $work/venv/bin/python ]]; then
+    "$py" -m venv "$work/venv"
+fi
+vpy=$work/venv/bin/python
+spec=pyzmq${PYZMQ_VERSION:+==$PYZMQ_VERSION}
+if ! "$vpy" -c 'import zmq, pytest, pytest_timeout, pytest_asyncio, pytest_rerunfailures, tornado' 2>/dev/null; then
+    "$vpy" -m pip install -q --disable-pip-version-check "$spec" pytest pytest-timeout \
+        pytest-asyncio pytest-rerunfailures tornado
+fi
+ver=$("$vpy" -c 'import zmq; print(zmq.__version__)')
+
+# the sdist of the same version: only pyzmq itself from source (its build
+# dependencies stay wheels; pip prepares the sdist's metadata, ~15 s, once)
+sdist=$work/sdist/pyzmq-$ver.tar.gz
+if [[ ! -f $sdist ]]; then
+    "$vpy" -m pip download -q --disable-pip-version-check --no-binary pyzmq --no-deps \
+        "pyzmq==$ver" -d "$work/sdist"
+fi
+run=$work/run-$ver
+if [[ ! -f $run/pytest.ini ]]; then
+    rm -rf "$run.tmp"; mkdir -p "$run.tmp"
+    tar xzf "$sdist" -C "$run.tmp" --strip-components=1 \
+        "pyzmq-$ver/tests" "pyzmq-$ver/pytest.ini"
+    mv "$run.tmp" "$run"
+fi
+
+args=(-p oxide_check -p no:cacheprovider --timeout="${PYZMQ_TEST_TIMEOUT:-30}" -q -rfEs)
+while read -r line; do
+    line=${line%%#*}
+    if [[ $line == "[security]"* ]]; then
+        [[ ${PYZMQ_WITH_SECURITY:-0} == 1 ]] && continue
+        line=${line#"[security]"}
+    fi
+    line=${line//[[:space:]]/}
+    [[ -z $line ]] && continue
+    case $line in
+        */) args+=(--ignore="$line") ;;
+        *.py) args+=(--ignore="$line") ;;
+        *) args+=(--deselect="$line") ;;
+    esac
+done < "$here/deselect.txt"
+
+# pyzmq's BaseZMQTestCase arms its own 60 s SIGALRM, which replaces
+# pytest-timeout's for those tests. ZMQ_TEST_TIMEOUT cannot shorten it: the
+# sdist's conftest passes that variable's string to signal.alarm (TypeError).
+unset ZMQ_TEST_TIMEOUT
+export PYTHONPATH=$here${PYTHONPATH:+:$PYTHONPATH}
+export PYTHONDONTWRITEBYTECODE=1
+cd "$run"
+if [[ $mode == bundled ]]; then
+    echo "pyzmq $ver tests on the wheel's bundled libzmq"
+    ZMQ_OXIDE_EXPECT=bundled exec "$vpy" -m pytest tests "${args[@]}" "$@"
+fi
+[[ -f $lib ]] || { echo "run.sh: no libzmq.so.5 to test (build first or pass --lib)" >&2; exit 2; }
+mkdir -p "$work/lib"
+cp -f "$lib" "$work/lib/libzmq.so.5.tmp" && mv -f "$work/lib/libzmq.so.5.tmp" "$work/lib/libzmq.so.5"
+echo "pyzmq $ver tests on $lib"
+ZMQ_OXIDE_EXPECT=ours ZMQ_OXIDE_LIB=$work/lib/libzmq.so.5 LD_PRELOAD=$work/lib/libzmq.so.5 \
+    exec "$vpy" -m pytest tests "${args[@]}" "$@"
