@@ -17,7 +17,7 @@ set -euo pipefail
 want=(gcc libc6-dev pkg-config make)
 case "${1:-demo}" in
     demo) ;;
-    test) want+=(libzmq3-dev python3 python3-zmq binutils coreutils) ;;
+    test) want+=(libzmq3-dev python3 python3-zmq python3-venv binutils coreutils) ;;
     *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac
 

@@ -91,6 +91,10 @@ if phase "release build + install into ${STAGE#"$root"/}" \
         pyzmq_test tests-py/test_pyzmq_inproc.py 120
     phase "pyzmq tcp/ipc vs real libzmq (tests-py/test_pyzmq_network.py)" \
         pyzmq_test tests-py/test_pyzmq_network.py 180
+    # pyzmq's own test suite (PyPI wheel + its sdist's tests), unmodified,
+    # with our library preloaded; ~1.5 min including the pip installs.
+    phase "pyzmq's own test suite (tests-pyzmq/run.sh)" \
+        timeout -k 5 600 tests-pyzmq/run.sh --lib "$STAGE/lib/libzmq.so.5"
     for f in tests-py/test_*.py; do  # any script added later
         case $f in */test_pyzmq_inproc.py|*/test_pyzmq_network.py) continue ;; esac
         phase "pyzmq ($f)" pyzmq_test "$f" 180

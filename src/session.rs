@@ -732,10 +732,11 @@ impl Session {
     }
 
     fn protocol_error(&mut self, io: &mut Io, key: usize, e: ProtocolError) {
+        // libzmq reports a protocol failure only where it has a ZMTP error
+        // code for it; otherwise the peer is just disconnected.
         if self.state == State::Handshaking {
-            match e.handshake_event_code() {
-                Some(code) => self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u32, &self.endpoint),
-                None => self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, e.errno() as u32, &self.endpoint),
+            if let Some(code) = e.handshake_event_code() {
+                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u32, &self.endpoint);
             }
         }
         self.disconnected(io, key, true);
@@ -746,9 +747,10 @@ impl Session {
         let was_up = matches!(self.state, State::Handshaking | State::Active);
         if let Some(s) = self.stream.as_ref() {
             if was_up {
-                if self.raw {
-                    // libzmq's raw engine never finishes a handshake, so its
-                    // error path reports a failed one first.
+                if self.raw || (self.state == State::Handshaking && !protocol) {
+                    // libzmq's raw engine never finishes a handshake, and a
+                    // ZMTP connection lost mid-handshake (EOF, reset, time-out)
+                    // reports a failed one first, with the errno.
                     self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, self.last_err as u32, &self.endpoint);
                 }
                 self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
@@ -836,7 +838,9 @@ impl Session {
             }
         } else if is(&mut self.t_handshake) {
             if self.state == State::Handshaking {
-                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::ETIMEDOUT as u32, &self.endpoint);
+                // Reported by `disconnected` as HANDSHAKE_FAILED_NO_DETAIL,
+                // with the errno libzmq gives a handshake time-out.
+                self.last_err = libc::EAGAIN;
                 self.disconnected(io, key, false);
             }
         } else if is(&mut self.t_linger) {

@@ -21,8 +21,16 @@ pub const FLAG_LONG: u8 = 0x02;
 pub const FLAG_COMMAND: u8 = 0x04;
 
 /// Largest body the decoder accepts whatever `maxmsgsize` says: a length
-/// above this cannot be a real allocation (so 2^63 is rejected at once).
-pub const MAX_FRAME_SIZE: u64 = isize::MAX as u64;
+/// above this cannot be a real allocation, so the connection is closed at
+/// once instead of buffering toward it. 2^56 bytes is the whole virtual
+/// address space of x86-64 with 5-level paging (AArch64 has less); on
+/// 32-bit targets `isize::MAX` is lower still. libzmq reaches the same
+/// result when its up-front `malloc` of the declared size fails.
+pub const MAX_FRAME_SIZE: u64 = if (isize::MAX as u64) < (1 << 56) {
+    isize::MAX as u64
+} else {
+    1 << 56
+};
 
 /// Bodies larger than this are not copied into the encoder's batch buffer.
 pub const ZERO_COPY_THRESHOLD: usize = 8192;
@@ -481,6 +489,37 @@ mod tests {
         let mut d = Decoder::new(Framing::V3, -1);
         let r = decode_all(&mut d, b"\x02\x80\x00\x00\x00\x00\x00\x00\x00");
         assert_eq!(r.unwrap_err(), ProtocolError::FrameTooLarge(1 << 63));
+        // Lengths no machine could hold close the connection at once
+        // (tests/hostile_input.rs sends these over TCP).
+        for (hdr, len) in [
+            (
+                &b"\x02\x7f\xff\xff\xff\xff\xff\xff\xff"[..],
+                i64::MAX as u64,
+            ),
+            (&b"\x02\xff\xff\xff\xff\xff\xff\xff\xff"[..], u64::MAX),
+            (&b"\x02\x01\x00\x00\x00\x00\x00\x00\x01"[..], (1 << 56) + 1),
+        ] {
+            let mut d = Decoder::new(Framing::V3, -1);
+            assert_eq!(
+                decode_all(&mut d, hdr).unwrap_err(),
+                ProtocolError::FrameTooLarge(len)
+            );
+            if len - 1 <= MAX_FRAME_SIZE {
+                continue;
+            }
+            let mut v1 = vec![0xFF];
+            v1.extend_from_slice(&hdr[1..]);
+            v1.push(0);
+            let mut d = Decoder::new(Framing::V1, -1);
+            assert_eq!(
+                decode_all(&mut d, &v1).unwrap_err(),
+                ProtocolError::FrameTooLarge(len - 1)
+            );
+        }
+        let mut d = Decoder::new(Framing::V3, -1);
+        assert!(decode_all(&mut d, b"\x02\x01\x00\x00\x00\x00\x00\x00\x00")
+            .unwrap()
+            .is_empty());
         let mut d = Decoder::new(Framing::V3, 10);
         assert_eq!(
             decode_all(&mut d, b"\x00\x0b").unwrap_err(),

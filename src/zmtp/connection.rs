@@ -199,7 +199,9 @@ impl Connection {
                         return Ok(());
                     };
                     if !m.is_command() {
-                        return Err(ProtocolError::InvalidSequence);
+                        // libzmq 4.3.4 reports a data frame during the
+                        // handshake as an unexpected command.
+                        return Err(ProtocolError::UnexpectedCommand);
                     }
                     self.mechanism.process_handshake_command(m)?;
                     self.queue_handshake_commands();

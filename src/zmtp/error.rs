@@ -47,6 +47,12 @@ pub enum ProtocolError {
     InvalidMetadata,
     /// The peer's Socket-Type is missing or may not talk to ours.
     IncompatibleSocketType(Vec<u8>),
+    /// The NULL mechanism refused the peer's READY (the inner error:
+    /// `InvalidMetadata` or `IncompatibleSocketType`). libzmq's NULL
+    /// mechanism reports no handshake event for this, only the disconnect
+    /// (PLAIN and CURVE do report `INVALID_METADATA`); checked against
+    /// libzmq 4.3.4 by tests/hostile_input.rs.
+    NullReadyRefused(Box<ProtocolError>),
     /// The peer sent an ERROR command during the handshake.
     PeerError(Vec<u8>),
     /// A message was passed to `send` before the handshake finished.
@@ -78,7 +84,7 @@ impl ProtocolError {
             },
             CommandWithMore => ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED,
             ReservedFlags(_) | MessageTooLarge(_) | FrameTooLarge(_) | ZeroLengthV1Frame
-            | PeerError(_) | NotReady | Closed => return None,
+            | NullReadyRefused(_) | PeerError(_) | NotReady | Closed => return None,
         })
     }
 
@@ -87,6 +93,7 @@ impl ProtocolError {
         match self {
             ProtocolError::MessageTooLarge(_) | ProtocolError::FrameTooLarge(_) => libc::EMSGSIZE,
             ProtocolError::NotReady => libc::EAGAIN,
+            ProtocolError::NullReadyRefused(inner) => inner.errno(),
             _ => libc::EPROTO,
         }
     }

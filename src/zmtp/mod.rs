@@ -40,7 +40,8 @@ pub use metadata::Properties;
 #[doc(hidden)]
 pub mod fuzz_entry {
     use super::*;
-    use bytes::BytesMut;
+    use crate::msg::Msg;
+    use bytes::{Bytes, BytesMut};
 
     /// Runs a NULL-mechanism connection of each role over `data`, delivered
     /// in chunks.
@@ -70,6 +71,107 @@ pub mod fuzz_entry {
                 c.output().take_segments();
             }
         }
+    }
+
+    /// Two of our connections talk to each other over an in-memory "wire"
+    /// that `data` scripts: which side sends what (frames, MORE, pings) and
+    /// how many bytes cross the wire at a time. Every frame one side sent
+    /// after its handshake must arrive at the other, unchanged and in order;
+    /// a difference panics (the fuzzer reports it). Returns the number of
+    /// frames delivered.
+    pub fn pair(data: &[u8]) -> usize {
+        use crate::constants::*;
+        const PAIRS: [(std::os::raw::c_int, std::os::raw::c_int); 6] = [
+            (ZMQ_DEALER, ZMQ_ROUTER),
+            (ZMQ_PUSH, ZMQ_PULL),
+            (ZMQ_SUB, ZMQ_PUB),
+            (ZMQ_XSUB, ZMQ_XPUB),
+            (ZMQ_PAIR, ZMQ_PAIR),
+            (ZMQ_REQ, ZMQ_REP),
+        ];
+        let Some((&first, script)) = data.split_first() else {
+            return 0;
+        };
+        let (ta, tb) = PAIRS[first as usize % PAIRS.len()];
+        let new = |st, id: &'static [u8]| {
+            let cfg = ConnectionConfig {
+                socket_type: st,
+                routing_id: Bytes::from_static(id),
+                max_msg_size: -1,
+            };
+            Connection::new(cfg, Box::new(NullMechanism::new(st, id, &[])))
+        };
+        let mut side = [new(ta, b"A"), new(tb, b"")];
+        // Bytes on the wire toward side 0 and side 1.
+        let mut wire = [BytesMut::new(), BytesMut::new()];
+        let mut sent: [Vec<(Vec<u8>, bool)>; 2] = [Vec::new(), Vec::new()];
+        let mut got: [Vec<(Vec<u8>, bool)>; 2] = [Vec::new(), Vec::new()];
+        let mut it = script.iter().copied();
+        // Moves up to `n` bytes from `from`'s output to the other side.
+        let deliver = |side: &mut [Connection; 2],
+                       wire: &mut [BytesMut; 2],
+                       got: &mut [Vec<(Vec<u8>, bool)>; 2],
+                       from: usize,
+                       n: usize| {
+            let to = 1 - from;
+            let out = side[from].output().take_contiguous();
+            wire[to].extend_from_slice(&out);
+            let n = n.min(wire[to].len());
+            let mut chunk = wire[to].split_to(n);
+            side[to]
+                .handle_input(&mut chunk)
+                .expect("our own bytes must parse");
+            while let Some(ev) = side[to].poll_event() {
+                if let Event::Message(m) = ev {
+                    got[to].push((m.data().to_vec(), m.more()));
+                }
+            }
+        };
+        while let Some(op) = it.next() {
+            match op & 7 {
+                0..=2 => {
+                    let from = (op & 7 == 2) as usize;
+                    let len = it.next().unwrap_or(0) as usize;
+                    let body: Vec<u8> = it.by_ref().take(len).collect();
+                    let more = op & 8 != 0;
+                    let mut m = Msg::from_slice(&body);
+                    m.set_more(more);
+                    if side[from].send(m).is_ok() {
+                        sent[from].push((body, more));
+                    }
+                }
+                3 | 4 => {
+                    let n = (it.next().unwrap_or(0) as usize + 1) * (1 + (op as usize >> 4));
+                    deliver(&mut side, &mut wire, &mut got, (op & 7 == 4) as usize, n);
+                }
+                5 | 6 => {
+                    let from = (op & 7 == 6) as usize;
+                    let _ = side[from].send_ping(op as u16, &[op; 3]);
+                }
+                _ => {
+                    deliver(&mut side, &mut wire, &mut got, 0, usize::MAX);
+                    deliver(&mut side, &mut wire, &mut got, 1, usize::MAX);
+                }
+            }
+        }
+        // Drain: a few rounds settle handshakes and PING/PONG.
+        for _ in 0..4 {
+            deliver(&mut side, &mut wire, &mut got, 0, usize::MAX);
+            deliver(&mut side, &mut wire, &mut got, 1, usize::MAX);
+        }
+        assert!(
+            side[0].is_ready() && side[1].is_ready(),
+            "handshake did not finish"
+        );
+        assert_eq!(
+            got[1], sent[0],
+            "side 1 received something else than side 0 sent"
+        );
+        assert_eq!(
+            got[0], sent[1],
+            "side 0 received something else than side 1 sent"
+        );
+        got[0].len() + got[1].len()
     }
 
     /// Runs the frame decoder in every framing over `data`.

@@ -231,7 +231,7 @@ fn errors_carry_libzmq_codes() {
     let e = c.handle_input(&mut input).unwrap_err();
     assert_eq!(
         e.handshake_event_code(),
-        Some(ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE)
+        Some(ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND)
     );
     assert!(c.is_failed());
     assert_eq!(
@@ -243,7 +243,13 @@ fn errors_carry_libzmq_codes() {
     let mut input = BytesMut::from(&v3_greeting(1)[..]);
     input.extend_from_slice(&ready("PUB"));
     let e = c.handle_input(&mut input).unwrap_err();
-    assert_eq!(e, ProtocolError::IncompatibleSocketType(b"PUB".to_vec()));
+    assert_eq!(
+        e,
+        ProtocolError::NullReadyRefused(Box::new(ProtocolError::IncompatibleSocketType(
+            b"PUB".to_vec()
+        )))
+    );
+    assert_eq!(e.handshake_event_code(), None);
     // Sending before the handshake.
     let mut c = conn(ZMQ_REQ, b"", -1);
     assert_eq!(c.send(Msg::new()), Err(ProtocolError::NotReady));
