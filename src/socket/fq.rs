@@ -15,6 +15,7 @@
 //! activating is idempotent because the base may report a pipe readable
 //! more than once (peer attached, peer closed).
 
+use super::lb::next_turn;
 use super::PipeKey;
 use crate::error::{ZResult, EAGAIN};
 use crate::msg::Msg;
@@ -126,7 +127,7 @@ impl Fq {
                     if m.more() {
                         self.reading = Some(key);
                     } else {
-                        self.current = (self.current + 1) % self.active;
+                        self.current = next_turn(self.current, self.active);
                     }
                     return Ok((m, key));
                 }
@@ -142,7 +143,7 @@ impl Fq {
             return;
         }
         if let Some(i) = self.pipes[..self.active].iter().position(|&k| k == key) {
-            self.current = (i + 1) % self.active;
+            self.current = next_turn(i, self.active);
         }
     }
 

@@ -141,7 +141,7 @@ impl Lb {
                     if more {
                         self.writing = Some(key);
                     } else {
-                        self.current = (self.current + 1) % self.active;
+                        self.current = next_turn(self.current, self.active);
                     }
                     return Ok(Some(key));
                 }
@@ -160,7 +160,7 @@ impl Lb {
             return;
         }
         if let Some(i) = self.pipes[..self.active].iter().position(|&k| k == key) {
-            self.current = (i + 1) % self.active;
+            self.current = next_turn(i, self.active);
         }
     }
 
@@ -177,6 +177,16 @@ impl Lb {
             self.deactivate_current();
         }
         false
+    }
+}
+
+/// The position after `i` among `active` pipes (no division on the hot path).
+#[inline]
+pub(crate) fn next_turn(i: usize, active: usize) -> usize {
+    if i + 1 >= active {
+        0
+    } else {
+        i + 1
     }
 }
 
