@@ -209,8 +209,12 @@ impl PipeEnd {
         if self.written - self.peer_read < hwm {
             return true;
         }
-        // Full: say so, then look once more (the reader publishes its count
-        // before it checks the flag, so one of us sees the other).
+        // Full. Messages written with `write_deferred` must be visible, or
+        // the reader could never make room: publish them first.
+        self.flush();
+        let d = &self.shared.dirs[self.side];
+        // Say we are blocked, then look once more (the reader publishes its
+        // count before it checks the flag, so one of us sees the other).
         d.writer_blocked.store(true, Ordering::SeqCst);
         self.peer_read = d.msgs_read.load(Ordering::SeqCst);
         self.written - self.peer_read < hwm
@@ -218,7 +222,29 @@ impl PipeEnd {
 
     /// Writes a frame. The first frame of a message fails (returning it)
     /// when the pipe is full or closed; later frames are always accepted.
+    /// A complete message is visible to the reader at once.
     pub fn write(&mut self, msg: Msg) -> Result<(), Msg> {
+        let last = !msg.more();
+        self.write_deferred(msg)?;
+        if last {
+            self.flush();
+        }
+        Ok(())
+    }
+
+    /// Publishes what `write_deferred` queued, waking a sleeping reader.
+    pub fn flush(&mut self) {
+        if let Some(tx) = self.tx.as_mut() {
+            if !tx.flush() {
+                self.notify_peer(Command::ActivateRead(self.shared.id));
+            }
+        }
+    }
+
+    /// Like `write`, but a complete message stays invisible until `flush`,
+    /// so a batch of messages costs one publication (and at most one
+    /// wake-up). For writers that produce many messages at once (sessions).
+    pub fn write_deferred(&mut self, msg: Msg) -> Result<(), Msg> {
         if self.pending.is_empty() && !self.check_write() {
             return Err(msg);
         }
@@ -233,7 +259,7 @@ impl PipeEnd {
                     tx.push(f);
                 }
                 tx.push(msg);
-                !tx.flush()
+                false
             }
             None => {
                 let Some(c) = self.shared.dirs[self.side].conflate.as_ref() else { return Ok(()) };
@@ -458,6 +484,22 @@ mod tests {
         b.terminate(); // drops the unread message
         assert!(FREED.load(Ordering::SeqCst));
         lock(&WRITER).take();
+    }
+
+    #[test]
+    fn deferred_writes_appear_on_flush_or_when_full() {
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [2, 2], [false, false]);
+        a.write_deferred(Msg::from_slice(b"1")).unwrap();
+        assert!(matches!(b.read(), Read::Empty));
+        a.flush();
+        assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"1"));
+        // At the HWM the writer publishes what it deferred, so the reader
+        // can make room.
+        a.write_deferred(Msg::from_slice(b"2")).unwrap();
+        a.write_deferred(Msg::from_slice(b"3")).unwrap();
+        assert!(a.write_deferred(Msg::from_slice(b"4")).is_err());
+        assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"2"));
+        assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"3"));
     }
 
     #[test]

@@ -46,6 +46,11 @@ pub enum Framing {
     V3,
 }
 
+/// Largest body buffer reserved before its bytes arrive (larger bodies
+/// grow as they come): what a peer can make us reserve by announcing a
+/// frame it never sends.
+const PREALLOC_CAP: usize = 1 << 20;
+
 #[derive(Debug)]
 enum DecState {
     /// Reading the header into `hdr` until `hdr_need` bytes are there.
@@ -125,7 +130,16 @@ impl Decoder {
                     }
                     if self.header_complete()? {
                         self.state = DecState::Body;
-                        self.partial = BytesMut::new();
+                        // A body longer than what has arrived is gathered in
+                        // one buffer sized for it up front (no regrowth and
+                        // recopying as reads come in). The reservation is not
+                        // touched until bytes arrive, and is capped, so a
+                        // peer announcing a huge frame costs no memory.
+                        self.partial = if self.body_len > input.len() && self.body_len > MAX_INLINE {
+                            BytesMut::with_capacity(self.body_len.min(PREALLOC_CAP))
+                        } else {
+                            BytesMut::new()
+                        };
                     }
                 }
                 DecState::Body => {
@@ -527,11 +541,12 @@ mod tests {
         );
         let mut d = Decoder::new(Framing::V3, 10);
         assert_eq!(decode_all(&mut d, b"\x00\x0a0123456789").unwrap().len(), 1);
-        // A huge (allowed) declared size with few bytes: nothing reserved up front.
+        // A huge (allowed) declared size with few bytes: at most the capped
+        // reservation is made up front, never the declared size.
         let mut d = Decoder::new(Framing::V3, -1);
         let mut input = BytesMut::from(&b"\x02\x00\x00\x00\x10\x00\x00\x00\x00abc"[..]);
         assert!(d.decode(&mut input).unwrap().is_none());
-        assert!(d.partial.capacity() < 1024);
+        assert!(d.partial.capacity() <= PREALLOC_CAP);
         assert_eq!(d.body_remaining(), Some((1usize << 36) - 3));
     }
 
