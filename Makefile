@@ -36,7 +36,7 @@ SO_VERSION := 5.2.5
 STAGE := $(CURDIR)/build/prefix
 RELEASE_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release
 
-.PHONY: build install stage demo run-demo test interop clean
+.PHONY: build install stage demo run-demo test interop bench bench-quick clean
 
 build:
 	$(CARGO) build --release --lib
@@ -77,6 +77,16 @@ run-demo:
 
 test:
 	@MAKE="$(MAKE)" CARGO="$(CARGO)" STAGE="$(STAGE)" scripts/test.sh
+
+# Side-by-side benchmark against Debian's libzmq (perf/README.md): the full
+# run takes ~5 minutes on 2 cores; bench-quick is a 15-second smoke run.
+bench: stage
+	scripts/setup.sh test
+	perf/run.sh
+
+bench-quick: stage
+	scripts/setup.sh test
+	perf/run.sh --quick
 
 interop: stage
 	timeout -k 5 240 interop/run.sh $(STAGE)/lib
