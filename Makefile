@@ -81,11 +81,11 @@ test:
 # Side-by-side benchmark against Debian's libzmq (perf/README.md): the full
 # run takes ~5 minutes on 2 cores; bench-quick is a 15-second smoke run.
 bench: stage
-	scripts/setup.sh test
+	scripts/setup.sh bench
 	perf/run.sh
 
 bench-quick: stage
-	scripts/setup.sh test
+	scripts/setup.sh bench
 	perf/run.sh --quick
 
 interop: stage

@@ -2,6 +2,7 @@
 # Install the Debian packages a make target needs, only those that are missing.
 #
 #   scripts/setup.sh demo   # C compiler + pkg-config
+#   scripts/setup.sh bench  # + time (GNU /usr/bin/time for perf/run.sh)
 #   scripts/setup.sh test   # + what the test phases compare us with:
 #                           #   libzmq3-dev (the real libzmq 4.3.4: header
 #                           #   check, the peer of interop/run.sh and of
@@ -18,7 +19,8 @@ want=(gcc libc6-dev pkg-config make)
 case "${1:-demo}" in
     demo) ;;
     test) want+=(libzmq3-dev python3 python3-zmq python3-venv binutils coreutils) ;;
-    *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+    bench) want+=(libzmq3-dev python3 binutils coreutils time) ;;
+    *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()
