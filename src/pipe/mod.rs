@@ -17,7 +17,7 @@
 pub mod ypipe;
 
 use crate::io::mailbox::{Command, Mailbox};
-use crate::msg::Msg;
+use crate::msg::{Metadata, Msg};
 use bytes::Bytes;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -36,6 +36,12 @@ struct DirShared {
     reader_closed: AtomicBool,
     /// Present for ZMQ_CONFLATE directions: only the newest message is kept.
     conflate: Option<Mutex<Conflated>>,
+    /// Connection properties the reader attaches to every message it reads
+    /// (set by a session once the handshake is done), and a generation
+    /// counter so the reader reloads them only when they change. Attaching
+    /// on the reading thread keeps the reference count's cache line there.
+    metadata: Mutex<Option<Arc<Metadata>>>,
+    metadata_gen: AtomicU64,
 }
 
 #[derive(Default)]
@@ -53,6 +59,8 @@ impl DirShared {
             writer_closed: AtomicBool::new(false),
             reader_closed: AtomicBool::new(false),
             conflate: conflate.then(|| Mutex::new(Conflated::default())),
+            metadata: Mutex::new(None),
+            metadata_gen: AtomicU64::new(0),
         }
     }
 }
@@ -100,6 +108,8 @@ pub struct PipeEnd {
     read: u64,
     published: u64,
     terminated: bool,
+    /// The inbound metadata as last loaded, with its generation.
+    md_cache: (u64, Option<Arc<Metadata>>),
 }
 
 /// Settings of one end when a pipe is created or attached.
@@ -133,6 +143,7 @@ impl PipeEnd {
             read: 0,
             published: 0,
             terminated: false,
+            md_cache: (0, None),
         };
         (end(0, tx0, rx1), end(1, tx1, rx0))
     }
@@ -332,9 +343,34 @@ impl PipeEnd {
         }
     }
 
+    /// Sets the properties the peer attaches to every message it reads from
+    /// us from now on (`zmq_msg_gets`); None removes them.
+    pub fn set_outbound_metadata(&self, md: Option<Arc<Metadata>>) {
+        let d = self.out_dir();
+        *lock(&d.metadata) = md;
+        d.metadata_gen.fetch_add(1, Ordering::Release);
+    }
+
+    fn attach_metadata(&mut self, m: &mut Msg) {
+        let gen = self.in_dir().metadata_gen.load(Ordering::Acquire);
+        if gen == 0 {
+            return;
+        }
+        if gen != self.md_cache.0 {
+            let md = lock(&self.in_dir().metadata).clone();
+            self.md_cache = (gen, md);
+        }
+        if let Some(md) = &self.md_cache.1 {
+            if m.metadata().is_none() {
+                m.set_metadata(Some(md.clone()));
+            }
+        }
+    }
+
     /// Reads one frame.
     pub fn read(&mut self) -> Read {
-        if let Some(m) = self.pop() {
+        if let Some(mut m) = self.pop() {
+            self.attach_metadata(&mut m);
             if !m.more() {
                 self.read += 1;
                 let hwm = self.in_dir().hwm.load(Ordering::Relaxed);
@@ -349,7 +385,8 @@ impl PipeEnd {
         if self.in_dir().writer_closed.load(Ordering::Acquire) {
             // What the writer published before closing is visible now.
             return match self.pop() {
-                Some(m) => {
+                Some(mut m) => {
+                    self.attach_metadata(&mut m);
                     if !m.more() {
                         self.read += 1;
                     }
@@ -500,6 +537,25 @@ mod tests {
         assert!(a.write_deferred(Msg::from_slice(b"4")).is_err());
         assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"2"));
         assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"3"));
+    }
+
+    #[test]
+    fn reader_attaches_the_writers_metadata() {
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [0, 0], [false, false]);
+        a.write(Msg::from_slice(b"before")).unwrap();
+        let mut md = Metadata::new();
+        md.set("Peer-Address", b"1.2.3.4");
+        a.set_outbound_metadata(Some(Arc::new(md)));
+        a.write(Msg::from_slice(b"after")).unwrap();
+        for _ in 0..2 {
+            let Read::Msg(m) = b.read() else { panic!("expected a message") };
+            let got = m.metadata().and_then(|md| md.get("Peer-Address")).map(|v| v.to_bytes().to_vec());
+            assert_eq!(got, Some(b"1.2.3.4".to_vec()));
+        }
+        a.set_outbound_metadata(None);
+        a.write(Msg::from_slice(b"none")).unwrap();
+        let Read::Msg(m) = b.read() else { panic!("expected a message") };
+        assert!(m.metadata().is_none());
     }
 
     #[test]
