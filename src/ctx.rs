@@ -177,6 +177,16 @@ impl Ctx {
         }
     }
 
+    /// Like `connect_inproc`, but only to an endpoint that is bound now
+    /// (None otherwise, leaving no pending connection): used by sessions to
+    /// reach the ZAP handler.
+    pub fn connect_inproc_if_bound(&self, endpoint: &str, me: BoundInfo) -> Option<PipeEnd> {
+        if !self.lock().endpoints.contains_key(endpoint) {
+            return None;
+        }
+        self.connect_inproc(endpoint, me).ok()
+    }
+
     /// The mailbox of the I/O thread that should serve a new endpoint
     /// (by ZMQ_AFFINITY when set, else round-robin). EMTHREAD when the
     /// context has no I/O threads.

@@ -21,6 +21,7 @@ pub mod session;
 pub mod socket;
 pub mod transport;
 pub mod util;
+pub mod zap;
 pub mod zmtp;
 
 #[global_allocator]

@@ -28,7 +28,11 @@ use crate::options::Options;
 use crate::pipe::{EndConfig, PipeEnd, Read};
 use crate::transport::address::{IpcPath, TcpSpec};
 use crate::transport::stream::{connect_ipc, connect_tcp, tune_connected, Stream};
-use crate::zmtp::{Connection, ConnectionConfig, Event, NullMechanism, ProtocolError};
+use crate::zap::ZapClient;
+use crate::zmtp::mechanism::curve::CurveMechanism;
+use crate::zmtp::mechanism::plain::PlainMechanism;
+use crate::zmtp::mechanism::{self as mech, Link, ZapParams};
+use crate::zmtp::{Connection, ConnectionConfig, Event, Mechanism, NullMechanism, ProtocolError};
 use bytes::{Bytes, BytesMut};
 use mio::Interest;
 use std::collections::VecDeque;
@@ -46,6 +50,9 @@ pub struct SockRef {
     pub options: Arc<Options>,
     /// The socket's current ZMQ_LINGER (it may change up to zmq_close).
     pub linger: Arc<std::sync::atomic::AtomicI32>,
+    /// The context, to reach the ZAP handler (weak: the context owns the
+    /// I/O threads that own sessions).
+    pub ctx: std::sync::Weak<crate::ctx::Ctx>,
 }
 
 impl SockRef {
@@ -190,6 +197,10 @@ pub struct Session {
     raw_close: bool,
     /// The errno of the last stream failure (EPIPE for end of file).
     last_err: i32,
+    /// Shared with the PLAIN/CURVE mechanism: ZAP traffic, failure events.
+    link: Option<Link>,
+    /// This connection's pipe to the ZAP handler, while the handshake needs it.
+    zap: Option<ZapClient>,
 }
 
 fn ms(v: i32) -> Duration {
@@ -240,6 +251,8 @@ impl Session {
             raw_out: RawOut::default(),
             raw_close: false,
             last_err: 0,
+            link: None,
+            zap: None,
         }
     }
 
@@ -352,25 +365,129 @@ impl Session {
             self.start_raw(io, key);
             return;
         }
-        let o = &self.owner.options;
-        if o.mechanism() != ZMQ_NULL {
-            // PLAIN and CURVE are not available yet: never fall back to NULL.
-            let fd = self.stream.as_ref().map(|s| s.fd()).unwrap_or(-1);
-            self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32, &self.endpoint);
-            let _ = fd;
-            self.disconnected(io, key, false);
-            return;
-        }
+        let o = self.owner.options.clone();
         let rid = Bytes::copy_from_slice(&o.routing_id);
         let cfg = ConnectionConfig { socket_type: o.socket_type, routing_id: rid, max_msg_size: o.maxmsgsize };
-        let mech = NullMechanism::new(o.socket_type, &o.routing_id, &[]);
-        self.conn = Some(Connection::new(cfg, Box::new(mech)));
+        let Some(mech) = self.make_mechanism(io, key) else {
+            // CURVE without usable keys: libzmq refuses such a connection.
+            self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32, &self.endpoint);
+            self.disconnected(io, key, false);
+            return;
+        };
+        self.conn = Some(Connection::new(cfg, mech));
         self.state = State::Handshaking;
         self.last_recv = Instant::now();
         if o.handshake_ivl > 0 {
             self.t_handshake = Some(io.add_timer(key, ms(o.handshake_ivl)));
         }
         self.flush(io, key);
+    }
+
+    /// The security mechanism the socket's options select. Servers (and
+    /// NULL with a ZAP domain) connect to the ZAP handler if one is bound.
+    fn make_mechanism(&mut self, io: &mut Io, key: usize) -> Option<Box<dyn Mechanism>> {
+        let o = self.owner.options.clone();
+        let link = Link::default();
+        self.link = Some(link.clone());
+        let server = match o.mechanism() {
+            ZMQ_PLAIN => o.plain_server,
+            ZMQ_CURVE => o.curve_server,
+            _ => false,
+        };
+        if server {
+            self.zap = self
+                .owner
+                .ctx
+                .upgrade()
+                .and_then(|ctx| ZapClient::connect(&ctx, self.owner.socket_id, io.mailbox().clone()));
+            if let Some(z) = &self.zap {
+                io.pipe_owner.insert(z.pipe_id(), key);
+            }
+            mech::lock(&link).zap_connected = self.zap.is_some();
+        }
+        let zap = ZapParams {
+            domain: Bytes::copy_from_slice(&o.zap_domain),
+            address: Bytes::from(self.stream.as_ref().and_then(|s| s.peer_address()).unwrap_or_default()),
+            routing_id: Bytes::copy_from_slice(&o.routing_id),
+        };
+        let (st, rid) = (o.socket_type, &o.routing_id[..]);
+        Some(match o.mechanism() {
+            ZMQ_PLAIN if server => Box::new(PlainMechanism::server(st, rid, &[], zap, link)),
+            ZMQ_PLAIN => Box::new(PlainMechanism::client(st, rid, &[], &o.plain_username, &o.plain_password, link)),
+            ZMQ_CURVE if server => Box::new(CurveMechanism::server(st, rid, &[], o.curve_secretkey?, zap, link)),
+            ZMQ_CURVE => Box::new(CurveMechanism::client(
+                st,
+                rid,
+                &[],
+                o.curve_publickey?,
+                o.curve_secretkey?,
+                o.curve_serverkey?,
+                link,
+            )),
+            _ => Box::new(NullMechanism::new(st, rid, &[])),
+        })
+    }
+
+    /// Sends the ZAP request the mechanism queued, if any.
+    fn zap_send(&mut self, io: &mut Io, key: usize) {
+        let Some(link) = self.link.clone() else { return };
+        let Some(req) = mech::lock(&link).zap_request.take() else { return };
+        let sent = self.zap.as_mut().is_some_and(|z| z.send(&req));
+        if !sent {
+            mech::lock(&link).zap_reply = Some(Err(ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED));
+            self.zap_wake(io, key);
+            return;
+        }
+        // Reading now (finding nothing) asks the pipe to wake us on the reply.
+        self.zap_readable(io, key);
+    }
+
+    /// The ZAP pipe may have a reply: hand it to the mechanism.
+    fn zap_readable(&mut self, io: &mut Io, key: usize) {
+        let Some(reply) = self.zap.as_mut().and_then(|z| z.poll_reply()) else { return };
+        // One request, one reply: the pipe has served its purpose (and a
+        // handler closing afterwards must not look like a second reply).
+        self.drop_zap(io);
+        if let Some(link) = &self.link {
+            mech::lock(link).zap_reply = Some(reply);
+        }
+        self.zap_wake(io, key);
+    }
+
+    /// Lets the mechanism act on the ZAP reply now in the link.
+    fn zap_wake(&mut self, io: &mut Io, key: usize) {
+        if self.state != State::Handshaking {
+            return;
+        }
+        let r = match self.conn.as_mut() {
+            Some(c) => c.resume_handshake(),
+            None => return,
+        };
+        self.process_events(io, key);
+        if let Err(e) = r {
+            self.protocol_error(io, key, e);
+            return;
+        }
+        self.flush(io, key);
+        // Anything the peer sent meanwhile is processed now.
+        if !self.inbuf.is_empty() {
+            let r = match self.conn.as_mut() {
+                Some(c) => c.handle_input(&mut self.inbuf),
+                None => return,
+            };
+            self.process_events(io, key);
+            if let Err(e) = r {
+                self.protocol_error(io, key, e);
+                return;
+            }
+            self.flush(io, key);
+        }
+    }
+
+    fn drop_zap(&mut self, io: &mut Io) {
+        if let Some(z) = self.zap.take() {
+            io.pipe_owner.remove(&z.pipe_id());
+        }
     }
 
     /// Raw mode: the connection is usable at once. Announce it to the
@@ -482,6 +599,9 @@ impl Session {
                         return;
                     }
                     self.flush(io, key);
+                    if self.zap.is_some() {
+                        self.zap_send(io, key);
+                    }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -522,6 +642,7 @@ impl Session {
 
     fn on_handshake(&mut self, io: &mut Io, key: usize) {
         self.t_handshake = None;
+        self.drop_zap(io);
         self.state = State::Active;
         self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
         let Some(conn) = self.conn.as_ref() else { return };
@@ -533,6 +654,15 @@ impl Session {
                 md.set("Peer-Address", a.as_bytes());
             }
             md.set("__srcfd", s.fd().to_string().as_bytes());
+        }
+        if let Some(link) = &self.link {
+            let l = mech::lock(link);
+            for (k, v) in l.zap_metadata.iter() {
+                md.set(k, v);
+            }
+            if let Some(u) = &l.user_id {
+                md.set("User-Id", u);
+            }
         }
         self.metadata = Some(Arc::new(md));
         self.attach_pipe(io, key, identity);
@@ -735,11 +865,32 @@ impl Session {
         // libzmq reports a protocol failure only where it has a ZMTP error
         // code for it; otherwise the peer is just disconnected.
         if self.state == State::Handshaking {
-            if let Some(code) = e.handshake_event_code() {
+            let special = self.link.as_ref().and_then(|l| mech::lock(l).failure_event.take());
+            if let Some((event, value)) = special {
+                // The mechanism's own report (ZAP verdicts, CURVE errors);
+                // an ERROR it queued for the peer goes out first.
+                self.write_last_words();
+                self.owner.event(event, value, &self.endpoint);
+            } else if let Some(code) = e.handshake_event_code() {
                 self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u32, &self.endpoint);
             }
         }
         self.disconnected(io, key, true);
+    }
+
+    /// Best effort: writes what is queued (an ERROR command) without
+    /// waiting, before the connection is closed.
+    fn write_last_words(&mut self) {
+        let (Some(conn), Some(stream)) = (self.conn.as_mut(), self.stream.as_mut()) else { return };
+        while conn.wants_write() {
+            let enc = conn.output();
+            let mut slices = [IoSlice::new(&[]); 64];
+            let n = enc.io_slices(&mut slices);
+            match stream.write_vectored(&slices[..n]) {
+                Ok(w) if w > 0 => conn.output().advance(w),
+                _ => return,
+            }
+        }
     }
 
     /// The connection ended (error, EOF, time-out or protocol violation).
@@ -761,6 +912,7 @@ impl Session {
         }
         self.raw_out.clear();
         self.drop_stream(io);
+        self.drop_zap(io);
         self.conn = None;
         self.inbuf.clear();
         self.pending_in = None;
@@ -811,6 +963,7 @@ impl Session {
     /// Ends the session: closes the stream and the pipe; the reactor drops it.
     fn finish(&mut self, io: &mut Io) {
         self.drop_stream(io);
+        self.drop_zap(io);
         self.conn = None;
         if let Some(mut p) = self.pipe.take() {
             io.pipe_owner.remove(&p.id());
@@ -877,6 +1030,9 @@ impl Session {
 
     /// The socket wrote to the pipe (or the peer attached).
     pub fn pipe_readable(&mut self, io: &mut Io, key: usize) {
+        if self.zap.is_some() {
+            self.zap_readable(io, key);
+        }
         self.pump_out(io, key);
     }
 
@@ -898,6 +1054,13 @@ impl Session {
 
     /// The socket closed its end: deliver what it left within the linger.
     pub fn pipe_terminated(&mut self, io: &mut Io, key: usize) {
+        if self.zap.as_ref().is_some_and(|z| z.closed()) {
+            // The ZAP handler went away: the pending request fails.
+            self.zap_readable(io, key);
+            if self.pipe.as_ref().is_none_or(|p| !p.peer_closed()) {
+                return;
+            }
+        }
         self.pipe_closing = true;
         let linger = self.owner.linger.load(std::sync::atomic::Ordering::Relaxed);
         let queued = self.pipe.as_mut().is_some_and(|p| p.has_inbound());

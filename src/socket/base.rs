@@ -282,6 +282,7 @@ impl SocketBase {
             monitor: self.monitor.clone(),
             options: Arc::new(self.options.clone()),
             linger: self.linger.clone(),
+            ctx: Arc::downgrade(&self.ctx),
         }
     }
 

@@ -1,8 +1,10 @@
 //! CURVE key helpers behind `zmq_curve_keypair` and `zmq_curve_public`.
 //!
 //! Owns: X25519 key generation and public-key derivation, with keys given
-//! and returned as 40-character Z85 text. Must not: touch C pointers or
-//! errno, or implement the CURVE handshake (that is the mechanism's job).
+//! and returned as 40-character Z85 text; NaCl's `crypto_box` and
+//! `crypto_secretbox` (tag first, as NaCl lays them out on the wire) for
+//! the CURVE mechanism. Must not: touch C pointers or errno, or implement
+//! the CURVE handshake (that is the mechanism's job).
 
 use super::z85;
 use crate::error::{ZResult, EINVAL, ENOMEM};
@@ -54,6 +56,45 @@ pub fn encode_key(key: &[u8; KEY_LEN]) -> String {
     z85::encode(key).unwrap_or_default()
 }
 
+/// NaCl `crypto_box`: encrypts `plain` from the owner of `secret` to the
+/// owner of `public`; the result is the 16-byte tag then the ciphertext.
+pub fn box_seal(public: &[u8; KEY_LEN], secret: &[u8; KEY_LEN], nonce: &[u8; 24], plain: &[u8]) -> Vec<u8> {
+    use crypto_box::aead::{generic_array::GenericArray, Aead};
+    let b = crypto_box::SalsaBox::new(&crypto_box::PublicKey::from(*public), &crypto_box::SecretKey::from(*secret));
+    // Encryption into a Vec cannot fail (only a length overflow could).
+    b.encrypt(GenericArray::from_slice(nonce), plain).unwrap_or_default()
+}
+
+/// Opens a `box_seal` result; None when it does not authenticate.
+pub fn box_open(public: &[u8; KEY_LEN], secret: &[u8; KEY_LEN], nonce: &[u8; 24], sealed: &[u8]) -> Option<Vec<u8>> {
+    use crypto_box::aead::{generic_array::GenericArray, Aead};
+    let b = crypto_box::SalsaBox::new(&crypto_box::PublicKey::from(*public), &crypto_box::SecretKey::from(*secret));
+    b.decrypt(GenericArray::from_slice(nonce), sealed).ok()
+}
+
+/// NaCl `crypto_secretbox` with a 32-byte key (tag first).
+pub fn secretbox_seal(key: &[u8; KEY_LEN], nonce: &[u8; 24], plain: &[u8]) -> Vec<u8> {
+    use crypto_secretbox::aead::{generic_array::GenericArray, Aead, KeyInit};
+    let c = crypto_secretbox::XSalsa20Poly1305::new(GenericArray::from_slice(key));
+    c.encrypt(GenericArray::from_slice(nonce), plain).unwrap_or_default()
+}
+
+/// Opens a `secretbox_seal` result; None when it does not authenticate.
+pub fn secretbox_open(key: &[u8; KEY_LEN], nonce: &[u8; 24], sealed: &[u8]) -> Option<Vec<u8>> {
+    use crypto_secretbox::aead::{generic_array::GenericArray, Aead, KeyInit};
+    let c = crypto_secretbox::XSalsa20Poly1305::new(GenericArray::from_slice(key));
+    c.decrypt(GenericArray::from_slice(nonce), sealed).ok()
+}
+
+/// `n` random bytes from the operating system.
+pub fn random<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    // getrandom only fails when the OS has no random source at all; the
+    // zero bytes then still give working (if weak) nonces.
+    let _ = getrandom::fill(&mut b);
+    b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +117,23 @@ mod tests {
         assert_eq!(public_z85(s1.as_bytes()).unwrap(), p1);
         assert_ne!(s1, s2);
         assert_ne!(p1, p2);
+    }
+
+    #[test]
+    fn boxes_round_trip_and_match_nacl_layout() {
+        let (pa, sa) = keypair().unwrap();
+        let (pb, sb) = keypair().unwrap();
+        let n = [7u8; 24];
+        let sealed = box_seal(&pb, &sa, &n, b"hello");
+        assert_eq!(sealed.len(), 16 + 5);
+        assert_eq!(box_open(&pa, &sb, &n, &sealed).as_deref(), Some(&b"hello"[..]));
+        let mut bad = sealed.clone();
+        bad[0] ^= 1;
+        assert_eq!(box_open(&pa, &sb, &n, &bad), None);
+        let k = [9u8; 32];
+        let s = secretbox_seal(&k, &n, b"cookie");
+        assert_eq!(secretbox_open(&k, &n, &s).as_deref(), Some(&b"cookie"[..]));
+        assert_eq!(secretbox_open(&[0u8; 32], &n, &s), None);
     }
 
     #[test]

@@ -203,20 +203,11 @@ impl Connection {
                         // handshake as an unexpected command.
                         return Err(ProtocolError::UnexpectedCommand);
                     }
-                    self.mechanism.process_handshake_command(m)?;
-                    self.queue_handshake_commands();
-                    match self.mechanism.status() {
-                        MechanismStatus::Handshaking => {}
-                        MechanismStatus::Error => return Err(ProtocolError::UnexpectedCommand),
-                        MechanismStatus::Ready => {
-                            self.phase = Phase::Active;
-                            let metadata = self.mechanism.peer_metadata().clone();
-                            self.events.push_back(Event::Handshook {
-                                version: self.version.unwrap_or(ZmtpVersion::V3_1),
-                                metadata,
-                            });
-                        }
+                    if crate::zmtp::mechanism::is_wake(&m) {
+                        // Only `resume_handshake` may wake the mechanism.
+                        return Err(ProtocolError::UnexpectedCommand);
                     }
+                    self.handshake_step(m)?;
                 }
                 Phase::Active => {
                     let Some(m) = self.decoder.decode(input)? else {
@@ -231,6 +222,41 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// Feeds one handshake command to the mechanism and acts on its status.
+    fn handshake_step(&mut self, m: Msg) -> Result<(), ProtocolError> {
+        self.mechanism.process_handshake_command(m)?;
+        self.queue_handshake_commands();
+        match self.mechanism.status() {
+            MechanismStatus::Handshaking => {}
+            MechanismStatus::Error => return Err(ProtocolError::UnexpectedCommand),
+            MechanismStatus::Ready => {
+                self.phase = Phase::Active;
+                let metadata = self.mechanism.peer_metadata().clone();
+                self.events.push_back(Event::Handshook {
+                    version: self.version.unwrap_or(ZmtpVersion::V3_1),
+                    metadata,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Lets a mechanism that was waiting on something outside the
+    /// connection (a ZAP reply) continue its handshake. Bytes the peer sent
+    /// meanwhile are untouched; feed them with `handle_input` afterwards.
+    pub fn resume_handshake(&mut self) -> Result<(), ProtocolError> {
+        if self.phase != Phase::Handshake {
+            return Ok(());
+        }
+        let mut wake = Msg::from_slice(&[0]);
+        wake.set_flags(COMMAND);
+        let r = self.handshake_step(wake);
+        if r.is_err() {
+            self.phase = Phase::Failed;
+        }
+        r
     }
 
     /// ZMTP 1.0/2.0: reads the peer's identity frame. Returns false when

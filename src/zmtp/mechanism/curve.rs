@@ -1,0 +1,635 @@
+//! The CURVE mechanism (RFC 25 over CurveZMQ, RFC 26).
+//!
+//! Client: HELLO (short-term key C', a box of 64 zeros) → server WELCOME
+//! (S' and a cookie, sealed to C') → client INITIATE (cookie, C, a vouch
+//! for C' and S, metadata, sealed with C'/S') → server READY (metadata).
+//! Then every frame travels as a MESSAGE command: short nonce, then a box
+//! of one flags byte (MORE, COMMAND) and the payload.
+//!
+//! Short nonces count up from 1 on each side; a received one must exceed
+//! the last. The server keeps no per-client state before INITIATE other
+//! than what the cookie (sealed with a key only it knows) gives back.
+//! A server with a ZAP handler asks it about C before READY; without one
+//! every client with a valid vouch is accepted (libzmq's behaviour).
+//!
+//! Crypto failures are reported as HANDSHAKE_FAILED_PROTOCOL with
+//! ZMTP_CRYPTOGRAPHIC (or KEY_EXCHANGE for a cookie/vouch mismatch)
+//! through the `SecurityLink`.
+
+use super::{
+    check_peer_properties, fail_with, is_wake, lock, our_properties, peer_error, take_zap_verdict, Link,
+    Mechanism, MechanismStatus, ZapParams, ZapVerdict,
+};
+use crate::constants as c;
+use crate::msg::{Msg, COMMAND};
+use crate::util::curve::{box_open, box_seal, public_from_secret, random, secretbox_open, secretbox_seal};
+use crate::zap::ZapRequest;
+use crate::zmtp::command::Command;
+use crate::zmtp::error::{CommandKind, ProtocolError};
+use crate::zmtp::greeting::mechanism_name;
+use crate::zmtp::metadata::Properties;
+use bytes::{Bytes, BytesMut};
+use std::os::raw::c_int;
+
+type Key = [u8; 32];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    SendHello,
+    WaitWelcome,
+    SendInitiate,
+    WaitReady,
+    WaitHello,
+    SendWelcome,
+    WaitInitiate,
+    WaitZap,
+    SendReady,
+    SendError,
+    Ready,
+    Failed,
+}
+
+/// Everything secret is zeroed on drop.
+pub struct CurveMechanism {
+    socket_type: c_int,
+    ours: Properties,
+    peer: Properties,
+    state: State,
+    server: bool,
+    /// Our long-term keys.
+    public: Key,
+    secret: Key,
+    /// Client: the server's long-term public key. Server: the client's, once known.
+    peer_public: Key,
+    /// Our short-term keys.
+    cn_public: Key,
+    cn_secret: Key,
+    /// The peer's short-term public key.
+    peer_cn_public: Key,
+    /// Client: the cookie from WELCOME. Server: the cookie key.
+    cookie: Vec<u8>,
+    cookie_key: Key,
+    /// Next short nonce to send; last one received.
+    nonce_out: u64,
+    nonce_in: u64,
+    zap: ZapParams,
+    link: Link,
+    error_cmd: Option<Msg>,
+}
+
+impl std::fmt::Debug for CurveMechanism {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CurveMechanism").field("state", &self.state).field("server", &self.server).finish()
+    }
+}
+
+impl Drop for CurveMechanism {
+    fn drop(&mut self) {
+        self.secret = [0; 32];
+        self.cn_secret = [0; 32];
+        self.cookie_key = [0; 32];
+    }
+}
+
+fn nonce(prefix: &[u8], tail: &[u8]) -> [u8; 24] {
+    let mut n = [0u8; 24];
+    n[..prefix.len()].copy_from_slice(prefix);
+    n[prefix.len()..].copy_from_slice(tail);
+    n
+}
+
+fn command(name: &[u8], parts: &[&[u8]]) -> Msg {
+    let mut b = BytesMut::new();
+    b.extend_from_slice(&[name.len() as u8]);
+    b.extend_from_slice(name);
+    for p in parts {
+        b.extend_from_slice(p);
+    }
+    let mut m = if b.len() <= crate::msg::MAX_INLINE { Msg::from_slice(&b) } else { Msg::from_bytes(b.freeze()) };
+    m.set_flags(COMMAND);
+    m
+}
+
+fn key(b: &[u8]) -> Key {
+    let mut k = [0u8; 32];
+    k.copy_from_slice(&b[..32]);
+    k
+}
+
+impl CurveMechanism {
+    fn new(socket_type: c_int, routing_id: &[u8], app: &[(String, Bytes)], secret: Key, link: Link) -> Self {
+        let cn_secret: Key = random();
+        CurveMechanism {
+            socket_type,
+            ours: our_properties(socket_type, routing_id, app),
+            peer: Properties::new(),
+            state: State::Failed,
+            server: false,
+            public: public_from_secret(secret),
+            secret,
+            peer_public: [0; 32],
+            cn_public: public_from_secret(cn_secret),
+            cn_secret,
+            peer_cn_public: [0; 32],
+            cookie: Vec::new(),
+            cookie_key: [0; 32],
+            nonce_out: 1,
+            nonce_in: 0,
+            zap: ZapParams::default(),
+            link,
+            error_cmd: None,
+        }
+    }
+
+    /// A client with long-term keys `public`/`secret` (the public key is
+    /// the one given, as libzmq uses it) talking to `server_key`.
+    pub fn client(
+        socket_type: c_int,
+        routing_id: &[u8],
+        app: &[(String, Bytes)],
+        public: Key,
+        secret: Key,
+        server_key: Key,
+        link: Link,
+    ) -> Self {
+        let mut m = Self::new(socket_type, routing_id, app, secret, link);
+        m.public = public;
+        m.peer_public = server_key;
+        m.state = State::SendHello;
+        m
+    }
+
+    pub fn server(
+        socket_type: c_int,
+        routing_id: &[u8],
+        app: &[(String, Bytes)],
+        secret: Key,
+        zap: ZapParams,
+        link: Link,
+    ) -> Self {
+        let mut m = Self::new(socket_type, routing_id, app, secret, link);
+        m.server = true;
+        m.zap = zap;
+        m.state = State::WaitHello;
+        m
+    }
+
+    fn fail(&mut self, e: ProtocolError) -> Result<(), ProtocolError> {
+        self.state = State::Failed;
+        Err(e)
+    }
+
+    fn crypto_fail(&mut self) -> Result<(), ProtocolError> {
+        let e = fail_with(
+            &self.link,
+            c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+            c::ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC,
+            ProtocolError::Closed,
+        );
+        self.fail(e)
+    }
+
+    fn next_nonce(&mut self) -> [u8; 8] {
+        let n = self.nonce_out;
+        self.nonce_out += 1;
+        n.to_be_bytes()
+    }
+
+    /// Checks that a received short nonce increases.
+    fn check_nonce(&mut self, n: &[u8]) -> bool {
+        let v = u64::from_be_bytes(n[..8].try_into().unwrap_or([0; 8]));
+        if v <= self.nonce_in {
+            return false;
+        }
+        self.nonce_in = v;
+        true
+    }
+
+    fn hello(&mut self) -> Msg {
+        let sn = self.next_nonce();
+        let b = box_seal(&self.peer_public, &self.cn_secret, &nonce(b"CurveZMQHELLO---", &sn), &[0u8; 64]);
+        command(b"HELLO", &[&[1, 0], &[0u8; 72], &self.cn_public, &sn, &b])
+    }
+
+    fn process_welcome(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+        if data.len() != 160 {
+            return self.fail(ProtocolError::MalformedCommand(CommandKind::Welcome));
+        }
+        let Some(plain) = box_open(&self.peer_public, &self.cn_secret, &nonce(b"WELCOME-", &data[..16]), &data[16..])
+        else {
+            return self.crypto_fail();
+        };
+        self.peer_cn_public = key(&plain[..32]);
+        self.cookie = plain[32..128].to_vec();
+        self.state = State::SendInitiate;
+        Ok(())
+    }
+
+    fn initiate(&mut self) -> Msg {
+        let vn: [u8; 16] = random();
+        let mut vouch_plain = Vec::with_capacity(64);
+        vouch_plain.extend_from_slice(&self.cn_public);
+        vouch_plain.extend_from_slice(&self.peer_public);
+        let vouch = box_seal(&self.peer_cn_public, &self.secret, &nonce(b"VOUCH---", &vn), &vouch_plain);
+        let mut md = BytesMut::new();
+        self.ours.encode(&mut md);
+        let mut plain = Vec::with_capacity(32 + 96 + md.len());
+        plain.extend_from_slice(&self.public);
+        plain.extend_from_slice(&vn);
+        plain.extend_from_slice(&vouch);
+        plain.extend_from_slice(&md);
+        let sn = self.next_nonce();
+        let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQINITIATE", &sn), &plain);
+        let cookie = std::mem::take(&mut self.cookie);
+        command(b"INITIATE", &[&cookie, &sn, &b])
+    }
+
+    fn process_ready(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+        if data.len() < 8 + 16 {
+            return self.fail(ProtocolError::MalformedCommand(CommandKind::Ready));
+        }
+        if !self.check_nonce(&data[..8]) {
+            return self.fail(ProtocolError::InvalidSequence);
+        }
+        let Some(plain) =
+            box_open(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQREADY---", &data[..8]), &data[8..])
+        else {
+            return self.crypto_fail();
+        };
+        let props = match Properties::parse(&Bytes::from(plain)) {
+            Ok(p) => p,
+            Err(e) => return self.fail(e),
+        };
+        if let Err(e) = check_peer_properties(self.socket_type, &props) {
+            return self.fail(e);
+        }
+        self.peer = props;
+        self.state = State::Ready;
+        Ok(())
+    }
+
+    fn process_hello(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+        // version(2) padding(72) C'(32) nonce(8) box(80)
+        if data.len() != 194 {
+            return self.fail(ProtocolError::MalformedCommand(CommandKind::Hello));
+        }
+        if data[..2] != [1, 0] {
+            return self.fail(ProtocolError::MalformedCommand(CommandKind::Hello));
+        }
+        self.peer_cn_public = key(&data[74..106]);
+        let sn = &data[106..114];
+        if !self.check_nonce(sn) {
+            return self.fail(ProtocolError::InvalidSequence);
+        }
+        match box_open(&self.peer_cn_public, &self.secret, &nonce(b"CurveZMQHELLO---", sn), &data[114..]) {
+            Some(z) if z == [0u8; 64] => {}
+            _ => return self.crypto_fail(),
+        }
+        self.state = State::SendWelcome;
+        Ok(())
+    }
+
+    fn welcome(&mut self) -> Msg {
+        self.cookie_key = random();
+        let mut cookie_plain = Vec::with_capacity(64);
+        cookie_plain.extend_from_slice(&self.peer_cn_public);
+        cookie_plain.extend_from_slice(&self.cn_secret);
+        let cn: [u8; 16] = random();
+        let cookie_box = secretbox_seal(&self.cookie_key, &nonce(b"COOKIE--", &cn), &cookie_plain);
+        let mut plain = Vec::with_capacity(128);
+        plain.extend_from_slice(&self.cn_public);
+        plain.extend_from_slice(&cn);
+        plain.extend_from_slice(&cookie_box);
+        let wn: [u8; 16] = random();
+        let b = box_seal(&self.peer_cn_public, &self.secret, &nonce(b"WELCOME-", &wn), &plain);
+        command(b"WELCOME", &[&wn, &b])
+    }
+
+    fn process_initiate(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+        // cookie(96) nonce(8) box(>= 16 + 32 + 96)
+        if data.len() < 96 + 8 + 16 + 128 {
+            return self.fail(ProtocolError::MalformedCommand(CommandKind::Initiate));
+        }
+        let Some(cookie) = secretbox_open(&self.cookie_key, &nonce(b"COOKIE--", &data[..16]), &data[16..96]) else {
+            return self.crypto_fail();
+        };
+        if cookie[..32] != self.peer_cn_public || cookie[32..] != self.cn_secret {
+            let e = fail_with(
+                &self.link,
+                c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                c::ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE,
+                ProtocolError::Closed,
+            );
+            return self.fail(e);
+        }
+        let sn = &data[96..104];
+        if !self.check_nonce(sn) {
+            return self.fail(ProtocolError::InvalidSequence);
+        }
+        let Some(plain) =
+            box_open(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQINITIATE", sn), &data[104..])
+        else {
+            return self.crypto_fail();
+        };
+        let client_key = key(&plain[..32]);
+        let Some(vouch) = box_open(&client_key, &self.cn_secret, &nonce(b"VOUCH---", &plain[32..48]), &plain[48..128])
+        else {
+            return self.crypto_fail();
+        };
+        if vouch[..32] != self.peer_cn_public || vouch[32..64] != self.public {
+            let e = fail_with(
+                &self.link,
+                c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                c::ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE,
+                ProtocolError::Closed,
+            );
+            return self.fail(e);
+        }
+        let props = match Properties::parse(&Bytes::copy_from_slice(&plain[128..])) {
+            Ok(p) => p,
+            Err(e) => return self.fail(e),
+        };
+        if let Err(e) = check_peer_properties(self.socket_type, &props) {
+            return self.fail(e);
+        }
+        self.peer = props;
+        self.peer_public = client_key;
+        let mut l = lock(&self.link);
+        if l.zap_connected {
+            l.zap_request = Some(ZapRequest {
+                domain: self.zap.domain.clone(),
+                address: self.zap.address.clone(),
+                routing_id: self.zap.routing_id.clone(),
+                mechanism: "CURVE",
+                credentials: vec![Bytes::copy_from_slice(&client_key)],
+            });
+            self.state = State::WaitZap;
+        } else {
+            self.state = State::SendReady;
+        }
+        Ok(())
+    }
+
+    fn ready(&mut self) -> Msg {
+        let mut md = BytesMut::new();
+        self.ours.encode(&mut md);
+        let sn = self.next_nonce();
+        let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQREADY---", &sn), &md);
+        command(b"READY", &[&sn, &b])
+    }
+}
+
+impl Mechanism for CurveMechanism {
+    fn name(&self) -> [u8; 20] {
+        mechanism_name("CURVE")
+    }
+
+    fn next_handshake_command(&mut self) -> Option<Msg> {
+        match self.state {
+            State::SendHello => {
+                self.state = State::WaitWelcome;
+                Some(self.hello())
+            }
+            State::SendInitiate => {
+                self.state = State::WaitReady;
+                Some(self.initiate())
+            }
+            State::SendWelcome => {
+                self.state = State::WaitInitiate;
+                Some(self.welcome())
+            }
+            State::SendReady => {
+                self.state = State::Ready;
+                Some(self.ready())
+            }
+            State::SendError => {
+                self.state = State::Failed;
+                self.error_cmd.take()
+            }
+            _ => None,
+        }
+    }
+
+    fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError> {
+        if is_wake(&msg) {
+            if self.state != State::WaitZap {
+                return self.fail(ProtocolError::UnexpectedCommand);
+            }
+            return match take_zap_verdict(&self.link) {
+                None => Ok(()),
+                Some(ZapVerdict::Accept) => {
+                    self.state = State::SendReady;
+                    Ok(())
+                }
+                Some(ZapVerdict::Refuse(err)) => {
+                    self.error_cmd = Some(err);
+                    self.state = State::SendError;
+                    Ok(())
+                }
+                Some(ZapVerdict::Broken) => self.fail(ProtocolError::Closed),
+            };
+        }
+        let body = msg.to_bytes();
+        if matches!(self.state, State::WaitWelcome | State::WaitReady) {
+            if let Some(reason) = super::garbled_error_reason(&body) {
+                let e = peer_error(&self.link, reason);
+                return self.fail(e);
+            }
+        }
+        let name_len = body.first().copied().unwrap_or(0) as usize;
+        if body.is_empty() || body.len() < 1 + name_len {
+            return self.fail(ProtocolError::MalformedCommand(CommandKind::Unnamed));
+        }
+        let (name, data) = (&body[1..1 + name_len], &body[1 + name_len..]);
+        if name == b"ERROR" {
+            // CURVE's READY is encrypted, so only ERROR goes through the
+            // generic command parser.
+            let reason = match Command::parse(&body) {
+                Ok(Command::Error { reason }) => reason,
+                Ok(_) => return self.fail(ProtocolError::UnexpectedCommand),
+                Err(e) => return self.fail(e),
+            };
+            if matches!(self.state, State::WaitWelcome | State::WaitReady) {
+                let e = peer_error(&self.link, &reason);
+                return self.fail(e);
+            }
+            return self.fail(ProtocolError::UnexpectedCommand);
+        }
+        match (self.state, name) {
+            (State::WaitHello, b"HELLO") => self.process_hello(data),
+            (State::WaitWelcome, b"WELCOME") => self.process_welcome(data),
+            (State::WaitInitiate, b"INITIATE") => self.process_initiate(data),
+            (State::WaitReady, b"READY") => self.process_ready(data),
+            _ => self.fail(ProtocolError::UnexpectedCommand),
+        }
+    }
+
+    fn status(&self) -> MechanismStatus {
+        match self.state {
+            State::Ready => MechanismStatus::Ready,
+            State::Failed => MechanismStatus::Error,
+            _ => MechanismStatus::Handshaking,
+        }
+    }
+
+    fn encode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
+        let mut plain = Vec::with_capacity(1 + msg.data().len());
+        let mut flags = 0u8;
+        if msg.more() {
+            flags |= 0x01;
+        }
+        if msg.is_command() {
+            flags |= 0x02;
+        }
+        plain.push(flags);
+        plain.extend_from_slice(msg.data());
+        let sn = self.next_nonce();
+        let prefix: &[u8] = if self.server { b"CurveZMQMESSAGES" } else { b"CurveZMQMESSAGEC" };
+        let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(prefix, &sn), &plain);
+        // libzmq 4.3 sends MESSAGE as a data frame (not flagged COMMAND),
+        // with the frame's MORE flag mirroring the one inside.
+        let mut m = command(b"MESSAGE", &[&sn, &b]);
+        m.reset_flags(COMMAND);
+        m.set_more(flags & 0x01 != 0);
+        Ok(m)
+    }
+
+    fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
+        let d = msg.data();
+        if d.len() < 8 || &d[..8] != b"\x07MESSAGE" {
+            return Err(ProtocolError::UnexpectedCommand);
+        }
+        let d = &d[8..];
+        if d.len() < 8 + 16 + 1 {
+            return Err(ProtocolError::MalformedCommand(CommandKind::Message));
+        }
+        if !self.check_nonce(&d[..8]) {
+            return Err(ProtocolError::InvalidSequence);
+        }
+        let prefix: &[u8] = if self.server { b"CurveZMQMESSAGEC" } else { b"CurveZMQMESSAGES" };
+        let plain = box_open(&self.peer_cn_public, &self.cn_secret, &nonce(prefix, &d[..8]), &d[8..])
+            .ok_or(ProtocolError::MalformedCommand(CommandKind::Message))?;
+        let flags = plain[0];
+        let mut m = if plain.len() - 1 <= crate::msg::MAX_INLINE {
+            Msg::from_slice(&plain[1..])
+        } else {
+            let mut b = Bytes::from(plain);
+            let _ = b.split_to(1);
+            Msg::from_bytes(b)
+        };
+        m.set_more(flags & 0x01 != 0);
+        if flags & 0x02 != 0 {
+            m.set_flags(COMMAND);
+        }
+        Ok(m)
+    }
+
+    fn peer_metadata(&self) -> &Properties {
+        &self.peer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::constants::*;
+    use crate::util::curve::keypair;
+    use crate::zap::ZapReply;
+
+    fn pair(zap: bool) -> (CurveMechanism, CurveMechanism, Link, Key) {
+        let (sp, ss) = keypair().unwrap();
+        let (cp, cs) = keypair().unwrap();
+        let sl = Link::default();
+        lock(&sl).zap_connected = zap;
+        let client = CurveMechanism::client(ZMQ_DEALER, b"cid", &[], cp, cs, sp, Link::default());
+        let server = CurveMechanism::server(ZMQ_ROUTER, b"", &[], ss, ZapParams::default(), sl.clone());
+        (client, server, sl, cp)
+    }
+
+    fn pump(a: &mut CurveMechanism, b: &mut CurveMechanism) {
+        while let Some(m) = a.next_handshake_command() {
+            b.process_handshake_command(m).expect("step");
+        }
+    }
+
+    #[test]
+    fn handshake_sizes_and_traffic() {
+        let (mut c, mut s, _, _) = pair(false);
+        let hello = c.next_handshake_command().unwrap();
+        assert_eq!(hello.data().len(), 200);
+        assert_eq!(&hello.data()[..6], b"\x05HELLO");
+        s.process_handshake_command(hello).unwrap();
+        let welcome = s.next_handshake_command().unwrap();
+        assert_eq!(welcome.data().len(), 168);
+        c.process_handshake_command(welcome).unwrap();
+        pump(&mut c, &mut s);
+        pump(&mut s, &mut c);
+        assert_eq!(c.status(), MechanismStatus::Ready);
+        assert_eq!(s.status(), MechanismStatus::Ready);
+        assert_eq!(s.peer_routing_id(), Some(&b"cid"[..]));
+        let mut m = Msg::from_slice(b"hello");
+        m.set_more(true);
+        let wire = c.encode(m).unwrap();
+        assert_eq!(wire.data().len(), 8 + 8 + 16 + 1 + 5);
+        let back = s.decode(wire.clone()).unwrap();
+        assert_eq!(back.data(), b"hello");
+        assert!(back.more());
+        // A replayed MESSAGE is refused.
+        assert_eq!(s.decode(wire).err(), Some(ProtocolError::InvalidSequence));
+        let back = c.decode(s.encode(Msg::from_slice(b"x")).unwrap()).unwrap();
+        assert_eq!(back.data(), b"x");
+        assert!(!back.more());
+    }
+
+    #[test]
+    fn wrong_server_key_fails_cryptographically() {
+        let (sp, _) = keypair().unwrap();
+        let (_, ss) = keypair().unwrap();
+        let (cp, cs) = keypair().unwrap();
+        let sl = Link::default();
+        let mut c = CurveMechanism::client(ZMQ_REQ, b"", &[], cp, cs, sp, Link::default());
+        let mut s = CurveMechanism::server(ZMQ_REP, b"", &[], ss, ZapParams::default(), sl.clone());
+        assert!(s.process_handshake_command(c.next_handshake_command().unwrap()).is_err());
+        assert_eq!(
+            lock(&sl).failure_event,
+            Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC as u32))
+        );
+    }
+
+    #[test]
+    fn zap_gets_client_key_and_can_refuse() {
+        let (mut c, mut s, sl, cp) = pair(true);
+        pump(&mut c, &mut s);
+        pump(&mut s, &mut c);
+        pump(&mut c, &mut s);
+        let req = lock(&sl).zap_request.take().unwrap();
+        assert_eq!(req.mechanism, "CURVE");
+        assert_eq!(&req.credentials[0][..], &cp[..]);
+        lock(&sl).zap_reply = Some(Ok(ZapReply {
+            status_code: Bytes::from_static(b"400"),
+            status_text: Bytes::new(),
+            user_id: Bytes::new(),
+            metadata: Properties::new(),
+        }));
+        let mut wake = Msg::from_slice(&[0]);
+        wake.set_flags(COMMAND);
+        s.process_handshake_command(wake).unwrap();
+        assert_eq!(s.next_handshake_command().unwrap().data(), b"\x05ERROR\x03400");
+        assert_eq!(s.status(), MechanismStatus::Error);
+    }
+
+    #[test]
+    fn malformed_commands() {
+        let (_, mut s, _, _) = pair(false);
+        assert_eq!(
+            s.process_handshake_command(command(b"HELLO", &[&[1, 0]])),
+            Err(ProtocolError::MalformedCommand(CommandKind::Hello))
+        );
+        let (mut c, _, _, _) = pair(false);
+        c.next_handshake_command();
+        assert_eq!(
+            c.process_handshake_command(command(b"WELCOME", &[&[0; 10]])),
+            Err(ProtocolError::MalformedCommand(CommandKind::Welcome))
+        );
+    }
+}
