@@ -167,7 +167,6 @@ pub struct Session {
     stream: Option<Stream>,
     conn: Option<Connection>,
     inbuf: BytesMut,
-    readbuf: Vec<u8>,
     /// A first frame refused by the pipe (HWM); reading pauses until room.
     pending_in: Option<Msg>,
     out_blocked: bool,
@@ -229,7 +228,6 @@ impl Session {
             stream,
             conn: None,
             inbuf: BytesMut::new(),
-            readbuf: Vec::new(),
             pending_in: None,
             out_blocked: false,
             out_more: false,
@@ -470,18 +468,55 @@ impl Session {
         }
         self.flush(io, key);
         // Anything the peer sent meanwhile is processed now.
-        if !self.inbuf.is_empty() {
-            let r = match self.conn.as_mut() {
-                Some(c) => c.handle_input(&mut self.inbuf),
-                None => return,
-            };
-            self.process_events(io, key);
-            if let Err(e) = r {
-                self.protocol_error(io, key, e);
-                return;
-            }
+        if !self.inbuf.is_empty() && self.decode_input(io, key) {
             self.flush(io, key);
         }
+    }
+
+    /// Decodes what is buffered in `inbuf` and delivers each message to the
+    /// pipe as it comes (no intermediate queue), publishing them as one
+    /// batch at the end. Stops, leaving the rest buffered, when the pipe is
+    /// full. Returns false when the connection failed (already handled).
+    fn decode_input(&mut self, io: &mut Io, key: usize) -> bool {
+        let mut ok = true;
+        while self.pending_in.is_none() {
+            let r = match self.conn.as_mut() {
+                Some(c) => c.next_message(&mut self.inbuf),
+                None => break,
+            };
+            // Handshake and ping events come before the message.
+            self.deliver_events(io, key);
+            match r {
+                Ok(Some(m)) => match self.pipe.as_mut() {
+                    Some(p) => {
+                        if let Err(m) = p.write_deferred(m) {
+                            self.pending_in = Some(m);
+                        }
+                    }
+                    None => {}
+                },
+                Ok(None) => break,
+                Err(e) => {
+                    if let Some(p) = self.pipe.as_mut() {
+                        p.flush();
+                    }
+                    self.protocol_error(io, key, e);
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            if let Some(p) = self.pipe.as_mut() {
+                p.flush();
+            }
+        }
+        if self.inbuf.is_empty() {
+            // Give the block back (messages sliced from it keep their part
+            // alive); idle connections hold nothing.
+            self.inbuf = BytesMut::new();
+        }
+        ok
     }
 
     fn drop_zap(&mut self, io: &mut Io) {
@@ -505,6 +540,9 @@ impl Session {
         }
         self.metadata = Some(Arc::new(md));
         self.attach_pipe(io, key, Bytes::new());
+        if let Some(p) = self.pipe.as_ref() {
+            p.set_outbound_metadata(self.metadata.clone());
+        }
         self.raw_notify();
         self.pump_out(io, key);
     }
@@ -512,10 +550,7 @@ impl Session {
     /// Raw mode: the zero-length message that announces a connection or a
     /// disconnection. Dropped when the pipe is full (as libzmq does).
     fn raw_notify(&mut self) {
-        let mut m = Msg::new();
-        if let Some(md) = &self.metadata {
-            m.set_metadata(Some(md.clone()));
-        }
+        let m = Msg::new();
         if let Some(p) = self.pipe.as_mut() {
             if self.pending_in.is_none() {
                 if let Err(m) = p.write(m) {
@@ -562,15 +597,15 @@ impl Session {
     }
 
     fn read_loop(&mut self, io: &mut Io, key: usize) {
-        if self.readbuf.len() != READ_CHUNK {
-            self.readbuf = vec![0; READ_CHUNK];
+        if io.readbuf.len() != READ_CHUNK {
+            io.readbuf = vec![0; READ_CHUNK];
         }
         loop {
             if self.pending_in.is_some() || !matches!(self.state, State::Handshaking | State::Active) {
                 return;
             }
             let Some(stream) = self.stream.as_mut() else { return };
-            match stream.read(&mut self.readbuf) {
+            match stream.read(&mut io.readbuf) {
                 Ok(0) => {
                     self.last_err = libc::EPIPE;
                     self.disconnected(io, key, false);
@@ -578,8 +613,7 @@ impl Session {
                 }
                 Ok(n) if self.raw => {
                     self.last_recv = Instant::now();
-                    let mut m = Msg::from_slice(&self.readbuf[..n]);
-                    m.set_metadata(self.metadata.clone());
+                    let m = Msg::from_slice(&io.readbuf[..n]);
                     if let Some(p) = self.pipe.as_mut() {
                         if let Err(m) = p.write(m) {
                             self.pending_in = Some(m);
@@ -588,14 +622,8 @@ impl Session {
                 }
                 Ok(n) => {
                     self.last_recv = Instant::now();
-                    self.inbuf.extend_from_slice(&self.readbuf[..n]);
-                    let r = match self.conn.as_mut() {
-                        Some(c) => c.handle_input(&mut self.inbuf),
-                        None => return,
-                    };
-                    self.process_events(io, key);
-                    if let Err(e) = r {
-                        self.protocol_error(io, key, e);
+                    self.inbuf.extend_from_slice(&io.readbuf[..n]);
+                    if !self.decode_input(io, key) {
                         return;
                     }
                     self.flush(io, key);
@@ -614,17 +642,23 @@ impl Session {
         }
     }
 
+    /// Delivers what the connection decoded. Messages are published to the
+    /// socket as one batch (one wake-up at most), at the end.
     fn process_events(&mut self, io: &mut Io, key: usize) {
+        self.deliver_events(io, key);
+        if let Some(p) = self.pipe.as_mut() {
+            p.flush();
+        }
+    }
+
+    fn deliver_events(&mut self, io: &mut Io, key: usize) {
         while self.pending_in.is_none() {
             let Some(ev) = self.conn.as_mut().and_then(|c| c.poll_event()) else { return };
             match ev {
                 Event::Handshook { .. } => self.on_handshake(io, key),
-                Event::Message(mut m) => {
-                    if let Some(md) = &self.metadata {
-                        m.set_metadata(Some(md.clone()));
-                    }
+                Event::Message(m) => {
                     if let Some(p) = self.pipe.as_mut() {
-                        if let Err(m) = p.write(m) {
+                        if let Err(m) = p.write_deferred(m) {
                             self.pending_in = Some(m);
                         }
                     }
@@ -666,6 +700,10 @@ impl Session {
         }
         self.metadata = Some(Arc::new(md));
         self.attach_pipe(io, key, identity);
+        if let Some(p) = self.pipe.as_ref() {
+            // The socket's side attaches these to every message it reads.
+            p.set_outbound_metadata(self.metadata.clone());
+        }
         let o = &self.owner.options;
         if o.heartbeat_ivl > 0 {
             self.t_heartbeat = Some(io.add_timer(key, ms(o.heartbeat_ivl)));
@@ -1047,6 +1085,12 @@ impl Session {
             }
         }
         self.process_events(io, key);
+        if self.pending_in.is_none() && !self.inbuf.is_empty() && !self.raw {
+            if !self.decode_input(io, key) {
+                return;
+            }
+            self.flush(io, key);
+        }
         if self.pending_in.is_none() {
             self.read_loop(io, key);
         }

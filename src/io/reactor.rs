@@ -54,6 +54,9 @@ pub struct Io {
     spawned: Vec<Obj>,
     /// Set by an object that wants to be removed.
     pub remove_me: bool,
+    /// One read buffer for all sessions of this thread: a session copies
+    /// what it read out at once, so none needs its own.
+    pub readbuf: Vec<u8>,
 }
 
 impl Io {
@@ -103,6 +106,7 @@ impl IoThread {
             pipe_owner: HashMap::new(),
             spawned: Vec::new(),
             remove_me: false,
+            readbuf: Vec::new(),
         };
         let join = std::thread::Builder::new()
             .name(format!("ZMQbg/IO/{index}"))

@@ -140,14 +140,28 @@ impl Connection {
     /// Processes bytes read from the peer, consuming all of `input` unless
     /// an error occurs. After an error the connection is dead: close it.
     pub fn handle_input(&mut self, input: &mut BytesMut) -> Result<(), ProtocolError> {
-        let r = self.handle_input_inner(input);
+        let r = self.run(input, false).map(|_| ());
         if r.is_err() {
             self.phase = Phase::Failed;
         }
         r
     }
 
-    fn handle_input_inner(&mut self, input: &mut BytesMut) -> Result<(), ProtocolError> {
+    /// Like `handle_input`, but stops at the next data message and returns
+    /// it instead of queueing it as an event, consuming only the bytes up to
+    /// it. Other events (handshake, pings) still queue, and come before the
+    /// returned message. `Ok(None)`: all of `input` was used. This lets a
+    /// caller deliver messages as they are decoded, and stop (leaving the
+    /// rest of `input` for later) when its destination is full.
+    pub fn next_message(&mut self, input: &mut BytesMut) -> Result<Option<Msg>, ProtocolError> {
+        let r = self.run(input, true);
+        if r.is_err() {
+            self.phase = Phase::Failed;
+        }
+        r
+    }
+
+    fn run(&mut self, input: &mut BytesMut, stop_at_message: bool) -> Result<Option<Msg>, ProtocolError> {
         loop {
             match self.phase {
                 Phase::Failed => return Err(ProtocolError::Closed),
@@ -155,7 +169,7 @@ impl Connection {
                     let st = self.greeting.feed(input);
                     self.encoder.push_raw(&self.greeting.take_output());
                     match st {
-                        GreetingStatus::NeedMore => return Ok(()),
+                        GreetingStatus::NeedMore => return Ok(None),
                         GreetingStatus::Error(e) => return Err(e),
                         GreetingStatus::Done(g) => {
                             self.version = Some(g.version);
@@ -191,12 +205,12 @@ impl Connection {
                 }
                 Phase::Identity => {
                     if !self.step_identity(input)? {
-                        return Ok(());
+                        return Ok(None);
                     }
                 }
                 Phase::Handshake => {
                     let Some(m) = self.decoder.decode(input)? else {
-                        return Ok(());
+                        return Ok(None);
                     };
                     if !m.is_command() {
                         // libzmq 4.3.4 reports a data frame during the
@@ -211,11 +225,13 @@ impl Connection {
                 }
                 Phase::Active => {
                     let Some(m) = self.decoder.decode(input)? else {
-                        return Ok(());
+                        return Ok(None);
                     };
                     let m = self.mechanism.decode(m)?;
                     if m.is_command() {
                         self.handle_command(&m)?;
+                    } else if stop_at_message {
+                        return Ok(Some(m));
                     } else {
                         self.events.push_back(Event::Message(m));
                     }
