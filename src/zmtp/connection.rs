@@ -68,6 +68,8 @@ pub struct Connection {
     cfg: ConnectionConfig,
     greeting: Greeting,
     mechanism: Box<dyn Mechanism>,
+    /// The mechanism wraps data frames (CURVE); NULL and PLAIN pass them.
+    wraps: bool,
     phase: Phase,
     version: Option<ZmtpVersion>,
     peer_socket_type: Option<u8>,
@@ -93,6 +95,7 @@ impl Connection {
         Connection {
             cfg,
             greeting,
+            wraps: mechanism.wraps_frames(),
             mechanism,
             phase: Phase::Greeting,
             version: None,
@@ -227,7 +230,7 @@ impl Connection {
                     let Some(m) = self.decoder.decode(input)? else {
                         return Ok(None);
                     };
-                    let m = self.mechanism.decode(m)?;
+                    let m = if self.wraps { self.mechanism.decode(m)? } else { m };
                     if m.is_command() {
                         self.handle_command(&m)?;
                     } else if stop_at_message {
@@ -358,8 +361,12 @@ impl Connection {
         }
         let mut msg = msg;
         msg.reset_flags(COMMAND);
-        let m = self.mechanism.encode(msg)?;
-        self.encoder.encode(&m);
+        if self.wraps {
+            let m = self.mechanism.encode(msg)?;
+            self.encoder.encode(&m);
+        } else {
+            self.encoder.encode(&msg);
+        }
         Ok(())
     }
 

@@ -472,6 +472,10 @@ impl Mechanism for CurveMechanism {
         }
     }
 
+    fn wraps_frames(&self) -> bool {
+        true
+    }
+
     fn encode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
         let mut plain = Vec::with_capacity(1 + msg.data().len());
         let mut flags = 0u8;

@@ -180,6 +180,12 @@ pub trait Mechanism: Send + std::fmt::Debug {
         Ok(msg)
     }
 
+    /// True when `encode`/`decode` change frames (CURVE); the connection
+    /// skips both calls otherwise.
+    fn wraps_frames(&self) -> bool {
+        false
+    }
+
     /// Unwraps an incoming frame after the handshake (identity by default).
     fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
         Ok(msg)
