@@ -157,7 +157,7 @@ impl Ctx {
                 let conflate = [me.conflate || peer.conflate, me.conflate || peer.conflate];
                 let peer_cfg = EndConfig { mailbox: Some(peer.mailbox.clone()), routing_id: Some(peer.routing_id.clone()) };
                 let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, conflate);
-                peer.mailbox.send(Command::Attach(theirs, false));
+                peer.mailbox.send(Command::Attach(Box::new(theirs), false));
                 Ok(mine)
             }
             None => {

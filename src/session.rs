@@ -392,7 +392,9 @@ impl Session {
             ZMQ_CURVE => o.curve_server,
             _ => false,
         };
-        if server {
+        // NULL asks ZAP on either side when a domain is set (libzmq 4.3.4).
+        let null_zap = o.mechanism() != ZMQ_PLAIN && o.mechanism() != ZMQ_CURVE && !o.zap_domain.is_empty();
+        if server || null_zap {
             self.zap = self
                 .owner
                 .ctx
@@ -422,7 +424,7 @@ impl Session {
                 o.curve_serverkey?,
                 link,
             )),
-            _ => Box::new(NullMechanism::new(st, rid, &[])),
+            _ => Box::new(NullMechanism::new(st, rid, &[]).with_zap(link, zap, o.zap_enforce_domain)),
         })
     }
 
@@ -732,7 +734,7 @@ impl Session {
                 io.pipe_owner.insert(mine.id(), key);
                 self.pipe = Some(mine);
                 let connected = matches!(self.role, Role::Connect(_));
-                self.owner.mailbox.send(Command::Attach(theirs, connected));
+                self.owner.mailbox.send(Command::Attach(Box::new(theirs), connected));
             }
         }
     }

@@ -13,7 +13,9 @@ prints it, or a client (PUSH) that connects and sends one message. Each test
 runs our socket in the other role: PLAIN and CURVE, ours as server and as
 client, ZAP accepting (the message arrives, with its User-Id when ours is the
 server) and denying (a HANDSHAKE_FAILED_AUTH 400 event on our side, and no
-message).
+message). NULL with ZMQ_ZAP_DOMAIN goes through ZAP the same way; a bare
+in-process handler also checks the NULL request frames, User-Id and ZAP
+metadata as message properties, a 500 refusal, and no ZAP without a domain.
 
 Plain script: runs every test_* (or those named), prints PASS/FAIL, exits
 non-zero on failure. No sleeps in the checks: waits are receives and monitor
@@ -54,7 +56,11 @@ def start_auth(ctx, allow, curve):
 
 
 def setup(sock, mech, server, password=b"secret"):
-    if mech == "PLAIN":
+    if mech == "NULL":
+        # NULL asks ZAP only with a domain.
+        if server:
+            sock.zap_domain = b"global"
+    elif mech == "PLAIN":
         if server:
             sock.plain_server = True
         else:
@@ -178,8 +184,9 @@ def ours_server(mech, allow):
             assert ev[0] == zmq.EVENT_HANDSHAKE_SUCCEEDED, ev
             m = s.recv(copy=False)
             assert m.bytes == b"hello"
-            want = "admin" if mech == "PLAIN" else CLIENT_PUBLIC.decode()
-            assert m.get("User-Id") == want, m.get("User-Id")
+            if mech != "NULL":
+                want = "admin" if mech == "PLAIN" else CLIENT_PUBLIC.decode()
+                assert m.get("User-Id") == want, m.get("User-Id")
         else:
             assert ev == (zmq.EVENT_HANDSHAKE_FAILED_AUTH, 400), ev
     finally:
@@ -225,6 +232,90 @@ def test_curve_ours_server():
 
 def test_curve_ours_server_denied():
     ours_server("CURVE", False)
+
+
+def test_null_zap_ours_client():
+    ours_client("NULL", True)
+
+
+def test_null_zap_ours_client_denied():
+    ours_client("NULL", False)
+
+
+def test_null_zap_ours_server():
+    ours_server("NULL", True)
+
+
+def test_null_zap_ours_server_denied():
+    ours_server("NULL", False)
+
+
+def zap_handler(ctx, status, ready, requests):
+    """A bare ZAP handler answering `status`, User-Id "anon", X-Role=tester."""
+    z = ctx.socket(zmq.REP)
+    z.linger = 0
+    z.bind("inproc://zeromq.zap.01")
+    ready.set()
+    try:
+        while True:
+            req = z.recv_multipart()
+            requests.append(req)
+            z.send_multipart([req[0], req[1], status, b"text", b"anon",
+                              b"\x06X-Role\x00\x00\x00\x06tester"])
+    except zmq.ContextTerminated:
+        pass
+    z.close()
+
+
+def null_zap_server(status, domain=b"global", peer_domain=False):
+    """Ours: NULL PULL server with `domain` and a ZAP handler answering
+    `status`; the real libzmq connects. Returns (event, message, requests)."""
+    ctx = zmq.Context()
+    ready, requests = threading.Event(), []
+    t = threading.Thread(target=zap_handler, args=(ctx, status, ready, requests), daemon=True)
+    t.start()
+    ready.wait(5)
+    s = ctx.socket(zmq.PULL)
+    if domain:
+        s.zap_domain = domain
+    mon = s.get_monitor_socket()
+    s.rcvtimeo = TIMEOUT_MS
+    port = s.bind_to_random_port("tcp://127.0.0.1")
+    p = spawn("client", "NULL", "1", str(port))
+    m = None
+    try:
+        ev = wait_event(mon, (zmq.EVENT_HANDSHAKE_SUCCEEDED, zmq.EVENT_HANDSHAKE_FAILED_AUTH,
+                              zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL, zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL))
+        if ev[0] == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+            m = s.recv(copy=False)
+    finally:
+        p.stdin.close()
+        p.wait(15)
+        mon.close()
+        s.close()
+        ctx.term()
+        t.join(5)
+    return ev, m, requests
+
+
+def test_null_zap_user_id_and_metadata():
+    ev, m, reqs = null_zap_server(b"200")
+    assert ev[0] == zmq.EVENT_HANDSHAKE_SUCCEEDED, ev
+    assert m.bytes == b"hello"
+    assert m.get("User-Id") == "anon", m.get("User-Id")
+    assert m.get("X-Role") == "tester", m.get("X-Role")
+    assert reqs and reqs[0] == [b"1.0", b"1", b"global", b"127.0.0.1", b"", b"NULL"], reqs
+
+
+def test_null_zap_deny_500():
+    ev, m, _ = null_zap_server(b"500")
+    assert ev == (zmq.EVENT_HANDSHAKE_FAILED_AUTH, 500), ev
+
+
+def test_null_no_domain_skips_zap():
+    ev, m, reqs = null_zap_server(b"400", domain=b"")
+    assert ev[0] == zmq.EVENT_HANDSHAKE_SUCCEEDED, ev
+    assert m.bytes == b"hello" and not reqs, reqs
 
 
 def main():

@@ -22,7 +22,7 @@ pub enum Command {
     /// tcp/ipc connection once its handshake is done. The flag says whether
     /// the socket itself initiated it (its own connect), which decides
     /// where ZMQ_CONNECT_ROUTING_ID applies.
-    Attach(PipeEnd, bool),
+    Attach(Box<PipeEnd>, bool),
     /// The peer of this pipe attached itself (and set its routing id).
     PeerAttached(u64),
     /// The peer of this pipe went away.

@@ -123,7 +123,7 @@ impl SocketBase {
                     if self.ctx_terminated {
                         drop(pipe);
                     } else {
-                        self.attach_pipe(pipe, None, connected);
+                        self.attach_pipe(*pipe, None, connected);
                     }
                 }
                 Command::PeerAttached(id) => {

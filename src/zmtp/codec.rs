@@ -291,7 +291,7 @@ impl Encoder {
         Encoder {
             framing,
             segments: VecDeque::new(),
-            buf: BytesMut::with_capacity(8192),
+            buf: BytesMut::new(),
         }
     }
 
@@ -311,6 +311,9 @@ impl Encoder {
     /// Queues one frame. MORE and COMMAND come from the message flags
     /// (COMMAND is meaningful only with 3.x framing).
     pub fn encode(&mut self, msg: &Msg) {
+        if self.buf.capacity() == 0 {
+            self.buf.reserve(8192);
+        }
         let body = msg.data();
         let len = body.len();
         match self.framing {
@@ -394,8 +397,12 @@ impl Encoder {
             } else {
                 let k = n.min(self.buf.len());
                 self.buf.advance(k);
-                return;
+                break;
             }
+        }
+        if self.buf.is_empty() && self.segments.is_empty() && self.buf.capacity() > 0 {
+            // Everything is written: an idle connection keeps no buffer.
+            self.buf = BytesMut::new();
         }
     }
 
