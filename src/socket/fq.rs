@@ -15,7 +15,7 @@
 //! activating is idempotent because the base may report a pipe readable
 //! more than once (peer attached, peer closed).
 
-use super::lb::next_turn;
+use super::rotation::Rotation;
 use super::PipeKey;
 use crate::error::{ZResult, EAGAIN};
 use crate::msg::Msg;
@@ -24,11 +24,8 @@ use slab::Slab;
 
 #[derive(Default)]
 pub struct Fq {
-    /// `pipes[..active]` may be readable; the rest were found empty.
-    pipes: Vec<PipeKey>,
-    active: usize,
-    /// Index (in `pipes[..active]`) of the pipe whose turn it is.
-    current: usize,
+    /// Active pipes may be readable; parked ones were found empty.
+    ring: Rotation,
     /// The pipe a multipart message is being read from, until its last frame.
     reading: Option<PipeKey>,
 }
@@ -40,34 +37,13 @@ impl Fq {
 
     /// Adds a pipe (as active: it may already hold messages).
     pub fn attach(&mut self, key: PipeKey) {
-        if self.pipes.contains(&key) {
-            return;
-        }
-        self.pipes.push(key);
-        let last = self.pipes.len() - 1;
-        self.pipes.swap(self.active, last);
-        self.active += 1;
+        self.ring.attach(key);
     }
 
     /// Forgets a pipe. Returns true when a multipart message from it was
     /// being read (its remaining frames are lost).
     pub fn detach(&mut self, key: PipeKey) -> bool {
-        let Some(mut i) = self.pipes.iter().position(|&k| k == key) else {
-            return false;
-        };
-        if i < self.active {
-            self.active -= 1;
-            self.pipes.swap(i, self.active);
-            // The pipe whose turn it was may just have moved into slot i.
-            if self.current == self.active {
-                self.current = i;
-            }
-            i = self.active;
-        }
-        self.pipes.swap_remove(i);
-        if self.current >= self.active {
-            self.current = 0;
-        }
+        self.ring.detach(key);
         let was_reading = self.reading == Some(key);
         if was_reading {
             self.reading = None;
@@ -77,31 +53,17 @@ impl Fq {
 
     /// The pipe may have messages again.
     pub fn activated(&mut self, key: PipeKey) {
-        let Some(i) = self.pipes.iter().position(|&k| k == key) else {
-            return;
-        };
-        if i >= self.active {
-            self.pipes.swap(i, self.active);
-            self.active += 1;
-        }
+        self.ring.activate(key);
     }
 
     /// True when `key` is one of this queue's pipes.
     pub fn contains(&self, key: PipeKey) -> bool {
-        self.pipes.contains(&key)
+        self.ring.contains(key)
     }
 
     /// True while the frames of a multipart message remain to be read.
     pub fn in_message(&self) -> bool {
         self.reading.is_some()
-    }
-
-    fn deactivate_current(&mut self) {
-        self.active -= 1;
-        self.pipes.swap(self.current, self.active);
-        if self.current >= self.active {
-            self.current = 0;
-        }
     }
 
     /// Reads the next frame, returning it with the pipe it came from.
@@ -111,7 +73,7 @@ impl Fq {
                 Some(Read::Msg(m)) => {
                     if !m.more() {
                         self.reading = None;
-                        self.advance_past(key);
+                        self.ring.advance_past(key);
                     }
                     return Ok((m, key));
                 }
@@ -120,31 +82,20 @@ impl Fq {
                 _ => self.reading = None,
             }
         }
-        while self.active > 0 {
-            let key = self.pipes[self.current];
+        while let Some(key) = self.ring.current() {
             match pipes.get_mut(key).map(|p| p.read()) {
                 Some(Read::Msg(m)) => {
                     if m.more() {
                         self.reading = Some(key);
                     } else {
-                        self.current = next_turn(self.current, self.active);
+                        self.ring.advance();
                     }
                     return Ok((m, key));
                 }
-                _ => self.deactivate_current(),
+                _ => self.ring.park_current(),
             }
         }
         Err(EAGAIN)
-    }
-
-    /// Moves the turn past `key` once its message is complete.
-    fn advance_past(&mut self, key: PipeKey) {
-        if self.active == 0 {
-            return;
-        }
-        if let Some(i) = self.pipes[..self.active].iter().position(|&k| k == key) {
-            self.current = next_turn(i, self.active);
-        }
     }
 
     /// True when a frame can be read now.
@@ -152,12 +103,11 @@ impl Fq {
         if self.reading.is_some() {
             return true;
         }
-        while self.active > 0 {
-            let key = self.pipes[self.current];
+        while let Some(key) = self.ring.current() {
             if pipes.get_mut(key).is_some_and(|p| p.check_read()) {
                 return true;
             }
-            self.deactivate_current();
+            self.ring.park_current();
         }
         false
     }

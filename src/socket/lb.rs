@@ -15,6 +15,7 @@
 //! `write_activated` (the pipe promised one when it reported itself full).
 //! Activating is idempotent.
 
+use super::rotation::Rotation;
 use super::PipeKey;
 use crate::error::{Errno, EAGAIN};
 use crate::msg::Msg;
@@ -23,11 +24,8 @@ use slab::Slab;
 
 #[derive(Default)]
 pub struct Lb {
-    /// `pipes[..active]` may accept a message; the rest were full.
-    pipes: Vec<PipeKey>,
-    active: usize,
-    /// Index (in `pipes[..active]`) of the pipe whose turn it is.
-    current: usize,
+    /// Active pipes may accept a message; parked ones were full.
+    ring: Rotation,
     /// The pipe taking the frames of the message being sent.
     writing: Option<PipeKey>,
     /// The pipe of the message being sent went away: drop its other frames.
@@ -41,33 +39,13 @@ impl Lb {
 
     /// Adds a pipe (as active).
     pub fn attach(&mut self, key: PipeKey) {
-        if self.pipes.contains(&key) {
-            return;
-        }
-        self.pipes.push(key);
-        let last = self.pipes.len() - 1;
-        self.pipes.swap(self.active, last);
-        self.active += 1;
+        self.ring.attach(key);
     }
 
     /// Forgets a pipe. If a message was being written to it, its remaining
     /// frames will be dropped.
     pub fn detach(&mut self, key: PipeKey) {
-        let Some(mut i) = self.pipes.iter().position(|&k| k == key) else {
-            return;
-        };
-        if i < self.active {
-            self.active -= 1;
-            self.pipes.swap(i, self.active);
-            if self.current == self.active {
-                self.current = i;
-            }
-            i = self.active;
-        }
-        self.pipes.swap_remove(i);
-        if self.current >= self.active {
-            self.current = 0;
-        }
+        self.ring.detach(key);
         if self.writing == Some(key) {
             self.writing = None;
             self.dropping = true;
@@ -76,31 +54,17 @@ impl Lb {
 
     /// The pipe has room again.
     pub fn activated(&mut self, key: PipeKey) {
-        let Some(i) = self.pipes.iter().position(|&k| k == key) else {
-            return;
-        };
-        if i >= self.active {
-            self.pipes.swap(i, self.active);
-            self.active += 1;
-        }
+        self.ring.activate(key);
     }
 
     /// True when `key` is one of this balancer's pipes.
     pub fn contains(&self, key: PipeKey) -> bool {
-        self.pipes.contains(&key)
+        self.ring.contains(key)
     }
 
     /// True while the frames of a multipart message are being sent.
     pub fn in_message(&self) -> bool {
         self.writing.is_some() || self.dropping
-    }
-
-    fn deactivate_current(&mut self) {
-        self.active -= 1;
-        self.pipes.swap(self.current, self.active);
-        if self.current >= self.active {
-            self.current = 0;
-        }
     }
 
     /// Sends one frame. Returns the pipe that took it, or `None` when the
@@ -125,15 +89,14 @@ impl Lb {
             }
             if !more {
                 self.writing = None;
-                self.advance_past(key);
+                self.ring.advance_past(key);
             }
             return Ok(Some(key));
         }
         let mut msg = msg;
-        while self.active > 0 {
-            let key = self.pipes[self.current];
+        while let Some(key) = self.ring.current() {
             let Some(p) = pipes.get_mut(key) else {
-                self.deactivate_current();
+                self.ring.park_current();
                 continue;
             };
             match p.write(msg) {
@@ -141,27 +104,17 @@ impl Lb {
                     if more {
                         self.writing = Some(key);
                     } else {
-                        self.current = next_turn(self.current, self.active);
+                        self.ring.advance();
                     }
                     return Ok(Some(key));
                 }
                 Err(m) => {
                     msg = m;
-                    self.deactivate_current();
+                    self.ring.park_current();
                 }
             }
         }
         Err((EAGAIN, msg))
-    }
-
-    /// Moves the turn past `key` once its message is complete.
-    fn advance_past(&mut self, key: PipeKey) {
-        if self.active == 0 {
-            return;
-        }
-        if let Some(i) = self.pipes[..self.active].iter().position(|&k| k == key) {
-            self.current = next_turn(i, self.active);
-        }
     }
 
     /// True when a frame can be sent now without blocking.
@@ -169,24 +122,13 @@ impl Lb {
         if self.in_message() {
             return true;
         }
-        while self.active > 0 {
-            let key = self.pipes[self.current];
+        while let Some(key) = self.ring.current() {
             if pipes.get_mut(key).is_some_and(|p| p.check_write()) {
                 return true;
             }
-            self.deactivate_current();
+            self.ring.park_current();
         }
         false
-    }
-}
-
-/// The position after `i` among `active` pipes (no division on the hot path).
-#[inline]
-pub(crate) fn next_turn(i: usize, active: usize) -> usize {
-    if i + 1 >= active {
-        0
-    } else {
-        i + 1
     }
 }
 

@@ -93,6 +93,7 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
 }
 
 pub mod pair;
+pub mod rotation;
 pub mod stream;
 // -- pub/sub family modules --
 pub mod dist;
