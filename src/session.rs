@@ -27,7 +27,7 @@ use crate::msg::{Metadata, Msg};
 use crate::options::Options;
 use crate::pipe::{EndConfig, PipeEnd, Read};
 use crate::transport::address::{IpcPath, TcpSpec};
-use crate::transport::stream::{connect_ipc, connect_tcp, tune_connected, Stream};
+use crate::transport::stream::{connect_ipc, connect_tcp, read_into_spare, tune_connected, Stream};
 use crate::zap::ZapClient;
 use crate::zmtp::mechanism::curve::CurveMechanism;
 use crate::zmtp::mechanism::plain::PlainMechanism;
@@ -489,14 +489,13 @@ impl Session {
             // Handshake and ping events come before the message.
             self.deliver_events(io, key);
             match r {
-                Ok(Some(m)) => match self.pipe.as_mut() {
-                    Some(p) => {
+                Ok(Some(m)) => {
+                    if let Some(p) = self.pipe.as_mut() {
                         if let Err(m) = p.write_deferred(m) {
                             self.pending_in = Some(m);
                         }
                     }
-                    None => {}
-                },
+                }
                 Ok(None) => break,
                 Err(e) => {
                     if let Some(p) = self.pipe.as_mut() {
@@ -606,6 +605,15 @@ impl Session {
             if self.pending_in.is_some() || !matches!(self.state, State::Handshaking | State::Active) {
                 return;
             }
+            // A large body in progress with nothing else buffered: read it
+            // straight into the decoder's body buffer (one copy).
+            if !self.raw && self.inbuf.is_empty() {
+                match self.direct_read(io, key) {
+                    Some(true) => continue,
+                    Some(false) => return,
+                    None => {}
+                }
+            }
             let Some(stream) = self.stream.as_mut() else { return };
             match stream.read(&mut io.readbuf) {
                 Ok(0) => {
@@ -640,6 +648,62 @@ impl Session {
                     self.disconnected(io, key, false);
                     return;
                 }
+            }
+        }
+    }
+
+    /// One read of a large frame body straight into the decoder's buffer,
+    /// when the connection offers one (`Connection::direct_read_target`).
+    /// `None`: no such body in progress, read into `io.readbuf` instead.
+    /// `Some(true)`: bytes arrived and were processed, keep reading.
+    /// `Some(false)`: stop (would block, or the connection ended and that
+    /// was handled).
+    fn direct_read(&mut self, io: &mut Io, key: usize) -> Option<bool> {
+        let (Some(stream), Some(conn)) = (self.stream.as_ref(), self.conn.as_mut()) else {
+            return None;
+        };
+        let limit = conn.direct_read_limit();
+        let buf = conn.direct_read_target()?;
+        match read_into_spare(stream, buf, limit) {
+            Ok(0) => {
+                self.last_err = libc::EPIPE;
+                self.disconnected(io, key, false);
+                Some(false)
+            }
+            Ok(_) => {
+                self.last_recv = Instant::now();
+                let r = conn.direct_read_done();
+                // Events (a large SUBSCRIBE, say) come before the message.
+                self.deliver_events(io, key);
+                match r {
+                    Ok(Some(m)) => {
+                        if let Some(p) = self.pipe.as_mut() {
+                            if let Err(m) = p.write_deferred(m) {
+                                self.pending_in = Some(m);
+                            }
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        if let Some(p) = self.pipe.as_mut() {
+                            p.flush();
+                        }
+                        self.protocol_error(io, key, e);
+                        return Some(false);
+                    }
+                }
+                if let Some(p) = self.pipe.as_mut() {
+                    p.flush();
+                }
+                self.flush(io, key);
+                Some(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Some(false),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Some(true),
+            Err(e) => {
+                self.last_err = e.raw_os_error().unwrap_or(libc::EIO);
+                self.disconnected(io, key, false);
+                Some(false)
             }
         }
     }

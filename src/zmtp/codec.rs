@@ -4,6 +4,9 @@
 //! The decoder takes chunks of a read as `BytesMut` and slices whole bodies
 //! out of them without copying; a body split across reads is accumulated as
 //! its bytes arrive, so memory is never reserved from an untrusted length.
+//! The rest of a large body can also be read by the caller straight into
+//! the body buffer (`body_target` / `finish_body`), skipping the read
+//! buffer: one copy, kernel to message, as libzmq does.
 //! The encoder batches small frames into one buffer and queues large bodies
 //! as their own `Bytes` segments for `writev`.
 //!
@@ -50,6 +53,13 @@ pub enum Framing {
 /// grow as they come): what a peer can make us reserve by announcing a
 /// frame it never sends.
 const PREALLOC_CAP: usize = 1 << 20;
+
+/// A body still missing more than this is read straight into its buffer
+/// (`Decoder::body_target`); smaller remainders go through the read buffer.
+pub const DIRECT_READ_MIN: usize = 8192;
+
+/// Smallest growth step of a body buffer filled by direct reads.
+const DIRECT_READ_GROW: usize = 64 * 1024;
 
 #[derive(Debug)]
 enum DecState {
@@ -112,6 +122,42 @@ impl Decoder {
             DecState::Body => Some(self.body_len - self.partial.len()),
             DecState::Header => None,
         }
+    }
+
+    /// The body buffer to read the rest of a large frame into directly
+    /// (spare capacity of the buffer, so the body is copied once, kernel to
+    /// buffer), when the frame in progress still misses more than
+    /// `DIRECT_READ_MIN` bytes. The caller appends at most
+    /// `body_remaining()` bytes, then calls `finish_body`. The buffer is
+    /// guaranteed some spare capacity: beyond the up-front (capped)
+    /// reservation it grows by at most what has already arrived, so a peer
+    /// announcing a huge frame still costs only the bytes it sends.
+    pub fn body_target(&mut self) -> Option<&mut BytesMut> {
+        let remaining = self.body_remaining()?;
+        if remaining <= DIRECT_READ_MIN || self.partial.is_empty() && self.partial.capacity() == 0 {
+            return None;
+        }
+        if self.partial.capacity() == self.partial.len() {
+            let grow = remaining.min(self.partial.len().max(DIRECT_READ_GROW));
+            self.partial.reserve(grow);
+        }
+        Some(&mut self.partial)
+    }
+
+    /// Completes the frame once `body_target` received all of its body;
+    /// `None` while bytes are still missing (or no body is in progress).
+    pub fn finish_body(&mut self) -> Option<Msg> {
+        if !matches!(self.state, DecState::Body) || self.partial.len() != self.body_len {
+            return None;
+        }
+        let body = std::mem::take(&mut self.partial);
+        let mut m = if body.len() <= MAX_INLINE {
+            Msg::from_slice(&body)
+        } else {
+            Msg::from_bytes(body.freeze())
+        };
+        self.finish_frame(&mut m);
+        Some(m)
     }
 
     /// Decodes at most one frame from the front of `input`, consuming the
@@ -583,6 +629,63 @@ mod tests {
         d.decode_all(&mut input, &mut v).unwrap();
         let p = v[2].data().as_ptr() as usize;
         assert!(p >= base && p < base + wire.len(), "large body was copied");
+    }
+
+    /// What a direct read does: append at most `limit` bytes of `src` to
+    /// the target's spare capacity.
+    fn direct_fill(d: &mut Decoder, src: &mut &[u8], chunk: usize) -> bool {
+        let limit = d.body_remaining().unwrap_or(0);
+        let Some(buf) = d.body_target() else { return false };
+        let spare = buf.capacity() - buf.len();
+        assert!(spare > 0);
+        let n = chunk.min(limit).min(spare).min(src.len());
+        buf.extend_from_slice(&src[..n]);
+        *src = &src[n..];
+        true
+    }
+
+    #[test]
+    fn direct_body_reads() {
+        let body: Vec<u8> = (0..3_000_000u32).map(|i| i as u8).collect();
+        let mut e = Encoder::new(Framing::V3);
+        e.encode(&msg(&body, true));
+        e.encode(&msg(b"tail", false));
+        let wire = e.take_contiguous();
+        let mut d = Decoder::new(Framing::V3, -1);
+        // Header and a little body through the ordinary path.
+        let mut first = BytesMut::from(&wire[..100]);
+        assert!(d.decode(&mut first).unwrap().is_none());
+        let mut rest = &wire[100..];
+        let mut got = None;
+        while direct_fill(&mut d, &mut rest, 200_000) {
+            assert!(d.partial.capacity() <= (d.partial.len() * 2).max(PREALLOC_CAP));
+            if let Some(m) = d.finish_body() {
+                got = Some(m);
+                break;
+            }
+        }
+        // The last few KiB go through the ordinary path.
+        let mut v = Vec::new();
+        if got.is_none() {
+            assert!(d.body_remaining().unwrap() <= DIRECT_READ_MIN);
+        } else {
+            v.push(got.unwrap());
+        }
+        d.decode_all(&mut BytesMut::from(rest), &mut v).unwrap();
+        assert_eq!(v.len(), 2);
+        assert!(v[0].more() && v[0].data() == &body[..]);
+        assert_eq!(v[1].data(), b"tail");
+        assert!(d.at_frame_boundary() && d.body_target().is_none());
+        assert!(d.finish_body().is_none());
+        // A huge announced frame with few bytes: no reservation beyond the
+        // cap, however often the target is asked for.
+        let mut d = Decoder::new(Framing::V3, -1);
+        let mut input = BytesMut::from(&b"\x02\x00\x00\x00\x10\x00\x00\x00\x00abc"[..]);
+        assert!(d.decode(&mut input).unwrap().is_none());
+        for _ in 0..3 {
+            assert!(d.body_target().unwrap().capacity() <= PREALLOC_CAP);
+        }
+        assert!(d.finish_body().is_none());
     }
 
     #[test]

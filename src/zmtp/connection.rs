@@ -164,6 +164,59 @@ impl Connection {
         r
     }
 
+    /// When a large data-phase frame is in progress and every byte read so
+    /// far was fed in, the buffer its body should be read into directly
+    /// (append at most `direct_read_limit()` bytes to its spare capacity),
+    /// then call `direct_read_done`. `None`: read into an ordinary buffer
+    /// and use `next_message`.
+    pub fn direct_read_target(&mut self) -> Option<&mut BytesMut> {
+        if self.phase != Phase::Active {
+            return None;
+        }
+        self.decoder.body_target()
+    }
+
+    /// How many bytes the frame in progress still misses (the most a
+    /// direct read may append).
+    pub fn direct_read_limit(&self) -> usize {
+        self.decoder.body_remaining().unwrap_or(0)
+    }
+
+    /// After a direct read into `direct_read_target`: completes the frame
+    /// when its body is all there and processes it as `next_message` would
+    /// (CURVE unwrapping, commands, events); returns the data message, if
+    /// the frame was one. `Ok(None)`: more body bytes are needed, or the
+    /// frame was a command.
+    pub fn direct_read_done(&mut self) -> Result<Option<Msg>, ProtocolError> {
+        let r = self.finish_direct();
+        if r.is_err() {
+            self.phase = Phase::Failed;
+        }
+        r
+    }
+
+    fn finish_direct(&mut self) -> Result<Option<Msg>, ProtocolError> {
+        if self.phase != Phase::Active {
+            return Err(ProtocolError::Closed);
+        }
+        let Some(m) = self.decoder.finish_body() else {
+            return Ok(None);
+        };
+        self.active_frame(m)
+    }
+
+    /// One decoded frame of the active phase: unwraps it, handles it when it
+    /// is a command, else returns it.
+    fn active_frame(&mut self, m: Msg) -> Result<Option<Msg>, ProtocolError> {
+        let m = if self.wraps { self.mechanism.decode(m)? } else { m };
+        if m.is_command() {
+            self.handle_command(&m)?;
+            Ok(None)
+        } else {
+            Ok(Some(m))
+        }
+    }
+
     fn run(&mut self, input: &mut BytesMut, stop_at_message: bool) -> Result<Option<Msg>, ProtocolError> {
         loop {
             match self.phase {
@@ -230,13 +283,10 @@ impl Connection {
                     let Some(m) = self.decoder.decode(input)? else {
                         return Ok(None);
                     };
-                    let m = if self.wraps { self.mechanism.decode(m)? } else { m };
-                    if m.is_command() {
-                        self.handle_command(&m)?;
-                    } else if stop_at_message {
-                        return Ok(Some(m));
-                    } else {
-                        self.events.push_back(Event::Message(m));
+                    match self.active_frame(m)? {
+                        None => {}
+                        Some(m) if stop_at_message => return Ok(Some(m)),
+                        Some(m) => self.events.push_back(Event::Message(m)),
                     }
                 }
             }
