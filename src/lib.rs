@@ -2,9 +2,13 @@
 //!
 //! Layers, top to bottom on send (see README's design section):
 //! `capi` (the C boundary) → `socket` (routing rules per socket type) →
-//! `pipe` (bounded queues between sockets and peers) → `transport`.
-//! `ctx` owns sockets, endpoints and termination; `io` holds the mailboxes
-//! that wake sockets (their file descriptor is `ZMQ_FD`).
+//! `pipe` (lock-free queues between sockets and peers) → `session` (one
+//! tcp/ipc connection, on an I/O thread) → `zmtp` (the sans-I/O protocol:
+//! greeting, framing, NULL/PLAIN/CURVE) → `transport` (addresses, streams,
+//! listeners; inproc goes through `ctx` instead). `io` holds the mailboxes
+//! that wake sockets (their fd is `ZMQ_FD`) and the I/O threads' reactor;
+//! `ctx` owns sockets, inproc endpoints and termination; `zap` talks to
+//! the application's ZAP handler.
 
 pub mod capi;
 pub mod constants;
@@ -24,5 +28,7 @@ pub mod util;
 pub mod zap;
 pub mod zmtp;
 
+/// See Cargo.toml: message buffers are allocated and freed on different
+/// threads at high rates, the pattern mimalloc is built for.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
