@@ -10,6 +10,7 @@ use crate::constants::*;
 use crate::error::*;
 use crate::io::mailbox::{Command, Mailbox};
 use crate::io::reactor::IoThread;
+use crate::options::hwm_limit;
 use crate::pipe::{combined_hwm, EndConfig, PipeEnd};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -161,10 +162,7 @@ impl Ctx {
                 Ok(mine)
             }
             None => {
-                let hwm = [
-                    if me.sndhwm <= 0 { 0 } else { me.sndhwm as u64 },
-                    if me.rcvhwm <= 0 { 0 } else { me.rcvhwm as u64 },
-                ];
+                let hwm = [hwm_limit(me.sndhwm), hwm_limit(me.rcvhwm)];
                 let peer_cfg = EndConfig { mailbox: None, routing_id: None };
                 let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, [me.conflate, me.conflate]);
                 s.pending.entry(endpoint.to_string()).or_default().push(Pending {

@@ -258,6 +258,19 @@ impl Options {
     }
 
     /// The security mechanism the options select (`ZMQ_MECHANISM`).
+    /// High-water marks of a pipe between this socket and one peer:
+    /// [what the socket writes, what it reads]; 0 means no limit.
+    pub fn pipe_hwms(&self) -> [u64; 2] {
+        [hwm_limit(self.sndhwm), hwm_limit(self.rcvhwm)]
+    }
+
+    /// Whether this socket's pipes keep only the newest message
+    /// (ZMQ_CONFLATE, honoured by the types libzmq honours it for).
+    pub fn conflates(&self) -> bool {
+        use crate::constants::*;
+        self.conflate && matches!(self.socket_type, ZMQ_DEALER | ZMQ_PULL | ZMQ_PUSH | ZMQ_PUB | ZMQ_SUB)
+    }
+
     pub fn mechanism(&self) -> c_int {
         self.mechanism
     }
@@ -784,6 +797,15 @@ fn parse_inet_aton(text: &str) -> Option<Ipv4Addr> {
     }
     addr |= last;
     Some(Ipv4Addr::from(u32::try_from(addr).ok()?))
+}
+
+/// A HWM option as a pipe limit: 0 (or a negative value) means none.
+pub fn hwm_limit(v: c_int) -> u64 {
+    if v <= 0 {
+        0
+    } else {
+        v as u64
+    }
 }
 
 #[cfg(test)]

@@ -176,9 +176,7 @@ pub struct Session {
     discard_out: bool,
     /// The socket closed its end of the pipe: flush, then finish.
     pipe_closing: bool,
-    metadata: Option<Arc<Metadata>>,
     reconnect_ivl: i32,
-    connected_once: bool,
     last_recv: Instant,
     t_handshake: Option<u64>,
     t_reconnect: Option<u64>,
@@ -233,9 +231,7 @@ impl Session {
             out_more: false,
             discard_out: false,
             pipe_closing: false,
-            metadata: None,
             reconnect_ivl,
-            connected_once: false,
             last_recv: Instant::now(),
             t_handshake: None,
             t_reconnect: None,
@@ -539,11 +535,7 @@ impl Session {
             }
             md.set("__srcfd", s.fd().to_string().as_bytes());
         }
-        self.metadata = Some(Arc::new(md));
-        self.attach_pipe(io, key, Bytes::new());
-        if let Some(p) = self.pipe.as_ref() {
-            p.set_outbound_metadata(self.metadata.clone());
-        }
+        self.attach_pipe(io, key, Bytes::new(), md);
         self.raw_notify();
         self.pump_out(io, key);
     }
@@ -572,7 +564,6 @@ impl Session {
                         let fd = s.fd() as u32;
                         tune_connected(s, &self.owner.options);
                         self.t_connect = None;
-                        self.connected_once = true;
                         self.reconnect_ivl = self.owner.options.reconnect_ivl;
                         self.owner.event(ZMQ_EVENT_CONNECTED, fd, &self.endpoint);
                         self.start_engine(io, key);
@@ -764,12 +755,7 @@ impl Session {
                 md.set("User-Id", u);
             }
         }
-        self.metadata = Some(Arc::new(md));
-        self.attach_pipe(io, key, identity);
-        if let Some(p) = self.pipe.as_ref() {
-            // The socket's side attaches these to every message it reads.
-            p.set_outbound_metadata(self.metadata.clone());
-        }
+        self.attach_pipe(io, key, identity, md);
         let o = &self.owner.options;
         if o.heartbeat_ivl > 0 {
             self.t_heartbeat = Some(io.add_timer(key, ms(o.heartbeat_ivl)));
@@ -780,21 +766,25 @@ impl Session {
     /// The connection is up: tell the socket's pipe the peer's routing id,
     /// or (ZMQ_IMMEDIATE, accepted connections) create the pipe and hand the
     /// socket its end.
-    fn attach_pipe(&mut self, io: &mut Io, key: usize, identity: Bytes) {
+    /// The connection's properties (`md`) go with the pipe: the socket's
+    /// side attaches them to every message it reads.
+    fn attach_pipe(&mut self, io: &mut Io, key: usize, identity: Bytes, md: Metadata) {
         let o = self.owner.options.clone();
+        let md = Some(Arc::new(md));
         match self.pipe.as_ref() {
-            Some(p) => p.set_routing_id(identity),
+            Some(p) => {
+                p.set_outbound_metadata(md);
+                p.set_routing_id(identity);
+            }
             None => {
-                let hwm = |v: i32| if v <= 0 { 0 } else { v as u64 };
-                let conflate = o.conflate
-                    && matches!(o.socket_type, ZMQ_DEALER | ZMQ_PULL | ZMQ_PUSH | ZMQ_PUB | ZMQ_SUB);
+                let conflate = o.conflates();
                 let socket_cfg = EndConfig {
                     mailbox: Some(self.owner.mailbox.clone()),
                     routing_id: Some(Bytes::copy_from_slice(&o.routing_id)),
                 };
                 let session_cfg = EndConfig { mailbox: Some(io.mailbox().clone()), routing_id: Some(identity) };
-                let (theirs, mine) =
-                    PipeEnd::pair(socket_cfg, session_cfg, [hwm(o.sndhwm), hwm(o.rcvhwm)], [conflate, conflate]);
+                let (theirs, mine) = PipeEnd::pair(socket_cfg, session_cfg, o.pipe_hwms(), [conflate, conflate]);
+                mine.set_outbound_metadata(md);
                 io.pipe_owner.insert(mine.id(), key);
                 self.pipe = Some(mine);
                 let connected = matches!(self.role, Role::Connect(_));
@@ -1020,7 +1010,6 @@ impl Session {
         self.conn = None;
         self.inbuf.clear();
         self.pending_in = None;
-        self.metadata = None;
         self.t_heartbeat = None;
         self.t_hb_timeout = None;
         self.t_ttl = None;
@@ -1173,7 +1162,7 @@ impl Session {
         }
         self.pipe_closing = true;
         let linger = self.owner.linger.load(std::sync::atomic::Ordering::Relaxed);
-        let queued = self.pipe.as_mut().is_some_and(|p| p.has_inbound());
+        let queued = self.pipe.as_mut().is_some_and(|p| p.check_read());
         if linger == 0 || (!queued && !self.out_pending()) {
             self.finish(io);
             return;

@@ -403,11 +403,6 @@ impl PipeEnd {
         self.in_dir().writer_closed.load(Ordering::Acquire) && !self.check_read()
     }
 
-    /// True while messages the peer sent wait to be read.
-    pub fn has_inbound(&mut self) -> bool {
-        self.check_read()
-    }
-
     /// True once the peer has closed its end.
     pub fn peer_closed(&self) -> bool {
         self.out_dir().reader_closed.load(Ordering::Acquire)

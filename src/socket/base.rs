@@ -307,11 +307,10 @@ impl SocketBase {
             None
         } else {
             let o = &self.options;
-            let hwm = |v: c_int| if v <= 0 { 0 } else { v as u64 };
-            let conflate = o.conflate && conflate_allowed(o.socket_type);
+            let conflate = o.conflates();
             let session_cfg = crate::pipe::EndConfig { mailbox: Some(io.clone()), routing_id: None };
             let (mine, theirs) =
-                PipeEnd::pair(self.end_config(), session_cfg, [hwm(o.sndhwm), hwm(o.rcvhwm)], [conflate, conflate]);
+                PipeEnd::pair(self.end_config(), session_cfg, o.pipe_hwms(), [conflate, conflate]);
             self.attach_pipe(mine, Some(endpoint.to_string()), true);
             Some(theirs)
         };
@@ -414,7 +413,7 @@ impl SocketBase {
             routing_id: bytes::Bytes::copy_from_slice(&self.options.routing_id),
             sndhwm: self.options.sndhwm,
             rcvhwm: self.options.rcvhwm,
-            conflate: self.options.conflate && conflate_allowed(self.options.socket_type),
+            conflate: self.options.conflates(),
         }
     }
 
@@ -664,10 +663,6 @@ fn io_sync(io: &Arc<Mailbox>, cmd: impl FnOnce(std::sync::mpsc::SyncSender<()>) 
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     io.send(Command::Io(Box::new(cmd(tx))));
     let _ = rx.recv_timeout(Duration::from_secs(5));
-}
-
-fn conflate_allowed(t: c_int) -> bool {
-    matches!(t, ZMQ_DEALER | ZMQ_PULL | ZMQ_PUSH | ZMQ_PUB | ZMQ_SUB)
 }
 
 /// Splits `proto://address`; EINVAL when malformed.
