@@ -180,12 +180,17 @@ impl CurveMechanism {
     }
 
     fn crypto_fail(&mut self) -> Result<(), ProtocolError> {
-        let e = fail_with(
-            &self.link,
-            c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
-            c::ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC,
-            ProtocolError::Closed,
-        );
+        self.protocol_fail(c::ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+    }
+
+    /// A cookie or vouch that does not match the keys we agreed on.
+    fn key_exchange_fail(&mut self) -> Result<(), ProtocolError> {
+        self.protocol_fail(c::ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE)
+    }
+
+    /// Fails the handshake, reported as HANDSHAKE_FAILED_PROTOCOL(`code`).
+    fn protocol_fail(&mut self, code: std::os::raw::c_int) -> Result<(), ProtocolError> {
+        let e = fail_with(&self.link, c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code, ProtocolError::Closed);
         self.fail(e)
     }
 
@@ -314,13 +319,7 @@ impl CurveMechanism {
             return self.crypto_fail();
         };
         if cookie[..32] != self.peer_cn_public || cookie[32..] != self.cn_secret {
-            let e = fail_with(
-                &self.link,
-                c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
-                c::ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE,
-                ProtocolError::Closed,
-            );
-            return self.fail(e);
+            return self.key_exchange_fail();
         }
         let sn = &data[96..104];
         if !self.check_nonce(sn) {
@@ -337,13 +336,7 @@ impl CurveMechanism {
             return self.crypto_fail();
         };
         if vouch[..32] != self.peer_cn_public || vouch[32..64] != self.public {
-            let e = fail_with(
-                &self.link,
-                c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
-                c::ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE,
-                ProtocolError::Closed,
-            );
-            return self.fail(e);
+            return self.key_exchange_fail();
         }
         let props = match Properties::parse(&Bytes::copy_from_slice(&plain[128..])) {
             Ok(p) => p,

@@ -100,7 +100,8 @@ pub enum ZapVerdict {
     Accept,
     /// Send this ERROR command, then fail.
     Refuse(Msg),
-    /// A bad reply: fail without an ERROR.
+    /// Fail without an ERROR: a bad reply, or a 300 (temporary failure),
+    /// after which the client is dropped silently (RFC 26/27, as libzmq).
     Broken,
 }
 
@@ -117,6 +118,9 @@ pub fn take_zap_verdict(link: &Link) -> Option<ZapVerdict> {
         }
         Ok(r) => {
             l.failure_event = Some((c::ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, r.code()));
+            if r.code() == 300 {
+                return Some(ZapVerdict::Broken);
+            }
             ZapVerdict::Refuse(super::command::Command::Error { reason: r.status_code.clone() }.to_msg())
         }
         Err(code) => {

@@ -171,14 +171,6 @@ impl Mechanism for NullMechanism {
                     Ok(())
                 }
                 Some(ZapVerdict::Refuse(err)) => {
-                    let temporary = matches!(
-                        lock(&self.link).failure_event,
-                        Some((_, 300))
-                    );
-                    if temporary {
-                        // libzmq sends no ERROR for a temporary failure.
-                        return self.fail(ProtocolError::Closed);
-                    }
                     self.zap = Zap::Done;
                     self.error_cmd = Some(err);
                     Ok(())
