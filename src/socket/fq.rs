@@ -117,7 +117,9 @@ impl Fq {
 /// test plays by hand.
 #[cfg(test)]
 pub(crate) mod testing {
+    use super::super::{Cx, Routing};
     use super::PipeKey;
+    use crate::error::Errno;
     use crate::msg::Msg;
     use crate::options::Options;
     use crate::pipe::{EndConfig, PipeEnd, Read};
@@ -140,6 +142,31 @@ pub(crate) mod testing {
             let theirs = EndConfig { mailbox: None, routing_id: peer_id.map(Bytes::copy_from_slice) };
             let (a, b) = PipeEnd::pair(ours, theirs, [hwm, hwm], [false, false]);
             (self.pipes.insert(a), b)
+        }
+    }
+
+    /// The routing context over the harness's pipes.
+    pub fn cx(h: &mut Harness) -> Cx<'_> {
+        Cx { pipes: &mut h.pipes, options: &h.options }
+    }
+
+    /// Sends a whole message through a routing module.
+    pub fn send_all(r: &mut dyn Routing, h: &mut Harness, frames: &[&[u8]]) -> Result<(), Errno> {
+        for (i, f) in frames.iter().enumerate() {
+            r.send(&mut cx(h), frame(f, i + 1 < frames.len())).map_err(|(e, _)| e)?;
+        }
+        Ok(())
+    }
+
+    /// Receives one whole message from a routing module.
+    pub fn recv_all(r: &mut dyn Routing, h: &mut Harness) -> Result<Vec<Vec<u8>>, Errno> {
+        let mut v = Vec::new();
+        loop {
+            let m = r.recv(&mut cx(h))?;
+            v.push(m.data().to_vec());
+            if !m.more() {
+                return Ok(v);
+            }
         }
     }
 

@@ -115,28 +115,6 @@ mod tests {
     use crate::constants::ZMQ_REP;
     use crate::error::EAGAIN;
 
-    fn cx(h: &mut Harness) -> Cx<'_> {
-        Cx { pipes: &mut h.pipes, options: &h.options }
-    }
-
-    fn send_all(r: &mut Rep, h: &mut Harness, frames: &[&[u8]]) -> Result<(), Errno> {
-        for (i, f) in frames.iter().enumerate() {
-            r.send(&mut cx(h), frame(f, i + 1 < frames.len())).map_err(|(e, _)| e)?;
-        }
-        Ok(())
-    }
-
-    fn recv_all(r: &mut Rep, h: &mut Harness) -> Result<Vec<Vec<u8>>, Errno> {
-        let mut v = Vec::new();
-        loop {
-            let m = r.recv(&mut cx(h))?;
-            v.push(m.data().to_vec());
-            if !m.more() {
-                return Ok(v);
-            }
-        }
-    }
-
     #[test]
     fn strips_envelope_and_replies_with_it() {
         let mut h = Harness::new(ZMQ_REP);

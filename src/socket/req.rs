@@ -195,28 +195,6 @@ mod tests {
     use crate::constants::ZMQ_REQ;
     use crate::error::EAGAIN;
 
-    fn cx(h: &mut Harness) -> Cx<'_> {
-        Cx { pipes: &mut h.pipes, options: &h.options }
-    }
-
-    fn send_all(r: &mut Req, h: &mut Harness, frames: &[&[u8]]) -> Result<(), Errno> {
-        for (i, f) in frames.iter().enumerate() {
-            r.send(&mut cx(h), frame(f, i + 1 < frames.len())).map_err(|(e, _)| e)?;
-        }
-        Ok(())
-    }
-
-    fn recv_all(r: &mut Req, h: &mut Harness) -> Result<Vec<Vec<u8>>, Errno> {
-        let mut v = Vec::new();
-        loop {
-            let m = r.recv(&mut cx(h))?;
-            v.push(m.data().to_vec());
-            if !m.more() {
-                return Ok(v);
-            }
-        }
-    }
-
     fn setopt(r: &mut Req, h: &mut Harness, o: c_int, v: i32) {
         r.setsockopt(&mut cx(h), o, &v.to_ne_bytes()).unwrap();
     }

@@ -217,10 +217,6 @@ mod tests {
     use super::super::fq::testing::*;
     use super::*;
 
-    fn cx(h: &mut Harness) -> Cx<'_> {
-        Cx { pipes: &mut h.pipes, options: &h.options }
-    }
-
     fn recv2(s: &mut Stream, h: &mut Harness) -> Option<(Vec<u8>, Vec<u8>)> {
         let id = s.recv(&mut cx(h)).ok()?;
         assert!(id.more());
