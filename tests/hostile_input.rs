@@ -454,12 +454,7 @@ fn bad_signature_bytes() -> Vec<u8> {
 }
 
 #[test]
-fn bad_signature_byte_is_dropped() {
-    hostile_pull(&bad_signature_bytes(), None);
-}
-
-#[test]
-fn bad_signature_byte_events_match_libzmq() {
+fn bad_signature_byte_is_dropped_as_libzmq_does() {
     // libzmq 4.3.4: ACCEPTED, DISCONNECTED (a decoding error is no
     // handshake "failure" event).
     hostile_pull(&bad_signature_bytes(), Some(&[(DISCONNECTED, None)]));
@@ -530,20 +525,7 @@ fn version_ff_is_treated_as_a_future_3x_like_libzmq() {
 }
 
 #[test]
-fn eof_during_handshake_is_dropped() {
-    let _g = MEM.read().unwrap_or_else(|e| e.into_inner());
-    let srv = Server::new(ZMQ_PULL, |_| {});
-    let mut s = srv.raw();
-    s.write_all(&null_greeting()).unwrap();
-    s.shutdown(Shutdown::Write).unwrap();
-    assert_closed(&mut s, CLOSE_WITHIN);
-    let evs = srv.events_until(DISCONNECTED, EV_WAIT);
-    check_events(&evs, None);
-    srv.assert_good_peer_works(ZMQ_PULL);
-}
-
-#[test]
-fn eof_during_handshake_events_match_libzmq() {
+fn eof_during_handshake_is_dropped_as_libzmq_does() {
     // libzmq 4.3.4: HANDSHAKE_FAILED_NO_DETAIL (errno EPIPE), DISCONNECTED.
     let _g = MEM.read().unwrap_or_else(|e| e.into_inner());
     let srv = Server::new(ZMQ_PULL, |_| {});
@@ -556,6 +538,7 @@ fn eof_during_handshake_events_match_libzmq() {
         &evs,
         Some(&[(FAILED_NO_DETAIL, None), (DISCONNECTED, None)]),
     );
+    srv.assert_good_peer_works(ZMQ_PULL);
 }
 
 // ---------------------------------------------------------------------------
@@ -633,12 +616,7 @@ fn ready_with_bad_metadata() -> Vec<u8> {
 }
 
 #[test]
-fn ready_with_property_beyond_the_command() {
-    hostile_pull(&ready_with_bad_metadata(), None);
-}
-
-#[test]
-fn ready_with_property_beyond_the_command_events_match_libzmq() {
+fn ready_with_property_beyond_the_command_is_dropped_as_libzmq_does() {
     // libzmq 4.3.4 (NULL mechanism): ACCEPTED, DISCONNECTED.
     hostile_pull(&ready_with_bad_metadata(), Some(&[(DISCONNECTED, None)]));
 }
@@ -650,12 +628,7 @@ fn pub_to_pull_bytes() -> Vec<u8> {
 }
 
 #[test]
-fn incompatible_socket_type_pub_to_pull() {
-    hostile_pull(&pub_to_pull_bytes(), None);
-}
-
-#[test]
-fn incompatible_socket_type_events_match_libzmq() {
+fn incompatible_socket_type_pub_to_pull_is_dropped_as_libzmq_does() {
     // libzmq 4.3.4 (NULL mechanism): ACCEPTED, DISCONNECTED.
     hostile_pull(&pub_to_pull_bytes(), Some(&[(DISCONNECTED, None)]));
 }
