@@ -205,17 +205,8 @@ impl Decoder {
                     let n = want.min(input.len());
                     self.partial.extend_from_slice(&input[..n]);
                     input.advance(n);
-                    if self.partial.len() < self.body_len {
-                        return Ok(None);
-                    }
-                    let body = std::mem::take(&mut self.partial);
-                    let mut m = if body.len() <= MAX_INLINE {
-                        Msg::from_slice(&body)
-                    } else {
-                        Msg::from_bytes(body.freeze())
-                    };
-                    self.finish_frame(&mut m);
-                    return Ok(Some(m));
+                    // None while bytes are still missing.
+                    return Ok(self.finish_body());
                 }
             }
         }
