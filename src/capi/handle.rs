@@ -5,13 +5,23 @@
 //! but points at one of our slots) finds a dead tag and gets ENOTSOCK /
 //! EFAULT instead of reading freed memory. Like libzmq, a pointer that was
 //! never a handle is still undefined behaviour; NULL is always caught.
+//!
+//! A socket slot is guarded by a one-word lock taken for every call. Like
+//! libzmq, sockets are not meant to be used by two threads at once, so the
+//! lock is nearly always free: taking it is one atomic swap and releasing
+//! it a plain release store (no second read-modify-write that would wait
+//! for the caller's buffered stores to drain, as a mutex unlock does). A
+//! caller that does find it taken (two threads misusing one socket) backs
+//! off, spinning briefly, then yielding, then sleeping, until it is free.
 
 use crate::ctx::Ctx;
 use crate::error::*;
 use crate::socket::base::SocketBase;
+use std::cell::UnsafeCell;
 use std::os::raw::c_void;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 const SOCKET_LIVE: u32 = 0xbaddecaf;
 const CTX_LIVE: u32 = 0xabadcafe;
@@ -19,7 +29,76 @@ const DEAD: u32 = 0xdeadbeef;
 
 pub struct SocketHandle {
     tag: AtomicU32,
-    inner: Mutex<Option<SocketBase>>,
+    inner: SocketCell,
+}
+
+/// The socket of a slot behind the one-word lock described above.
+struct SocketCell {
+    busy: AtomicBool,
+    socket: UnsafeCell<Option<SocketBase>>,
+}
+
+// SAFETY: `socket` is only reached through `SocketCell::lock`, which hands
+// out one guard at a time (the `busy` swap is the acquire, the guard's drop
+// the release), so the socket is never used by two threads at once.
+unsafe impl Sync for SocketCell {}
+
+struct SocketGuard<'a> {
+    cell: &'a SocketCell,
+}
+
+impl SocketCell {
+    fn new() -> SocketCell {
+        SocketCell { busy: AtomicBool::new(false), socket: UnsafeCell::new(None) }
+    }
+
+    #[inline]
+    fn lock(&self) -> SocketGuard<'_> {
+        if self.busy.swap(true, Ordering::Acquire) {
+            self.lock_contended();
+        }
+        SocketGuard { cell: self }
+    }
+
+    #[cold]
+    fn lock_contended(&self) {
+        let mut tries = 0u32;
+        loop {
+            if !self.busy.load(Ordering::Relaxed) && !self.busy.swap(true, Ordering::Acquire) {
+                return;
+            }
+            tries += 1;
+            if tries < 100 {
+                std::hint::spin_loop();
+            } else if tries < 200 {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for SocketGuard<'_> {
+    type Target = Option<SocketBase>;
+    fn deref(&self) -> &Option<SocketBase> {
+        // SAFETY: this guard holds the lock (see `SocketCell`).
+        unsafe { &*self.cell.socket.get() }
+    }
+}
+
+impl std::ops::DerefMut for SocketGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Option<SocketBase> {
+        // SAFETY: this guard holds the lock (see `SocketCell`).
+        unsafe { &mut *self.cell.socket.get() }
+    }
+}
+
+impl Drop for SocketGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.cell.busy.store(false, Ordering::Release);
+    }
 }
 
 pub struct CtxHandle {
@@ -39,9 +118,9 @@ pub fn new_socket(s: SocketBase) -> *mut c_void {
     let h: &'static SocketHandle = match slot {
         // SAFETY: free-list entries are leaked SocketHandles, never freed.
         Some(p) => unsafe { &*(p as *const SocketHandle) },
-        None => Box::leak(Box::new(SocketHandle { tag: AtomicU32::new(DEAD), inner: Mutex::new(None) })),
+        None => Box::leak(Box::new(SocketHandle { tag: AtomicU32::new(DEAD), inner: SocketCell::new() })),
     };
-    *lock(&h.inner) = Some(s);
+    *h.inner.lock() = Some(s);
     h.tag.store(SOCKET_LIVE, Ordering::Release);
     h as *const SocketHandle as *mut c_void
 }
@@ -64,7 +143,7 @@ pub unsafe fn socket(p: *mut c_void) -> ZResult<&'static SocketHandle> {
 impl SocketHandle {
     /// Runs `f` on the live socket.
     pub fn with<R>(&self, f: impl FnOnce(&mut SocketBase) -> ZResult<R>) -> ZResult<R> {
-        let mut g = lock(&self.inner);
+        let mut g = self.inner.lock();
         match g.as_mut() {
             Some(s) => f(s),
             None => Err(ENOTSOCK),
@@ -74,7 +153,7 @@ impl SocketHandle {
     /// Closes the socket and recycles the slot.
     pub fn close(&'static self) -> ZResult<()> {
         let s = {
-            let mut g = lock(&self.inner);
+            let mut g = self.inner.lock();
             let s = g.take().ok_or(ENOTSOCK)?;
             self.tag.store(DEAD, Ordering::Release);
             s

@@ -201,21 +201,12 @@ pub unsafe extern "C" fn zmq_msg_recv(msg_: *mut zmq_msg_t, s_: *mut c_void, fla
     guard_int(|| {
         let h = handle::socket(s_)?;
         let dest = msg_mut(msg_)?;
-        match h.with(|s| s.recv(flags_)) {
-            Ok(m) => {
-                let n = m.len();
-                *dest = m;
-                Ok(clamp_len(n))
-            }
-            Err(e) => {
-                // As libzmq: a failed receive on a live socket (EAGAIN, ETERM,
-                // EINTR...) releases the old content and leaves an empty message.
-                if e != ENOTSOCK {
-                    *dest = Msg::new();
-                }
-                Err(e)
-            }
-        }
+        // As libzmq, the old content is released whatever happens (a failed
+        // receive leaves an empty message). Released here, before the socket
+        // is locked: a zero-copy free function may call back into the library.
+        drop(std::mem::take(dest));
+        h.with(|s| s.recv_into(flags_, dest))?;
+        Ok(clamp_len(dest.len()))
     })
 }
 

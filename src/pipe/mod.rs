@@ -91,6 +91,14 @@ pub enum Read {
     Closed,
 }
 
+/// What `read_into` found.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum ReadStatus {
+    Msg,
+    Empty,
+    Closed,
+}
+
 /// One end of a pipe, owned by one socket.
 pub struct PipeEnd {
     shared: Arc<Shared>,
@@ -367,18 +375,54 @@ impl PipeEnd {
         }
     }
 
+    /// Bookkeeping for a frame just taken: metadata, and the read count
+    /// (published every low-water mark so a blocked writer can go on).
+    #[inline]
+    fn took(&mut self, m: &mut Msg) {
+        self.attach_metadata(m);
+        if !m.more() {
+            self.read += 1;
+            let hwm = self.in_dir().hwm.load(Ordering::Relaxed);
+            let lwm = if hwm == 0 { 1024 } else { hwm.div_ceil(2) };
+            if self.read - self.published >= lwm {
+                self.publish_read();
+            }
+        }
+    }
+
+    /// Reads one frame into `out` (replacing its content): the receive
+    /// fast path, which moves the frame once instead of through return
+    /// values. On `Empty`/`Closed`, `out` is untouched.
+    #[inline]
+    pub fn read_into(&mut self, out: &mut Msg) -> ReadStatus {
+        let got = match self.rx.as_mut() {
+            Some(rx) => rx.pop_into(out),
+            None => match self.pop() {
+                Some(m) => {
+                    *out = m;
+                    true
+                }
+                None => false,
+            },
+        };
+        if got {
+            self.took(out);
+            return ReadStatus::Msg;
+        }
+        match self.read() {
+            Read::Msg(m) => {
+                *out = m;
+                ReadStatus::Msg
+            }
+            Read::Empty => ReadStatus::Empty,
+            Read::Closed => ReadStatus::Closed,
+        }
+    }
+
     /// Reads one frame.
     pub fn read(&mut self) -> Read {
         if let Some(mut m) = self.pop() {
-            self.attach_metadata(&mut m);
-            if !m.more() {
-                self.read += 1;
-                let hwm = self.in_dir().hwm.load(Ordering::Relaxed);
-                let lwm = if hwm == 0 { 1024 } else { hwm.div_ceil(2) };
-                if self.read - self.published >= lwm {
-                    self.publish_read();
-                }
-            }
+            self.took(&mut m);
             return Read::Msg(m);
         }
         self.publish_read();
@@ -386,10 +430,7 @@ impl PipeEnd {
             // What the writer published before closing is visible now.
             return match self.pop() {
                 Some(mut m) => {
-                    self.attach_metadata(&mut m);
-                    if !m.more() {
-                        self.read += 1;
-                    }
+                    self.took(&mut m);
                     Read::Msg(m)
                 }
                 None => Read::Closed,

@@ -7,20 +7,27 @@
 //! asleep reports that the reader must be woken. A reader that is ahead
 //! of the writer's last flush never touches the shared word.
 //!
-//! Soundness: the writer state is only touched through `&mut Producer`
-//! and the reader state only through `&mut Consumer`; neither handle can
-//! be cloned, so each state has one user. Slot `i` is written by the
-//! producer before the release in `flush` that publishes `i`, and read by
-//! the consumer only after an acquire of a committed count above `i`.
-//! Chunk links are published the same way. A chunk is recycled (through
-//! `spare`) or freed only after the consumer moved past all its slots, at
-//! which point the producer has already moved to a later chunk.
+//! Each side keeps its cursors in its own handle (`Producer`, `Consumer`),
+//! which lives in memory only its thread touches: the shared `Core` holds
+//! nothing that changes per item, so the two threads never fight over a
+//! cache line except at `flush` / when the reader catches up.
+//!
+//! Soundness: the writer cursors are only touched through `&mut Producer`
+//! and the reader cursors only through `&mut Consumer`; neither handle can
+//! be cloned. Slot `i` is written by the producer before the release in
+//! `flush` that publishes `i`, and read by the consumer only after an
+//! acquire of a committed count above `i`. Chunk links are published the
+//! same way. A chunk is recycled (through `spare`) or freed only after the
+//! consumer moved past all its slots, at which point the producer has
+//! already moved to a later chunk. Whichever handle is dropped last frees
+//! the unread items and the chunks (each handle leaves its cursors in the
+//! core when it goes).
 
-use std::cell::UnsafeCell;
 use std::mem::MaybeUninit;
+use std::cell::UnsafeCell;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Items per chunk: small enough that an idle pipe or mailbox costs little
 /// (a chunk is allocated up front), large enough that a busy one allocates
@@ -43,16 +50,13 @@ impl<T> Chunk<T> {
     }
 }
 
-struct WriterState<T> {
-    tail: *mut Chunk<T>,
-    written: u64,
-    flushed: u64,
-}
-
-struct ReaderState<T> {
-    head: *mut Chunk<T>,
-    read: u64,
-    available: u64,
+/// Cursors a handle leaves behind when it is dropped, for the core's Drop.
+#[derive(Default)]
+struct Left {
+    /// Items the producer wrote (flushed or not), once it is gone.
+    written: Option<u64>,
+    /// The reader's head chunk and items read, once it is gone.
+    reader: Option<(usize, u64)>,
 }
 
 struct Core<T> {
@@ -60,23 +64,35 @@ struct Core<T> {
     committed: AtomicU64,
     /// One retired chunk kept for the writer to reuse.
     spare: AtomicPtr<Chunk<T>>,
-    w: UnsafeCell<WriterState<T>>,
-    r: UnsafeCell<ReaderState<T>>,
+    /// Filled in by the handles' Drop; read only by the core's Drop.
+    left: Mutex<Left>,
 }
 
-// SAFETY: see the module doc: each UnsafeCell has exactly one user (the
-// unique Producer or Consumer), and slot hand-over is ordered by
-// `committed` (release/acquire). Items cross threads, hence `T: Send`.
+// SAFETY: see the module doc: slots are handed over by `committed`
+// (release/acquire) and the chunk pointers by `next`/`spare`. Items cross
+// threads, hence `T: Send`.
 unsafe impl<T: Send> Send for Core<T> {}
 unsafe impl<T: Send> Sync for Core<T> {}
 
 pub struct Producer<T> {
     core: Arc<Core<T>>,
+    tail: *mut Chunk<T>,
+    written: u64,
+    flushed: u64,
 }
 
 pub struct Consumer<T> {
     core: Arc<Core<T>>,
+    head: *mut Chunk<T>,
+    read: u64,
+    available: u64,
 }
+
+// SAFETY: a handle is the only user of its cursors and of the slots they
+// point at (see the module doc); moving it to another thread moves that
+// exclusive use with it.
+unsafe impl<T: Send> Send for Producer<T> {}
+unsafe impl<T: Send> Send for Consumer<T> {}
 
 /// A new, empty queue.
 pub fn channel<T>() -> (Producer<T>, Consumer<T>) {
@@ -84,57 +100,67 @@ pub fn channel<T>() -> (Producer<T>, Consumer<T>) {
     let core = Arc::new(Core {
         committed: AtomicU64::new(0),
         spare: AtomicPtr::new(ptr::null_mut()),
-        w: UnsafeCell::new(WriterState { tail: first, written: 0, flushed: 0 }),
-        r: UnsafeCell::new(ReaderState { head: first, read: 0, available: 0 }),
+        left: Mutex::new(Left::default()),
     });
-    (Producer { core: core.clone() }, Consumer { core })
+    (
+        Producer { core: core.clone(), tail: first, written: 0, flushed: 0 },
+        Consumer { core, head: first, read: 0, available: 0 },
+    )
 }
 
 impl<T> Producer<T> {
     /// Appends an item, invisible to the reader until `flush`.
+    #[inline]
     pub fn push(&mut self, item: T) {
-        let core = &*self.core;
-        // SAFETY: only this (unique) producer touches the writer state.
-        let w = unsafe { &mut *core.w.get() };
-        let idx = w.written % CHUNK;
-        if idx == 0 && w.written != 0 {
-            let spare = core.spare.swap(ptr::null_mut(), Ordering::Acquire);
-            let next = if spare.is_null() {
-                Chunk::alloc()
-            } else {
-                // SAFETY: a spare chunk is owned by whoever took it out.
-                unsafe { (*spare).next.store(ptr::null_mut(), Ordering::Relaxed) };
-                spare
-            };
-            // SAFETY: the tail chunk stays alive until the reader retires it,
-            // which cannot happen before it reads the item we are about to write.
-            unsafe { (*w.tail).next.store(next, Ordering::Release) };
-            w.tail = next;
+        let idx = self.written % CHUNK;
+        if idx == 0 && self.written != 0 {
+            self.grow();
         }
-        // SAFETY: slot `written` is beyond what the reader may read.
-        unsafe { (*(*w.tail).slots[idx as usize].get()).write(item) };
-        w.written += 1;
+        // SAFETY: slot `written` is beyond what the reader may read, and the
+        // tail chunk stays alive until the reader retires it, which cannot
+        // happen before it reads this slot.
+        unsafe { (*(*self.tail).slots[idx as usize].get()).write(item) };
+        self.written += 1;
+    }
+
+    /// Links a fresh (or recycled) chunk after the tail.
+    #[cold]
+    fn grow(&mut self) {
+        let spare = self.core.spare.swap(ptr::null_mut(), Ordering::Acquire);
+        let next = if spare.is_null() {
+            Chunk::alloc()
+        } else {
+            // SAFETY: a spare chunk is owned by whoever took it out.
+            unsafe { (*spare).next.store(ptr::null_mut(), Ordering::Relaxed) };
+            spare
+        };
+        // SAFETY: the tail chunk is alive (see `push`).
+        unsafe { (*self.tail).next.store(next, Ordering::Release) };
+        self.tail = next;
     }
 
     /// Publishes everything pushed. Returns false when the reader was
     /// asleep: the caller must wake it.
+    #[inline]
     pub fn flush(&mut self) -> bool {
-        let core = &*self.core;
-        // SAFETY: only this producer touches the writer state.
-        let w = unsafe { &mut *core.w.get() };
-        if w.written == w.flushed {
+        if self.written == self.flushed {
             return true;
         }
-        let awake = match core.committed.compare_exchange(w.flushed, w.written, Ordering::AcqRel, Ordering::Acquire) {
+        let awake = match self.core.committed.compare_exchange(
+            self.flushed,
+            self.written,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
             Ok(_) => true,
             Err(_) => {
                 // The reader marked itself asleep; only it writes ASLEEP, and
                 // it waits for us now, so a plain store is enough.
-                core.committed.store(w.written, Ordering::Release);
+                self.core.committed.store(self.written, Ordering::Release);
                 false
             }
         };
-        w.flushed = w.written;
+        self.flushed = self.written;
         awake
     }
 }
@@ -142,60 +168,94 @@ impl<T> Producer<T> {
 impl<T> Consumer<T> {
     /// True when an item is available; when not, the reader is marked
     /// asleep (the next flush will report it).
+    #[inline]
     pub fn check_read(&mut self) -> bool {
-        let core = &*self.core;
-        // SAFETY: only this (unique) consumer touches the reader state.
-        let r = unsafe { &mut *core.r.get() };
-        if r.read < r.available {
+        if self.read < self.available {
             return true;
         }
-        match core.committed.compare_exchange(r.read, ASLEEP, Ordering::AcqRel, Ordering::Acquire) {
+        match self.core.committed.compare_exchange(self.read, ASLEEP, Ordering::AcqRel, Ordering::Acquire) {
             Ok(_) => false,
             Err(ASLEEP) => false,
             Err(v) => {
-                r.available = v;
+                self.available = v;
                 true
             }
         }
     }
 
     /// Takes the next item, if one was published.
+    #[inline]
     pub fn pop(&mut self) -> Option<T> {
         if !self.check_read() {
             return None;
         }
-        let core = &*self.core;
-        // SAFETY: only this consumer touches the reader state.
-        let r = unsafe { &mut *core.r.get() };
-        let idx = r.read % CHUNK;
-        if idx == 0 && r.read != 0 {
-            let old = r.head;
-            // SAFETY: the link was published before the item we now read.
-            r.head = unsafe { (*old).next.load(Ordering::Acquire) };
-            let prev = core.spare.swap(old, Ordering::AcqRel);
-            if !prev.is_null() {
-                // SAFETY: a retired chunk nobody else references.
-                unsafe { drop(Box::from_raw(prev)) };
-            }
+        let idx = self.read % CHUNK;
+        if idx == 0 && self.read != 0 {
+            self.advance_chunk();
         }
         // SAFETY: slot `read` was written and published (read < available).
-        let item = unsafe { (*(*r.head).slots[idx as usize].get()).assume_init_read() };
-        r.read += 1;
+        let item = unsafe { (*(*self.head).slots[idx as usize].get()).assume_init_read() };
+        self.read += 1;
         Some(item)
+    }
+
+    /// Like `pop`, but moves the item straight into `out` (replacing what
+    /// was there), sparing the caller a copy through return values.
+    #[inline]
+    pub fn pop_into(&mut self, out: &mut T) -> bool {
+        if !self.check_read() {
+            return false;
+        }
+        let idx = self.read % CHUNK;
+        if idx == 0 && self.read != 0 {
+            self.advance_chunk();
+        }
+        // SAFETY: as in `pop`.
+        *out = unsafe { (*(*self.head).slots[idx as usize].get()).assume_init_read() };
+        self.read += 1;
+        true
+    }
+
+    /// Moves to the next chunk and retires the old one.
+    #[cold]
+    fn advance_chunk(&mut self) {
+        let old = self.head;
+        // SAFETY: the link was published before the item we now read.
+        self.head = unsafe { (*old).next.load(Ordering::Acquire) };
+        let prev = self.core.spare.swap(old, Ordering::AcqRel);
+        if !prev.is_null() {
+            // SAFETY: a retired chunk nobody else references.
+            unsafe { drop(Box::from_raw(prev)) };
+        }
+    }
+}
+
+impl<T> Drop for Producer<T> {
+    fn drop(&mut self) {
+        self.core.left.lock().unwrap_or_else(|e| e.into_inner()).written = Some(self.written);
+    }
+}
+
+impl<T> Drop for Consumer<T> {
+    fn drop(&mut self) {
+        self.core.left.lock().unwrap_or_else(|e| e.into_inner()).reader = Some((self.head as usize, self.read));
     }
 }
 
 impl<T> Drop for Core<T> {
     fn drop(&mut self) {
-        // Both handles are gone: we have exclusive access to everything.
-        let w = self.w.get_mut();
-        let r = self.r.get_mut();
-        let mut cur = r.head;
+        // Both handles are gone and left their cursors: we have exclusive
+        // access to everything.
+        let left = std::mem::take(self.left.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let (Some(written), Some((head, read))) = (left.written, left.reader) else {
+            return; // unreachable: each handle records itself before its Arc goes
+        };
+        let mut cur = head as *mut Chunk<T>;
         // The head chunk holds items from `base` on (the reader moves to the
         // next chunk lazily, when it reads that chunk's first item).
-        let mut base = if r.read == 0 { 0 } else { ((r.read - 1) / CHUNK) * CHUNK };
-        let mut pos = r.read;
-        while pos < w.written {
+        let mut base = if read == 0 { 0 } else { ((read - 1) / CHUNK) * CHUNK };
+        let mut pos = read;
+        while pos < written {
             while pos >= base + CHUNK {
                 // SAFETY: the chain from head reaches every written slot.
                 cur = unsafe { (*cur).next.load(Ordering::Relaxed) };
@@ -205,7 +265,7 @@ impl<T> Drop for Core<T> {
             unsafe { (*(*cur).slots[(pos - base) as usize].get()).assume_init_drop() };
             pos += 1;
         }
-        let mut c = r.head;
+        let mut c = head as *mut Chunk<T>;
         while !c.is_null() {
             // SAFETY: each chunk of the chain is freed once.
             let next = unsafe { (*c).next.load(Ordering::Relaxed) };
@@ -219,7 +279,6 @@ impl<T> Drop for Core<T> {
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

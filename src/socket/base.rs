@@ -485,9 +485,16 @@ impl SocketBase {
     }
 
     pub fn recv(&mut self, flags: c_int) -> ZResult<Msg> {
+        let mut m = Msg::new();
+        self.recv_into(flags, &mut m)?;
+        Ok(m)
+    }
+
+    /// `recv`, writing the frame into `out` (replacing its content; `out`
+    /// is untouched on error). The C API's receive path.
+    pub fn recv_into(&mut self, flags: c_int, out: &mut Msg) -> ZResult<()> {
         self.check_alive()?;
-        let r = self.routing.recv(cx!(self));
-        let r = match r {
+        let r = match self.routing.recv_into(cx!(self), out) {
             Err(e) if e == EAGAIN => {
                 self.reap_closed_pipes();
                 let timeout = self.options.rcvtimeo;
@@ -497,7 +504,7 @@ impl SocketBase {
                 let deadline = Self::timeout_deadline(timeout);
                 loop {
                     self.wait(deadline)?;
-                    match self.routing.recv(cx!(self)) {
+                    match self.routing.recv_into(cx!(self), out) {
                         Err(e) if e == EAGAIN => {
                             self.reap_closed_pipes();
                             continue;
@@ -508,9 +515,9 @@ impl SocketBase {
             }
             other => other,
         };
-        let m = r?;
-        self.rcvmore = m.more();
-        Ok(m)
+        r?;
+        self.rcvmore = out.more();
+        Ok(())
     }
 
     /// `ZMQ_EVENTS`: processes pending commands, then asks the routing.

@@ -19,7 +19,7 @@ use super::rotation::Rotation;
 use super::PipeKey;
 use crate::error::{ZResult, EAGAIN};
 use crate::msg::Msg;
-use crate::pipe::{PipeEnd, Read};
+use crate::pipe::{PipeEnd, Read, ReadStatus};
 use slab::Slab;
 
 #[derive(Default)]
@@ -91,6 +91,37 @@ impl Fq {
                         self.ring.advance();
                     }
                     return Ok((m, key));
+                }
+                _ => self.ring.park_current(),
+            }
+        }
+        Err(EAGAIN)
+    }
+
+    /// `recv`, moving the frame straight into `out` (the receive fast path).
+    pub fn recv_into(&mut self, pipes: &mut Slab<PipeEnd>, out: &mut Msg) -> ZResult<PipeKey> {
+        if let Some(key) = self.reading {
+            match pipes.get_mut(key).map(|p| p.read_into(out)) {
+                Some(ReadStatus::Msg) => {
+                    if !out.more() {
+                        self.reading = None;
+                        self.ring.advance_past(key);
+                    }
+                    return Ok(key);
+                }
+                // As in `recv`.
+                _ => self.reading = None,
+            }
+        }
+        while let Some(key) = self.ring.current() {
+            match pipes.get_mut(key).map(|p| p.read_into(out)) {
+                Some(ReadStatus::Msg) => {
+                    if out.more() {
+                        self.reading = Some(key);
+                    } else {
+                        self.ring.advance();
+                    }
+                    return Ok(key);
                 }
                 _ => self.ring.park_current(),
             }

@@ -52,6 +52,12 @@ pub trait Routing: Send {
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (crate::error::Errno, Msg)>;
     /// Receives one frame.
     fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg>;
+    /// Receives one frame into `out` (replacing its content; untouched on
+    /// error). Types on the hot path override it to skip a copy.
+    fn recv_into(&mut self, cx: &mut Cx, out: &mut Msg) -> ZResult<()> {
+        *out = self.recv(cx)?;
+        Ok(())
+    }
     fn has_in(&mut self, cx: &mut Cx) -> bool;
     fn has_out(&mut self, cx: &mut Cx) -> bool;
     /// Socket-type options (SUBSCRIBE, ROUTER_MANDATORY, ...). Return

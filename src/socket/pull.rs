@@ -35,6 +35,9 @@ impl Routing for Pull {
     fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg> {
         self.fq.recv(cx.pipes).map(|(m, _)| m)
     }
+    fn recv_into(&mut self, cx: &mut Cx, out: &mut Msg) -> ZResult<()> {
+        self.fq.recv_into(cx.pipes, out).map(|_| ())
+    }
     fn has_in(&mut self, cx: &mut Cx) -> bool {
         self.fq.has_in(cx.pipes)
     }
