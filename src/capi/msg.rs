@@ -60,7 +60,7 @@ pub unsafe extern "C" fn zmq_msg_init_size(msg_: *mut zmq_msg_t, size_: usize) -
         let m = if size_ <= crate::msg::MAX_INLINE {
             Msg::with_size(size_)
         } else {
-            Msg::from_bytes(bytes::Bytes::from(zeroed_vec(size_)?))
+            Msg::from_bytes(bytes::Bytes::from(zeroed_vec(size_ + 256)?).slice(256..))
         };
         msg_write(msg_, m);
         Ok(0)
@@ -225,8 +225,3 @@ pub unsafe extern "C" fn zmq_msg_gets(msg_: *const zmq_msg_t, property_: *const 
     }
 }
 
-/// Used by the socket entry points: takes a message out of a `zmq_msg_t`,
-/// leaving an empty one.
-pub(crate) unsafe fn msg_take(m: *mut zmq_msg_t) -> ZResult<Msg> {
-    Ok(std::mem::take(msg_mut(m)?))
-}

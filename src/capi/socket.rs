@@ -6,7 +6,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 use super::handle;
-use super::msg::{msg_mut, msg_take, zmq_msg_t};
+use super::msg::{msg_mut, zmq_msg_t};
 use super::{guard_int, guard_ptr};
 use crate::error::*;
 use crate::msg::Msg;
@@ -130,10 +130,9 @@ pub unsafe extern "C" fn zmq_disconnect(s_: *mut c_void, addr_: *const c_char) -
     })
 }
 
-unsafe fn send_msg(s_: *mut c_void, msg: Msg, flags: c_int) -> ZResult<Msg> {
+unsafe fn send_msg(s_: *mut c_void, mut msg: Msg, flags: c_int) -> ZResult<()> {
     let h = handle::socket(s_)?;
-    h.with(|s| s.send(msg, flags).map_err(|(e, _)| e))?;
-    Ok(Msg::new())
+    h.with(|s| s.send_from(&mut msg, flags))
 }
 
 #[no_mangle]
@@ -182,17 +181,12 @@ pub unsafe extern "C" fn zmq_recv(s_: *mut c_void, buf_: *mut c_void, len_: usiz
 pub unsafe extern "C" fn zmq_msg_send(msg_: *mut zmq_msg_t, s_: *mut c_void, flags_: c_int) -> c_int {
     guard_int(|| {
         let h = handle::socket(s_)?;
-        let len = msg_mut(msg_)?.len();
-        let msg = msg_take(msg_)?;
-        match h.with(|s| Ok(s.send(msg, flags_))) {
-            Ok(Ok(())) => Ok(clamp_len(len)),
-            Ok(Err((e, m))) => {
-                // The caller keeps its message on failure.
-                *msg_mut(msg_)? = m;
-                Err(e)
-            }
-            Err(e) => Err(e),
-        }
+        let msg = msg_mut(msg_)?;
+        let len = msg.len();
+        // On success the message is taken (left empty, as libzmq leaves it);
+        // on failure the caller keeps it.
+        h.with(|s| s.send_from(msg, flags_))?;
+        Ok(clamp_len(len))
     })
 }
 

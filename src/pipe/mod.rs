@@ -251,6 +251,32 @@ impl PipeEnd {
         Ok(())
     }
 
+    /// `write`, taking the frame out of `msg` (left empty) only when it is
+    /// accepted; on refusal (`false`) `msg` is untouched. The send fast path:
+    /// the frame is copied once, from the caller's message into the queue.
+    #[inline]
+    pub fn write_from(&mut self, msg: &mut Msg) -> bool {
+        if msg.more() || self.tx.is_none() || !self.pending.is_empty() {
+            return match self.write(std::mem::take(msg)) {
+                Ok(()) => true,
+                Err(m) => {
+                    *msg = m;
+                    false
+                }
+            };
+        }
+        // A single-frame message on an ordinary (not conflating) pipe.
+        if !self.check_write() {
+            return false;
+        }
+        self.written += 1;
+        if let Some(tx) = self.tx.as_mut() {
+            tx.push_take(msg);
+        }
+        self.flush();
+        true
+    }
+
     /// Publishes what `write_deferred` queued, waking a sleeping reader.
     pub fn flush(&mut self) {
         if let Some(tx) = self.tx.as_mut() {
@@ -359,11 +385,15 @@ impl PipeEnd {
         d.metadata_gen.fetch_add(1, Ordering::Release);
     }
 
+    #[inline]
     fn attach_metadata(&mut self, m: &mut Msg) {
         let gen = self.in_dir().metadata_gen.load(Ordering::Acquire);
-        if gen == 0 {
-            return;
+        if gen != 0 {
+            self.attach_metadata_gen(m, gen);
         }
+    }
+
+    fn attach_metadata_gen(&mut self, m: &mut Msg, gen: u64) {
         if gen != self.md_cache.0 {
             let md = lock(&self.in_dir().metadata).clone();
             self.md_cache = (gen, md);

@@ -123,6 +123,22 @@ impl<T> Producer<T> {
         self.written += 1;
     }
 
+    /// Appends the item in `item`, leaving its default in its place: moves
+    /// it into the queue with one copy (no pass by value).
+    #[inline]
+    pub fn push_take(&mut self, item: &mut T)
+    where
+        T: Default,
+    {
+        let idx = self.written % CHUNK;
+        if idx == 0 && self.written != 0 {
+            self.grow();
+        }
+        // SAFETY: as in `push`.
+        unsafe { (*(*self.tail).slots[idx as usize].get()).write(std::mem::take(item)) };
+        self.written += 1;
+    }
+
     /// Links a fresh (or recycled) chunk after the tail.
     #[cold]
     fn grow(&mut self) {

@@ -454,33 +454,30 @@ impl SocketBase {
     }
 
     pub fn send(&mut self, mut msg: Msg, flags: c_int) -> Result<(), (Errno, Msg)> {
-        if let Err(e) = self.check_alive() {
-            return Err((e, msg));
-        }
-        if flags & !(ZMQ_DONTWAIT | ZMQ_SNDMORE) != 0 {
-            // libzmq ignores unknown bits; keep going.
-        }
+        self.send_from(&mut msg, flags).map_err(|e| (e, msg))
+    }
+
+    /// `send`, taking the frame out of `msg` (left empty) on success; on
+    /// error `msg` stays the caller's. The C API's send path.
+    pub fn send_from(&mut self, msg: &mut Msg, flags: c_int) -> ZResult<()> {
+        self.check_alive()?;
         msg.set_more(flags & ZMQ_SNDMORE != 0);
         msg.reset_flags(crate::msg::COMMAND);
-        let mut msg = match self.routing.send(cx!(self), msg) {
-            Ok(()) => return Ok(()),
-            Err((e, m)) if e == EAGAIN => m,
-            Err(x) => return Err(x),
-        };
+        match self.routing.send_from(cx!(self), msg) {
+            Err(e) if e == EAGAIN => {}
+            other => return other,
+        }
         let timeout = self.options.sndtimeo;
         if flags & ZMQ_DONTWAIT != 0 || timeout == 0 {
-            return Err((EAGAIN, msg));
+            return Err(EAGAIN);
         }
         let deadline = Self::timeout_deadline(timeout);
         loop {
-            if let Err(e) = self.wait(deadline) {
-                return Err((e, msg));
+            self.wait(deadline)?;
+            match self.routing.send_from(cx!(self), msg) {
+                Err(e) if e == EAGAIN => {}
+                other => return other,
             }
-            msg = match self.routing.send(cx!(self), msg) {
-                Ok(()) => return Ok(()),
-                Err((e, m)) if e == EAGAIN => m,
-                Err(x) => return Err(x),
-            };
         }
     }
 

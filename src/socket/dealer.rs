@@ -90,8 +90,14 @@ impl Routing for Dealer {
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (Errno, Msg)> {
         self.lb.send(cx.pipes, msg).map(|_| ())
     }
+    fn send_from(&mut self, cx: &mut Cx, msg: &mut Msg) -> ZResult<()> {
+        self.lb.send_from(cx.pipes, msg).map(|_| ())
+    }
     fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg> {
         self.fq.recv(cx.pipes).map(|(m, _)| m)
+    }
+    fn recv_into(&mut self, cx: &mut Cx, out: &mut Msg) -> ZResult<()> {
+        self.fq.recv_into(cx.pipes, out).map(|_| ())
     }
     fn has_in(&mut self, cx: &mut Cx) -> bool {
         self.fq.has_in(cx.pipes)

@@ -117,6 +117,36 @@ impl Lb {
         Err((EAGAIN, msg))
     }
 
+    /// `send`, taking the frame out of `msg` (left empty) when a pipe took
+    /// it or it was dropped; on `Err(EAGAIN)` `msg` is untouched. The send
+    /// fast path: the frame is copied once, into the pipe.
+    pub fn send_from(&mut self, pipes: &mut Slab<PipeEnd>, msg: &mut Msg) -> Result<Option<PipeKey>, Errno> {
+        if self.in_message() {
+            // The later frames of a multipart message: the general path.
+            return self.send(pipes, std::mem::take(msg)).map_err(|(e, m)| {
+                *msg = m;
+                e
+            });
+        }
+        let more = msg.more();
+        while let Some(key) = self.ring.current() {
+            let Some(p) = pipes.get_mut(key) else {
+                self.ring.park_current();
+                continue;
+            };
+            if p.write_from(msg) {
+                if more {
+                    self.writing = Some(key);
+                } else {
+                    self.ring.advance();
+                }
+                return Ok(Some(key));
+            }
+            self.ring.park_current();
+        }
+        Err(EAGAIN)
+    }
+
     /// True when a frame can be sent now without blocking.
     pub fn has_out(&mut self, pipes: &mut Slab<PipeEnd>) -> bool {
         if self.in_message() {

@@ -50,6 +50,15 @@ pub trait Routing: Send {
     fn hiccuped(&mut self, _cx: &mut Cx, _key: PipeKey) {}
     /// Sends one frame.
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (crate::error::Errno, Msg)>;
+    /// Sends the frame in `msg`, taking it (leaving `msg` empty) unless an
+    /// error is returned, in which case `msg` is the caller's again. Types
+    /// on the hot path override it to skip copies.
+    fn send_from(&mut self, cx: &mut Cx, msg: &mut Msg) -> ZResult<()> {
+        self.send(cx, std::mem::take(msg)).map_err(|(e, m)| {
+            *msg = m;
+            e
+        })
+    }
     /// Receives one frame.
     fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg>;
     /// Receives one frame into `out` (replacing its content; untouched on

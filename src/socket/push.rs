@@ -32,6 +32,9 @@ impl Routing for Push {
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (Errno, Msg)> {
         self.lb.send(cx.pipes, msg).map(|_| ())
     }
+    fn send_from(&mut self, cx: &mut Cx, msg: &mut Msg) -> ZResult<()> {
+        self.lb.send_from(cx.pipes, msg).map(|_| ())
+    }
     fn recv(&mut self, _cx: &mut Cx) -> ZResult<Msg> {
         Err(ENOTSUP)
     }
