@@ -136,6 +136,12 @@ impl Connection {
     }
 
     /// Next pending event.
+    /// True when `poll_event` has something (cheap; for the per-message path).
+    #[inline]
+    pub fn has_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
@@ -157,6 +163,29 @@ impl Connection {
     /// caller deliver messages as they are decoded, and stop (leaving the
     /// rest of `input` for later) when its destination is full.
     pub fn next_message(&mut self, input: &mut BytesMut) -> Result<Option<Msg>, ProtocolError> {
+        if self.phase == Phase::Active && !self.wraps {
+            // The data phase of an unencrypted connection, inlined: what
+            // `run` would do, without its per-frame dispatch.
+            loop {
+                match self.decoder.decode(input) {
+                    Ok(Some(m)) if !m.is_command() => return Ok(Some(m)),
+                    Ok(Some(m)) => {
+                        if let Err(e) = self.handle_command(&m) {
+                            self.phase = Phase::Failed;
+                            return Err(e);
+                        }
+                        if self.phase != Phase::Active {
+                            break;
+                        }
+                    }
+                    Ok(None) => return Ok(None),
+                    Err(e) => {
+                        self.phase = Phase::Failed;
+                        return Err(e);
+                    }
+                }
+            }
+        }
         let r = self.run(input, true);
         if r.is_err() {
             self.phase = Phase::Failed;
