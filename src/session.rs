@@ -88,6 +88,13 @@ enum State {
 
 /// Read chunk size: many small frames are decoded per read.
 const READ_CHUNK: usize = 64 * 1024;
+/// While the rest of a large body is awaited (tcp), the stream's
+/// SO_RCVLOWAT asks for this much of it at once (the kernel caps it by
+/// the receive buffer and still wakes at end of stream or under memory
+/// pressure): one wake-up and one read per large message instead of one
+/// per 64 KiB segment. Below `LOWAT_MIN` missing bytes it stays off.
+const LOWAT_MIN: usize = 16 * 1024;
+const LOWAT_MAX: usize = 4 << 20;
 /// Encode up to this much before writing.
 const WRITE_BATCH: usize = 256 * 1024;
 
@@ -198,6 +205,8 @@ pub struct Session {
     link: Option<Link>,
     /// This connection's pipe to the ZAP handler, while the handshake needs it.
     zap: Option<ZapClient>,
+    /// The stream's SO_RCVLOWAT while a large body is being read (1: off).
+    rcvlowat: usize,
 }
 
 fn ms(v: i32) -> Duration {
@@ -247,6 +256,7 @@ impl Session {
             last_err: 0,
             link: None,
             zap: None,
+            rcvlowat: 1,
         }
     }
 
@@ -664,6 +674,10 @@ impl Session {
             Ok(_) => {
                 self.last_recv = Instant::now();
                 let r = conn.direct_read_done();
+                if self.rcvlowat > 1 && conn.direct_read_limit() < LOWAT_MIN {
+                    stream.set_rcvlowat(1);
+                    self.rcvlowat = 1;
+                }
                 // Events (a large SUBSCRIBE, say) come before the message.
                 self.deliver_events(io, key);
                 match r {
@@ -689,7 +703,17 @@ impl Session {
                 self.flush(io, key);
                 Some(true)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Some(false),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                // Wake up again only once much of the rest has arrived
+                // (instead of once per segment). Not with heartbeats or a
+                // TTL: those watch `last_recv`, which reads refresh.
+                let want = limit.min(LOWAT_MAX);
+                let watched = self.owner.options.heartbeat_ivl > 0 || self.t_ttl.is_some();
+                if !watched && want >= LOWAT_MIN && want != self.rcvlowat && stream.set_rcvlowat(want) {
+                    self.rcvlowat = want;
+                }
+                Some(false)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Some(true),
             Err(e) => {
                 self.last_err = e.raw_os_error().unwrap_or(libc::EIO);
@@ -709,6 +733,9 @@ impl Session {
     }
 
     fn deliver_events(&mut self, io: &mut Io, key: usize) {
+        if !self.conn.as_ref().is_some_and(|c| c.has_events()) {
+            return;
+        }
         while self.pending_in.is_none() {
             let Some(ev) = self.conn.as_mut().and_then(|c| c.poll_event()) else { return };
             match ev {
@@ -1051,6 +1078,7 @@ impl Session {
         }
         self.state = State::Idle;
         self.out_blocked = false;
+        self.rcvlowat = 1;
     }
 
     /// Ends the session: closes the stream and the pipe; the reactor drops it.

@@ -57,10 +57,16 @@ pub unsafe extern "C" fn zmq_msg_init_size(msg_: *mut zmq_msg_t, size_: usize) -
         if msg_.is_null() {
             return Err(EFAULT);
         }
-        let m = if size_ <= crate::msg::MAX_INLINE {
-            Msg::with_size(size_)
+        let m = if size_ < crate::msg::large::MIN {
+            if size_ <= crate::msg::MAX_INLINE {
+                Msg::with_size(size_)
+            } else {
+                Msg::from_bytes(bytes::Bytes::from(zeroed_vec(size_)?))
+            }
         } else {
-            Msg::from_bytes(bytes::Bytes::from(zeroed_vec(size_ + 256)?).slice(256..))
+            // Initialised (zero or recycled) memory, placed for fast
+            // kernel copies; libzmq's is uninitialised (see msg::large).
+            Msg::for_fill(size_).ok_or(ENOMEM)?
         };
         msg_write(msg_, m);
         Ok(0)

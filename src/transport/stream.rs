@@ -52,6 +52,29 @@ impl Stream {
         }
     }
 
+    /// SO_RCVLOWAT (tcp only; unix stream sockets do not honour it in
+    /// poll): readiness is not reported until `n` bytes are queued (or the
+    /// connection ends). Returns false when not applied.
+    pub fn set_rcvlowat(&self, n: usize) -> bool {
+        match self {
+            Stream::Tcp(s) => {
+                let v = n.clamp(1, i32::MAX as usize / 2) as c_int;
+                // SAFETY: passes a pointer to a local int with its size.
+                let r = unsafe {
+                    libc::setsockopt(
+                        s.as_raw_fd(),
+                        libc::SOL_SOCKET,
+                        libc::SO_RCVLOWAT,
+                        &v as *const c_int as *const _,
+                        std::mem::size_of::<c_int>() as u32,
+                    )
+                };
+                r == 0
+            }
+            Stream::Ipc(_) => false,
+        }
+    }
+
     pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         match self {
             Stream::Tcp(s) => s.write_vectored(bufs),

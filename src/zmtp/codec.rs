@@ -13,7 +13,7 @@
 //! Owns: framing only. Must not: interpret commands or message contents.
 
 use super::error::ProtocolError;
-use crate::msg::{Msg, COMMAND, MAX_INLINE, MORE};
+use crate::msg::{large, Msg, COMMAND, MAX_INLINE, MORE};
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use std::collections::VecDeque;
 use std::io::IoSlice;
@@ -60,6 +60,20 @@ pub const DIRECT_READ_MIN: usize = 8192;
 
 /// Smallest growth step of a body buffer filled by direct reads.
 const DIRECT_READ_GROW: usize = 64 * 1024;
+
+/// An empty buffer with room for `cap` body bytes. Large ones start at
+/// `msg::large::PAGE_OFFSET` within a page, as large outgoing payloads do,
+/// so the kernel's copy into them runs at full speed (see `msg::large`).
+fn body_buffer(cap: usize) -> BytesMut {
+    if cap < large::MIN {
+        return BytesMut::with_capacity(cap);
+    }
+    let mut b = BytesMut::with_capacity(cap + large::SLACK);
+    let pad = large::pad_for(b.as_ptr());
+    b.put_bytes(0, pad);
+    b.advance(pad);
+    b
+}
 
 #[derive(Debug)]
 enum DecState {
@@ -164,6 +178,9 @@ impl Decoder {
     /// bytes it used. `Ok(None)` means all of `input` was consumed and more
     /// is needed.
     pub fn decode(&mut self, input: &mut BytesMut) -> Result<Option<Msg>, ProtocolError> {
+        if let Some(r) = self.short_frame(input) {
+            return r.map(Some);
+        }
         loop {
             match self.state {
                 DecState::Header => {
@@ -182,7 +199,7 @@ impl Decoder {
                         // touched until bytes arrive, and is capped, so a
                         // peer announcing a huge frame costs no memory.
                         self.partial = if self.body_len > input.len() && self.body_len > MAX_INLINE {
-                            BytesMut::with_capacity(self.body_len.min(PREALLOC_CAP))
+                            body_buffer(self.body_len.min(PREALLOC_CAP))
                         } else {
                             BytesMut::new()
                         };
@@ -222,6 +239,55 @@ impl Decoder {
             out.push(m);
         }
         Ok(())
+    }
+
+    /// The common case, decoded in one step: between frames, a 2.0/3.x
+    /// frame with a one-byte size whose header and body are both in
+    /// `input`. `None` when that is not the case (the state machine in
+    /// `decode` takes over, nothing consumed).
+    #[inline]
+    fn short_frame(&mut self, input: &mut BytesMut) -> Option<Result<Msg, ProtocolError>> {
+        if self.framing == Framing::V1 || self.hdr_len != 0 || !matches!(self.state, DecState::Header) {
+            return None;
+        }
+        let (&f, &size) = (input.first()?, input.get(1)?);
+        let size = size as usize;
+        if f & FLAG_LONG != 0 || input.len() < 2 + size {
+            return None;
+        }
+        let flags = match self.check_flags(f).and_then(|fl| self.check_size(size as u64).map(|_| fl)) {
+            Ok(fl) => fl,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut m = if size <= MAX_INLINE {
+            let m = Msg::from_slice(&input[2..2 + size]);
+            input.advance(2 + size);
+            m
+        } else {
+            input.advance(2);
+            Msg::from_bytes(input.split_to(size).freeze())
+        };
+        if flags != 0 {
+            m.set_flags(flags);
+        }
+        Some(Ok(m))
+    }
+
+    /// Validates 2.0/3.x frame flags; returns the message flags they mean.
+    #[inline]
+    fn check_flags(&self, f: u8) -> Result<u8, ProtocolError> {
+        let allowed = if self.framing == Framing::V3 {
+            FLAG_MORE | FLAG_LONG | FLAG_COMMAND
+        } else {
+            FLAG_MORE | FLAG_LONG
+        };
+        if f & !allowed != 0 {
+            return Err(ProtocolError::ReservedFlags(f));
+        }
+        if f & FLAG_COMMAND != 0 && f & FLAG_MORE != 0 {
+            return Err(ProtocolError::CommandWithMore);
+        }
+        Ok((if f & FLAG_MORE != 0 { MORE } else { 0 }) | (if f & FLAG_COMMAND != 0 { COMMAND } else { 0 }))
     }
 
     fn finish_frame(&mut self, m: &mut Msg) {
@@ -282,17 +348,7 @@ impl Decoder {
             }
             Framing::V2 | Framing::V3 => {
                 let f = self.hdr[0];
-                let allowed = if self.framing == Framing::V3 {
-                    FLAG_MORE | FLAG_LONG | FLAG_COMMAND
-                } else {
-                    FLAG_MORE | FLAG_LONG
-                };
-                if f & !allowed != 0 {
-                    return Err(ProtocolError::ReservedFlags(f));
-                }
-                if f & FLAG_COMMAND != 0 && f & FLAG_MORE != 0 {
-                    return Err(ProtocolError::CommandWithMore);
-                }
+                let flags = self.check_flags(f)?;
                 let size = if f & FLAG_LONG != 0 {
                     if self.hdr_need < 9 {
                         self.hdr_need = 9;
@@ -305,8 +361,7 @@ impl Decoder {
                     self.hdr[1] as u64
                 };
                 self.body_len = self.check_size(size)?;
-                self.flags = (if f & FLAG_MORE != 0 { MORE } else { 0 })
-                    | (if f & FLAG_COMMAND != 0 { COMMAND } else { 0 });
+                self.flags = flags;
                 Ok(true)
             }
         }
@@ -590,7 +645,7 @@ mod tests {
         let mut d = Decoder::new(Framing::V3, -1);
         let mut input = BytesMut::from(&b"\x02\x00\x00\x00\x10\x00\x00\x00\x00abc"[..]);
         assert!(d.decode(&mut input).unwrap().is_none());
-        assert!(d.partial.capacity() <= PREALLOC_CAP);
+        assert!(d.partial.capacity() <= PREALLOC_CAP + large::SLACK);
         assert_eq!(d.body_remaining(), Some((1usize << 36) - 3));
     }
 
@@ -649,7 +704,7 @@ mod tests {
         let mut rest = &wire[100..];
         let mut got = None;
         while direct_fill(&mut d, &mut rest, 200_000) {
-            assert!(d.partial.capacity() <= (d.partial.len() * 2).max(PREALLOC_CAP));
+            assert!(d.partial.capacity() <= (d.partial.len() * 2).max(PREALLOC_CAP) + large::SLACK);
             if let Some(m) = d.finish_body() {
                 got = Some(m);
                 break;
@@ -674,7 +729,7 @@ mod tests {
         let mut input = BytesMut::from(&b"\x02\x00\x00\x00\x10\x00\x00\x00\x00abc"[..]);
         assert!(d.decode(&mut input).unwrap().is_none());
         for _ in 0..3 {
-            assert!(d.body_target().unwrap().capacity() <= PREALLOC_CAP);
+            assert!(d.body_target().unwrap().capacity() <= PREALLOC_CAP + large::SLACK);
         }
         assert!(d.finish_body().is_none());
     }
