@@ -9,7 +9,7 @@ use super::signaler::Signaler;
 use crate::error::ZResult;
 use crate::pipe::{ypipe, PipeEnd};
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 
 /// Commands sent to a socket by its peers, the context or I/O threads.
@@ -38,6 +38,10 @@ pub enum Command {
 
 /// How long a waiting owner watches its queue before it sleeps.
 const SPIN: std::time::Duration = std::time::Duration::from_micros(40);
+/// Fruitless watches in a row after which the owner stops watching...
+const SPIN_GIVE_UP: u32 = 4;
+/// ...except on every this-many-th wait.
+const SPIN_PROBE: u32 = 16;
 
 pub struct Mailbox {
     /// Senders serialise on this lock; the owner reads without it.
@@ -47,6 +51,8 @@ pub struct Mailbox {
     /// Set (after the eventfd was written) when a sender woke the owner;
     /// the owner clears it and resets the eventfd.
     signaled: AtomicBool,
+    /// Watches in a row that ended with nothing (see `spin`).
+    spin_misses: AtomicU32,
     signaler: Signaler,
 }
 
@@ -66,6 +72,7 @@ impl Mailbox {
             writer: Mutex::new(Writer { tx, closed: false }),
             reader: Mutex::new(rx),
             signaled: AtomicBool::new(false),
+            spin_misses: AtomicU32::new(0),
             signaler: Signaler::new()?,
         })
     }
@@ -133,16 +140,33 @@ impl Mailbox {
     /// and a wake-up, which cost far more than the watching (tens of
     /// microseconds on a virtual machine). Yields the CPU between looks so
     /// that on a busy machine the threads doing the work still run.
+    ///
+    /// Adaptive: after `SPIN_GIVE_UP` watches in a row saw nothing (waits
+    /// that are long by nature, such as a sender held at its high-water
+    /// mark), the owner sleeps at once, trying a watch again only every
+    /// `SPIN_PROBE`-th wait; one watch that pays off re-enables them.
     fn spin(&self) -> bool {
+        // Only the owner thread calls `wait`, so relaxed accesses suffice.
+        let misses = self.spin_misses.load(Ordering::Relaxed);
+        if misses >= SPIN_GIVE_UP {
+            self.spin_misses.store(misses.wrapping_add(1), Ordering::Relaxed);
+            if (misses - SPIN_GIVE_UP) % SPIN_PROBE != 0 {
+                return false;
+            }
+        }
         let start = std::time::Instant::now();
         loop {
             for _ in 0..32 {
                 if self.has_pending() {
+                    self.spin_misses.store(0, Ordering::Relaxed);
                     return true;
                 }
                 std::hint::spin_loop();
             }
             if start.elapsed() >= SPIN {
+                if misses < SPIN_GIVE_UP {
+                    self.spin_misses.store(misses + 1, Ordering::Relaxed);
+                }
                 return false;
             }
             std::thread::yield_now();
