@@ -496,6 +496,7 @@ impl Session {
             self.deliver_events(io, key);
             match r {
                 Ok(Some(m)) => {
+                    io.frames += 1;
                     if let Some(p) = self.pipe.as_mut() {
                         if let Err(m) = p.write_deferred(m) {
                             self.pending_in = Some(m);
@@ -841,6 +842,7 @@ impl Session {
             let Some(pipe) = self.pipe.as_mut() else { break };
             match pipe.read() {
                 Read::Msg(m) => {
+                    io.frames += 1;
                     if self.discard_out {
                         self.discard_out = m.more();
                         continue;

@@ -127,9 +127,11 @@ impl Mailbox {
         out
     }
 
-    /// Waits for a command (or timeout, -1 forever). Err(EINTR) on a signal.
-    pub fn wait(&self, timeout_ms: c_int) -> ZResult<bool> {
-        if self.has_pending() || (timeout_ms != 0 && self.spin()) {
+    /// Waits up to `timeout_ms` (-1: forever) for a command; `watch`: look
+    /// for it for a short while before sleeping (see `spin`). Err(EINTR) on
+    /// a signal.
+    pub fn wait(&self, timeout_ms: c_int, watch: bool) -> ZResult<bool> {
+        if self.has_pending() || (watch && timeout_ms != 0 && self.spin()) {
             return Ok(true);
         }
         self.signaler.wait(timeout_ms)

@@ -57,6 +57,9 @@ pub struct Io {
     /// One read buffer for all sessions of this thread: a session copies
     /// what it read out at once, so none needs its own.
     pub readbuf: Vec<u8>,
+    /// Frames sessions moved between pipes and connections (counted for
+    /// the watch heuristic in `Reactor::watch`).
+    pub frames: u64,
 }
 
 impl Io {
@@ -107,6 +110,7 @@ impl IoThread {
             spawned: Vec::new(),
             remove_me: false,
             readbuf: Vec::new(),
+            frames: 0,
         };
         let join = std::thread::Builder::new()
             .name(format!("ZMQbg/IO/{index}"))
@@ -135,6 +139,8 @@ const WATCH: Duration = Duration::from_micros(40);
 const WATCH_GIVE_UP: u32 = 4;
 /// ...except on every this-many-th time.
 const WATCH_PROBE: u32 = 16;
+/// A pass that moved this many frames means streaming: no watch after it.
+const WATCH_BUSY: u64 = 32;
 
 struct Reactor {
     /// Watches in a row that found nothing (see `watch`).
@@ -149,12 +155,15 @@ impl Reactor {
     fn run(mut self) {
         let mut events = Events::with_capacity(256);
         let mut cmds = Vec::new();
+        let mut frames_before = 0;
         loop {
             if self.stopping && self.objects.is_empty() {
                 return;
             }
             let timeout = self.io.timers.peek().map(|Reverse((t, _, _))| t.saturating_duration_since(Instant::now()));
-            if !self.watch(&mut events, timeout) {
+            let moved = self.io.frames - frames_before;
+            frames_before = self.io.frames;
+            if !self.watch(&mut events, timeout, moved) {
                 if let Err(e) = self.poll.poll(&mut events, timeout) {
                     if e.kind() != std::io::ErrorKind::Interrupted {
                         return;
@@ -202,10 +211,13 @@ impl Reactor {
     /// thread a sleep and a wake-up (tens of microseconds on a virtual
     /// machine), which is most of a request-reply round trip. Adaptive like
     /// the mailbox's watch: after `WATCH_GIVE_UP` fruitless watches in a
-    /// row it sleeps at once, probing every `WATCH_PROBE`-th time. Returns
-    /// true when `events` was filled.
-    fn watch(&mut self, events: &mut Events, timeout: Option<Duration>) -> bool {
-        if timeout.is_some_and(|t| t < WATCH) {
+    /// row it sleeps at once, probing every `WATCH_PROBE`-th time. Nor does
+    /// it watch after a pass that moved `WATCH_BUSY` frames or more: that is
+    /// a stream, where sleeping costs nothing noticeable and lets the next
+    /// batch grow, while watching would take the CPU from the threads that
+    /// produce or consume it. Returns true when `events` was filled.
+    fn watch(&mut self, events: &mut Events, timeout: Option<Duration>, moved: u64) -> bool {
+        if moved >= WATCH_BUSY || timeout.is_some_and(|t| t < WATCH) {
             return false;
         }
         let misses = self.watch_misses;
