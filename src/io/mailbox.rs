@@ -175,3 +175,30 @@ impl Mailbox {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watch_gives_up_on_long_waits_and_still_sees_commands() {
+        let mb = Mailbox::new().unwrap();
+        for i in 1..=SPIN_GIVE_UP {
+            assert!(!mb.wait(1, true).unwrap(), "nothing was sent");
+            assert_eq!(mb.spin_misses.load(Ordering::Relaxed), i);
+        }
+        // From now on most waits sleep at once (they are still counted, so
+        // that every SPIN_PROBE-th one watches again).
+        assert!(!mb.wait(1, true).unwrap());
+        assert_eq!(mb.spin_misses.load(Ordering::Relaxed), SPIN_GIVE_UP + 1);
+        // A command is never missed, watched for or not.
+        mb.send(Command::Stop);
+        assert!(mb.wait(1, true).unwrap());
+        let mut out = Vec::new();
+        mb.drain(&mut out);
+        assert!(matches!(out.as_slice(), [Command::Stop]));
+        // A wait without watching leaves the statistics alone.
+        assert!(!mb.wait(1, false).unwrap());
+        assert_eq!(mb.spin_misses.load(Ordering::Relaxed), SPIN_GIVE_UP + 1);
+    }
+}
