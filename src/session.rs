@@ -486,6 +486,20 @@ impl Session {
     /// batch at the end. Stops, leaving the rest buffered, when the pipe is
     /// full. Returns false when the connection failed (already handled).
     fn decode_input(&mut self, io: &mut Io, key: usize) -> bool {
+        // Small single-part data frames go from the read buffer straight
+        // into the pipe (one copy, no per-frame decoder state), consumed
+        // with one `advance` for the whole run of them.
+        if let (None, Some(c), Some(p)) = (self.pending_in.as_ref(), self.conn.as_ref(), self.pipe.as_mut()) {
+            let mut off = 0;
+            while let Some(size) = c.peek_small_message(&self.inbuf[off..]) {
+                if !p.write_small(&self.inbuf[off + 2..], size) {
+                    break;
+                }
+                off += 2 + size;
+                io.frames += 1;
+            }
+            bytes::Buf::advance(&mut self.inbuf, off);
+        }
         let mut ok = true;
         while self.pending_in.is_none() {
             let r = match self.conn.as_mut() {

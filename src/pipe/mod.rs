@@ -17,7 +17,7 @@
 pub mod ypipe;
 
 use crate::io::mailbox::{Command, Mailbox};
-use crate::msg::{Metadata, Msg};
+use crate::msg::{Metadata, Msg, MAX_INLINE};
 use bytes::Bytes;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -209,6 +209,7 @@ impl PipeEnd {
 
     /// True when a new message may be written now. When false because of
     /// the HWM, the writer will get `ActivateWrite` once there is room.
+    #[inline]
     pub fn check_write(&mut self) -> bool {
         if !self.pending.is_empty() {
             return true;
@@ -224,6 +225,13 @@ impl PipeEnd {
         if hwm == 0 || self.written - self.peer_read < hwm {
             return true;
         }
+        self.check_write_full(hwm)
+    }
+
+    /// `check_write` once the cached read count says the pipe is full.
+    #[cold]
+    fn check_write_full(&mut self, hwm: u64) -> bool {
+        let d = &self.shared.dirs[self.side];
         self.peer_read = d.msgs_read.load(Ordering::Acquire);
         if self.written - self.peer_read < hwm {
             return true;
@@ -274,6 +282,27 @@ impl PipeEnd {
             tx.push_take(msg);
         }
         self.flush();
+        true
+    }
+
+    /// `write_deferred` of a small single-part message holding the first
+    /// `len` bytes of `src` (`len <= MAX_INLINE`), built right in the queue:
+    /// the session's fast path for small frames, straight from its read
+    /// buffer. False (nothing written) when the pipe is full or closed, or
+    /// a multipart message is being written.
+    #[inline]
+    pub fn write_small(&mut self, src: &[u8], len: usize) -> bool {
+        if !self.pending.is_empty() || self.tx.is_none() || !self.check_write() {
+            return false;
+        }
+        self.written += 1;
+        let m = match src.get(..MAX_INLINE).and_then(|s| <&[u8; MAX_INLINE]>::try_from(s).ok()) {
+            Some(prefix) => Msg::from_prefix(prefix, len),
+            None => Msg::from_slice(&src[..len.min(src.len())]),
+        };
+        if let Some(tx) = self.tx.as_mut() {
+            tx.push(m);
+        }
         true
     }
 

@@ -36,10 +36,6 @@ pub struct SocketBase {
     bound: Vec<String>,
     routing: Box<dyn Routing>,
     rcvmore: bool,
-    /// Frames sent or received since the last wait: a socket that moved
-    /// many is streaming, and sleeps at once when it has to wait (see
-    /// `Mailbox::wait`).
-    moved: u32,
     ctx_terminated: bool,
     last_endpoint: String,
     /// Pipes whose peer closed but which may still hold messages.
@@ -57,9 +53,6 @@ macro_rules! cx {
         &mut Cx { pipes: &mut $s.pipes, options: &$s.options }
     };
 }
-
-/// Frames moved between two waits from which a socket counts as streaming.
-const STREAMING: u32 = 32;
 
 impl SocketBase {
     pub fn new(ctx: Arc<Ctx>, socket_type: c_int) -> ZResult<SocketBase> {
@@ -82,7 +75,6 @@ impl SocketBase {
             bound: Vec::new(),
             routing,
             rcvmore: false,
-            moved: 0,
             ctx_terminated: false,
             last_endpoint: String::new(),
             closing: Vec::new(),
@@ -448,9 +440,7 @@ impl SocketBase {
                 (left.as_micros().div_ceil(1000)).min(c_int::MAX as u128) as c_int
             }
         };
-        let streaming = self.moved >= STREAMING;
-        self.moved = 0;
-        match self.mailbox.wait(ms, !streaming) {
+        match self.mailbox.wait(ms) {
             Ok(true) => {
                 self.process_commands();
                 if self.ctx_terminated {
@@ -475,10 +465,7 @@ impl SocketBase {
         msg.reset_flags(crate::msg::COMMAND);
         match self.routing.send_from(cx!(self), msg) {
             Err(e) if e == EAGAIN => {}
-            other => {
-                self.moved = self.moved.wrapping_add(1);
-                return other;
-            }
+            other => return other,
         }
         let timeout = self.options.sndtimeo;
         if flags & ZMQ_DONTWAIT != 0 || timeout == 0 {
@@ -526,7 +513,6 @@ impl SocketBase {
             other => other,
         };
         r?;
-        self.moved = self.moved.wrapping_add(1);
         self.rcvmore = out.more();
         Ok(())
     }

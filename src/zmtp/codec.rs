@@ -247,20 +247,15 @@ impl Decoder {
     /// `decode` takes over, nothing consumed).
     #[inline]
     fn short_frame(&mut self, input: &mut BytesMut) -> Option<Result<Msg, ProtocolError>> {
-        if self.framing == Framing::V1 || self.hdr_len != 0 || !matches!(self.state, DecState::Header) {
-            return None;
-        }
-        let (&f, &size) = (input.first()?, input.get(1)?);
-        let size = size as usize;
-        if f & FLAG_LONG != 0 || input.len() < 2 + size {
-            return None;
-        }
-        let flags = match self.check_flags(f).and_then(|fl| self.check_size(size as u64).map(|_| fl)) {
-            Ok(fl) => fl,
+        let (flags, size) = match self.peek_short_frame(input)? {
+            Ok(v) => v,
             Err(e) => return Some(Err(e)),
         };
         let mut m = if size <= MAX_INLINE {
-            let m = Msg::from_slice(&input[2..2 + size]);
+            let m = match input.get(2..2 + MAX_INLINE).and_then(|s| <&[u8; MAX_INLINE]>::try_from(s).ok()) {
+                Some(prefix) => Msg::from_prefix(prefix, size),
+                None => Msg::from_slice(&input[2..2 + size]),
+            };
             input.advance(2 + size);
             m
         } else {
@@ -271,6 +266,23 @@ impl Decoder {
             m.set_flags(flags);
         }
         Some(Ok(m))
+    }
+
+    /// Looks, without consuming anything, for the case `short_frame`
+    /// handles at the front of `input`: `(message flags, body size)` of a
+    /// complete frame with a one-byte size, starting at a frame boundary;
+    /// its body is `input[2..2 + size]`. An invalid header is an error.
+    #[inline]
+    pub fn peek_short_frame(&self, input: &[u8]) -> Option<Result<(u8, usize), ProtocolError>> {
+        if self.framing == Framing::V1 || self.hdr_len != 0 || !matches!(self.state, DecState::Header) {
+            return None;
+        }
+        let (&f, &size) = (input.first()?, input.get(1)?);
+        let size = size as usize;
+        if f & FLAG_LONG != 0 || input.len() < 2 + size {
+            return None;
+        }
+        Some(self.check_flags(f).and_then(|fl| self.check_size(size as u64).map(|_| (fl, size))))
     }
 
     /// Validates 2.0/3.x frame flags; returns the message flags they mean.

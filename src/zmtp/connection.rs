@@ -17,7 +17,7 @@ use super::greeting::{Greeting, GreetingConfig, GreetingStatus, ZmtpVersion};
 use super::mechanism::{socket_type_name, Mechanism, MechanismStatus};
 use super::metadata::{Properties, IDENTITY, SOCKET_TYPE};
 use crate::constants as c;
-use crate::msg::{Msg, COMMAND};
+use crate::msg::{Msg, COMMAND, MAX_INLINE};
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 use std::os::raw::c_int;
@@ -136,6 +136,23 @@ impl Connection {
     }
 
     /// Next pending event.
+    /// The small-message fast path: when the next frame in `input` is a
+    /// complete single-part data frame of at most `MAX_INLINE` bytes on an
+    /// unencrypted connection in its data phase, its body size; the caller
+    /// takes the body from `input[2..2 + size]` and consumes `2 + size`
+    /// bytes itself (the frame needs nothing else from the connection).
+    /// `None`: use `next_message` (other frames, commands, errors).
+    #[inline]
+    pub fn peek_small_message(&self, input: &[u8]) -> Option<usize> {
+        if self.phase != Phase::Active || self.wraps {
+            return None;
+        }
+        match self.decoder.peek_short_frame(input)? {
+            Ok((0, size)) if size <= MAX_INLINE => Some(size),
+            _ => None,
+        }
+    }
+
     /// True when `poll_event` has something (cheap; for the per-message path).
     #[inline]
     pub fn has_events(&self) -> bool {
