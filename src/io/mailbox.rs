@@ -127,11 +127,11 @@ impl Mailbox {
         out
     }
 
-    /// Waits up to `timeout_ms` (-1: forever) for a command, watching for
-    /// it for a short while before sleeping (see `spin`). Err(EINTR) on a
-    /// signal.
-    pub fn wait(&self, timeout_ms: c_int) -> ZResult<bool> {
-        if self.has_pending() || (timeout_ms != 0 && self.spin()) {
+    /// Waits up to `timeout_ms` (-1: forever) for a command; `watch`: look
+    /// for it for a short while before sleeping (see `spin`). Err(EINTR) on
+    /// a signal.
+    pub fn wait(&self, timeout_ms: c_int, watch: bool) -> ZResult<bool> {
+        if self.has_pending() || (watch && timeout_ms != 0 && self.spin()) {
             return Ok(true);
         }
         self.signaler.wait(timeout_ms)
@@ -184,18 +184,21 @@ mod tests {
     fn watch_gives_up_on_long_waits_and_still_sees_commands() {
         let mb = Mailbox::new().unwrap();
         for i in 1..=SPIN_GIVE_UP {
-            assert!(!mb.wait(1).unwrap(), "nothing was sent");
+            assert!(!mb.wait(1, true).unwrap(), "nothing was sent");
             assert_eq!(mb.spin_misses.load(Ordering::Relaxed), i);
         }
         // From now on most waits sleep at once (they are still counted, so
         // that every SPIN_PROBE-th one watches again).
-        assert!(!mb.wait(1).unwrap());
+        assert!(!mb.wait(1, true).unwrap());
         assert_eq!(mb.spin_misses.load(Ordering::Relaxed), SPIN_GIVE_UP + 1);
         // A command is never missed, watched for or not.
         mb.send(Command::Stop);
-        assert!(mb.wait(1).unwrap());
+        assert!(mb.wait(1, true).unwrap());
         let mut out = Vec::new();
         mb.drain(&mut out);
         assert!(matches!(out.as_slice(), [Command::Stop]));
+        // A wait without watching leaves the statistics alone.
+        assert!(!mb.wait(1, false).unwrap());
+        assert_eq!(mb.spin_misses.load(Ordering::Relaxed), SPIN_GIVE_UP + 1);
     }
 }

@@ -36,6 +36,8 @@ pub struct SocketBase {
     bound: Vec<String>,
     routing: Box<dyn Routing>,
     rcvmore: bool,
+    /// The last frame this socket moved was one it sent (see `wait`).
+    last_sent: bool,
     ctx_terminated: bool,
     last_endpoint: String,
     /// Pipes whose peer closed but which may still hold messages.
@@ -75,6 +77,7 @@ impl SocketBase {
             bound: Vec::new(),
             routing,
             rcvmore: false,
+            last_sent: false,
             ctx_terminated: false,
             last_endpoint: String::new(),
             closing: Vec::new(),
@@ -428,7 +431,14 @@ impl SocketBase {
     }
 
     /// Waits for a command until the deadline. Err(EAGAIN) on timeout.
-    fn wait(&mut self, deadline: Option<Instant>) -> ZResult<()> {
+    /// Waits for a command until `deadline`. A wait for room to send, or
+    /// for a reply to what was just sent, watches the mailbox before
+    /// sleeping (those answers usually come within microseconds, and a
+    /// sleep and wake-up would cost more). A socket that only receives (a
+    /// stream) sleeps at once: its peer then fills the queue meanwhile and
+    /// it reads a whole batch when woken, which beats taking messages one
+    /// by one as they come.
+    fn wait(&mut self, deadline: Option<Instant>, for_recv: bool) -> ZResult<()> {
         let ms = match deadline {
             None => -1,
             Some(d) => {
@@ -440,7 +450,7 @@ impl SocketBase {
                 (left.as_micros().div_ceil(1000)).min(c_int::MAX as u128) as c_int
             }
         };
-        match self.mailbox.wait(ms) {
+        match self.mailbox.wait(ms, !for_recv || self.last_sent) {
             Ok(true) => {
                 self.process_commands();
                 if self.ctx_terminated {
@@ -465,7 +475,10 @@ impl SocketBase {
         msg.reset_flags(crate::msg::COMMAND);
         match self.routing.send_from(cx!(self), msg) {
             Err(e) if e == EAGAIN => {}
-            other => return other,
+            other => {
+                self.last_sent = true;
+                return other;
+            }
         }
         let timeout = self.options.sndtimeo;
         if flags & ZMQ_DONTWAIT != 0 || timeout == 0 {
@@ -473,10 +486,13 @@ impl SocketBase {
         }
         let deadline = Self::timeout_deadline(timeout);
         loop {
-            self.wait(deadline)?;
+            self.wait(deadline, false)?;
             match self.routing.send_from(cx!(self), msg) {
                 Err(e) if e == EAGAIN => {}
-                other => return other,
+                other => {
+                    self.last_sent = true;
+                    return other;
+                }
             }
         }
     }
@@ -500,7 +516,7 @@ impl SocketBase {
                 }
                 let deadline = Self::timeout_deadline(timeout);
                 loop {
-                    self.wait(deadline)?;
+                    self.wait(deadline, true)?;
                     match self.routing.recv_into(cx!(self), out) {
                         Err(e) if e == EAGAIN => {
                             self.reap_closed_pipes();
@@ -513,6 +529,7 @@ impl SocketBase {
             other => other,
         };
         r?;
+        self.last_sent = false;
         self.rcvmore = out.more();
         Ok(())
     }
