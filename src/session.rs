@@ -21,7 +21,7 @@
 
 use crate::constants::*;
 use crate::io::mailbox::{Command, Mailbox};
-use crate::io::reactor::{token, Io, WORK_BYTES};
+use crate::io::reactor::{token, Io};
 use crate::monitor::MonitorRef;
 use crate::msg::{Metadata, Msg};
 use crate::options::Options;
@@ -496,7 +496,7 @@ impl Session {
                     break;
                 }
                 off += 2 + size;
-                io.work += 1;
+                io.frames += 1;
             }
             bytes::Buf::advance(&mut self.inbuf, off);
         }
@@ -510,7 +510,7 @@ impl Session {
             self.deliver_events(io, key);
             match r {
                 Ok(Some(m)) => {
-                    io.work += 1;
+                    io.frames += 1;
                     if let Some(p) = self.pipe.as_mut() {
                         if let Err(m) = p.write_deferred(m) {
                             self.pending_in = Some(m);
@@ -647,7 +647,6 @@ impl Session {
                     }
                 }
                 Ok(n) => {
-                    io.work += (n / WORK_BYTES) as u64;
                     self.last_recv = Instant::now();
                     self.inbuf.extend_from_slice(&io.readbuf[..n]);
                     if !self.decode_input(io, key) {
@@ -687,8 +686,7 @@ impl Session {
                 self.disconnected(io, key, false);
                 Some(false)
             }
-            Ok(n) => {
-                io.work += (n / WORK_BYTES) as u64;
+            Ok(_) => {
                 self.last_recv = Instant::now();
                 let r = conn.direct_read_done();
                 if self.rcvlowat > 1 && conn.direct_read_limit() < LOWAT_MIN {
@@ -858,7 +856,7 @@ impl Session {
             let Some(pipe) = self.pipe.as_mut() else { break };
             match pipe.read() {
                 Read::Msg(m) => {
-                    io.work += 1;
+                    io.frames += 1;
                     if self.discard_out {
                         self.discard_out = m.more();
                         continue;
@@ -957,10 +955,7 @@ impl Session {
                     self.disconnected(io, key, false);
                     return;
                 }
-                Ok(w) => {
-                    io.work += (w / WORK_BYTES) as u64;
-                    conn.output().advance(w);
-                }
+                Ok(w) => conn.output().advance(w),
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     self.out_blocked = true;
                     return;

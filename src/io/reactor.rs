@@ -57,10 +57,9 @@ pub struct Io {
     /// One read buffer for all sessions of this thread: a session copies
     /// what it read out at once, so none needs its own.
     pub readbuf: Vec<u8>,
-    /// Work sessions did: one per frame moved between a pipe and a
-    /// connection, plus one per `WORK_BYTES` bytes read or written (for
+    /// Frames sessions moved between pipes and connections (counted for
     /// the watch heuristic in `Reactor::watch`).
-    pub work: u64,
+    pub frames: u64,
 }
 
 impl Io {
@@ -111,7 +110,7 @@ impl IoThread {
             spawned: Vec::new(),
             remove_me: false,
             readbuf: Vec::new(),
-            work: 0,
+            frames: 0,
         };
         let join = std::thread::Builder::new()
             .name(format!("ZMQbg/IO/{index}"))
@@ -140,10 +139,8 @@ const WATCH: Duration = Duration::from_micros(40);
 const WATCH_GIVE_UP: u32 = 4;
 /// ...except on every this-many-th time.
 const WATCH_PROBE: u32 = 16;
-/// A pass that did this much work means streaming: no watch after it.
+/// A pass that moved this many frames means streaming: no watch after it.
 const WATCH_BUSY: u64 = 32;
-/// Bytes transferred that count as one unit of work.
-pub const WORK_BYTES: usize = 4096;
 
 struct Reactor {
     /// Watches in a row that found nothing (see `watch`).
@@ -158,14 +155,14 @@ impl Reactor {
     fn run(mut self) {
         let mut events = Events::with_capacity(256);
         let mut cmds = Vec::new();
-        let mut work_before = 0;
+        let mut frames_before = 0;
         loop {
             if self.stopping && self.objects.is_empty() {
                 return;
             }
             let timeout = self.io.timers.peek().map(|Reverse((t, _, _))| t.saturating_duration_since(Instant::now()));
-            let moved = self.io.work - work_before;
-            work_before = self.io.work;
+            let moved = self.io.frames - frames_before;
+            frames_before = self.io.frames;
             if !self.watch(&mut events, timeout, moved) {
                 if let Err(e) = self.poll.poll(&mut events, timeout) {
                     if e.kind() != std::io::ErrorKind::Interrupted {
@@ -215,11 +212,10 @@ impl Reactor {
     /// machine), which is most of a request-reply round trip. Adaptive like
     /// the mailbox's watch: after `WATCH_GIVE_UP` fruitless watches in a
     /// row it sleeps at once, probing every `WATCH_PROBE`-th time. Nor does
-    /// it watch after a pass that did `WATCH_BUSY` units of work or more
-    /// (see `Io::work`): that is a stream, where sleeping costs nothing
-    /// noticeable and lets the next batch grow, while watching would take
-    /// the CPU from the threads that produce or consume it. Returns true
-    /// when `events` was filled.
+    /// it watch after a pass that moved `WATCH_BUSY` frames or more: that is
+    /// a stream, where sleeping costs nothing noticeable and lets the next
+    /// batch grow, while watching would take the CPU from the threads that
+    /// produce or consume it. Returns true when `events` was filled.
     fn watch(&mut self, events: &mut Events, timeout: Option<Duration>, moved: u64) -> bool {
         if moved >= WATCH_BUSY || timeout.is_some_and(|t| t < WATCH) {
             return false;
