@@ -825,7 +825,8 @@ impl Session {
                     routing_id: Some(Bytes::copy_from_slice(&o.routing_id)),
                 };
                 let session_cfg = EndConfig { mailbox: Some(io.mailbox().clone()), routing_id: Some(identity) };
-                let (theirs, mine) = PipeEnd::pair(socket_cfg, session_cfg, o.pipe_hwms(), [conflate, conflate]);
+                let (mut theirs, mine) = PipeEnd::pair(socket_cfg, session_cfg, o.pipe_hwms(), [conflate, conflate]);
+                theirs.set_io_peer();
                 mine.set_outbound_metadata(md);
                 io.pipe_owner.insert(mine.id(), key);
                 self.pipe = Some(mine);

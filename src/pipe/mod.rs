@@ -116,6 +116,9 @@ pub struct PipeEnd {
     read: u64,
     published: u64,
     terminated: bool,
+    /// The other end belongs to a session on an I/O thread (tcp, ipc...),
+    /// not to a socket (inproc).
+    io_peer: bool,
     /// The inbound metadata as last loaded, with its generation.
     md_cache: (u64, Option<Arc<Metadata>>),
 }
@@ -151,6 +154,7 @@ impl PipeEnd {
             read: 0,
             published: 0,
             terminated: false,
+            io_peer: false,
             md_cache: (0, None),
         };
         (end(0, tx0, rx1), end(1, tx1, rx0))
@@ -158,6 +162,16 @@ impl PipeEnd {
 
     pub fn id(&self) -> u64 {
         self.shared.id
+    }
+
+    /// Marks this end as the socket's end of a session's pipe.
+    pub fn set_io_peer(&mut self) {
+        self.io_peer = true;
+    }
+
+    /// True when the other end is a session on an I/O thread.
+    pub fn io_peer(&self) -> bool {
+        self.io_peer
     }
 
     fn out_dir(&self) -> &DirShared {

@@ -38,6 +38,8 @@ pub struct SocketBase {
     rcvmore: bool,
     /// The last frame this socket moved was one it sent (see `wait`).
     last_sent: bool,
+    /// Attached pipes fed by I/O-thread sessions (tcp, ipc...; see `wait`).
+    io_pipes: usize,
     ctx_terminated: bool,
     last_endpoint: String,
     /// Pipes whose peer closed but which may still hold messages.
@@ -78,6 +80,7 @@ impl SocketBase {
             routing,
             rcvmore: false,
             last_sent: false,
+            io_pipes: 0,
             ctx_terminated: false,
             last_endpoint: String::new(),
             closing: Vec::new(),
@@ -177,6 +180,9 @@ impl SocketBase {
     /// Attaches a pipe; `connected` when this socket's own connect made it.
     pub fn attach_pipe(&mut self, pipe: PipeEnd, endpoint: Option<String>, connected: bool) {
         let id = pipe.id();
+        if pipe.io_peer() {
+            self.io_pipes += 1;
+        }
         let k = self.pipes.insert(pipe);
         self.ids.insert(id, k);
         if let Some(ep) = endpoint {
@@ -195,6 +201,9 @@ impl SocketBase {
         }
         self.routing.detach(cx!(self), k);
         let mut p = self.pipes.remove(k);
+        if p.io_peer() {
+            self.io_pipes -= 1;
+        }
         self.ids.remove(&p.id());
         self.pipe_endpoint.remove(&k);
         self.closing.retain(|&c| c != k);
@@ -431,13 +440,14 @@ impl SocketBase {
     }
 
     /// Waits for a command until the deadline. Err(EAGAIN) on timeout.
-    /// Waits for a command until `deadline`. A wait for room to send, or
-    /// for a reply to what was just sent, watches the mailbox before
-    /// sleeping (those answers usually come within microseconds, and a
-    /// sleep and wake-up would cost more). A socket that only receives (a
-    /// stream) sleeps at once: its peer then fills the queue meanwhile and
-    /// it reads a whole batch when woken, which beats taking messages one
-    /// by one as they come.
+    /// Waits for a command until `deadline`, watching the mailbox before
+    /// sleeping (see `Mailbox::wait`) when the answer usually comes within
+    /// microseconds and a sleep and wake-up would cost more: a wait for room
+    /// to send, for a reply to what was just sent, or for messages from
+    /// I/O threads (which would otherwise pay a wake-up per batch they
+    /// deliver). A socket that only receives from inproc peers sleeps at
+    /// once: the peer fills the queue meanwhile and the socket reads a
+    /// whole batch when woken, which beats taking messages one by one.
     fn wait(&mut self, deadline: Option<Instant>, for_recv: bool) -> ZResult<()> {
         let ms = match deadline {
             None => -1,
@@ -450,7 +460,7 @@ impl SocketBase {
                 (left.as_micros().div_ceil(1000)).min(c_int::MAX as u128) as c_int
             }
         };
-        match self.mailbox.wait(ms, !for_recv || self.last_sent) {
+        match self.mailbox.wait(ms, !for_recv || self.last_sent || self.io_pipes > 0) {
             Ok(true) => {
                 self.process_commands();
                 if self.ctx_terminated {
