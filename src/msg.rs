@@ -25,6 +25,7 @@ pub const SHARED: u8 = 4;
 /// The message is a routing-id announcement (internal use in pipes).
 pub const ROUTING_ID: u8 = 8;
 
+
 /// Connection properties attached to received messages (`zmq_msg_gets`).
 #[derive(Debug, Default)]
 pub struct Metadata {
@@ -321,10 +322,10 @@ impl Msg {
 ///   kept at most `KEEP` unused): with only 8 buffers, the rest went back
 ///   to mimalloc, which keeps freed blocks for its 1 s purge delay while
 ///   handing out fresh ones, and a tcp 64 KiB sender (1,000 messages
-///   queued at the HWM) peaked at 88 MiB against 70 MiB with this pool
+///   queued at the HWM) peaked at 88 MiB against 70-78 MiB with this pool
 ///   (libzmq: 68 MiB), msg/s unchanged. `zmq_msg_init_size`, `zmq_send`'s
-///   copy (`Msg::from_slice`) and inproc traffic all use it; bodies
-///   received over tcp/ipc do not yet (see `zmtp::codec::body_buffer`).
+///   copy (`Msg::from_slice`), inproc traffic and bodies received over
+///   tcp/ipc (`Filling`, see `zmtp::codec`) all use it.
 pub mod large {
     use bytes::Bytes;
     use std::collections::VecDeque;
@@ -342,8 +343,11 @@ pub mod large {
     /// not); what it avoids is the allocator's own retention on top of
     /// that (freed blocks kept mapped for its purge delay while fresh ones
     /// are handed out). A buffer unused for `KEEP` is given back, as is
-    /// everything above `POOL_BYTES`.
-    const POOL_BYTES: usize = 256 << 20;
+    /// everything above `POOL_BYTES`. Aged buffers are only given back
+    /// when the pool is next used, so an idle process may keep up to
+    /// `POOL_BYTES` (a bound chosen over 256 MiB, which measured the same
+    /// msg/s with a sender peak of 70 instead of 73-78 MiB at 64 KiB).
+    const POOL_BYTES: usize = 32 << 20;
     const KEEP: Duration = Duration::from_millis(1000);
     /// At most this many aged buffers are given back per release.
     const TRIM_BATCH: usize = 4;
@@ -438,6 +442,104 @@ pub mod large {
         Some(Bytes::from_owner(Block { buf, off, len: size }))
     }
 
+    /// A pooled, placed buffer being filled front to back (a received
+    /// frame body): `len` bytes of `cap` are filled. Every byte of the
+    /// buffer is initialised memory, so the unfilled part is handed out as
+    /// an ordinary `&mut [u8]` to read into. Dropped unfinished, the
+    /// buffer goes back to the pool; finished, it becomes a `Bytes` that
+    /// returns it to the pool when its last reference goes.
+    pub struct Filling {
+        buf: Vec<u8>,
+        off: usize,
+        cap: usize,
+        len: usize,
+    }
+
+    impl Filling {
+        /// Room for `cap` bytes, nothing filled yet. None when memory is
+        /// exhausted.
+        pub fn new(cap: usize) -> Option<Filling> {
+            let (buf, off) = raw(cap)?;
+            Some(Filling { buf, off, cap, len: 0 })
+        }
+
+        /// Room for `cap` bytes when the pool has such a buffer (memory
+        /// the process already holds), else room for only `fresh` (<=
+        /// `cap`) bytes of new memory: a body whose bytes have not arrived
+        /// yet is given new memory only as they come (see `grow`).
+        pub fn recycled_or(cap: usize, fresh: usize) -> Option<Filling> {
+            match recycled(cap) {
+                Some((buf, off)) => Some(Filling { buf, off, cap, len: 0 }),
+                None => Filling::new(fresh.min(cap)),
+            }
+        }
+
+        pub fn len(&self) -> usize {
+            self.len
+        }
+
+        pub fn is_empty(&self) -> bool {
+            self.len == 0
+        }
+
+        pub fn capacity(&self) -> usize {
+            self.cap
+        }
+
+        /// The unfilled part; after writing `n` bytes at its front, call
+        /// `filled(n)`.
+        pub fn spare_mut(&mut self) -> &mut [u8] {
+            &mut self.buf[self.off + self.len..self.off + self.cap]
+        }
+
+        /// Marks `n` more bytes as filled (capped at the capacity).
+        pub fn filled(&mut self, n: usize) {
+            self.len = (self.len + n).min(self.cap);
+        }
+
+        /// Appends as much of `data` as fits; returns how much that was.
+        pub fn extend_from_slice(&mut self, data: &[u8]) -> usize {
+            let n = data.len().min(self.cap - self.len);
+            self.spare_mut()[..n].copy_from_slice(&data[..n]);
+            self.len += n;
+            n
+        }
+
+        /// Grows the capacity to `cap` (a new pooled buffer, the filled
+        /// bytes copied over). False when memory is exhausted (unchanged).
+        pub fn grow(&mut self, cap: usize) -> bool {
+            if cap <= self.cap {
+                return true;
+            }
+            let Some((mut buf, off)) = raw(cap) else { return false };
+            buf[off..off + self.len].copy_from_slice(&self.buf[self.off..self.off + self.len]);
+            let old = std::mem::replace(&mut self.buf, buf);
+            self.off = off;
+            self.cap = cap;
+            release(old);
+            true
+        }
+
+        /// The filled bytes, as a `Bytes` that gives the buffer back to the
+        /// pool when dropped.
+        pub fn freeze(mut self) -> Bytes {
+            let buf = std::mem::take(&mut self.buf);
+            Bytes::from_owner(Block { buf, off: self.off, len: self.len })
+        }
+    }
+
+    impl Drop for Filling {
+        fn drop(&mut self) {
+            release(std::mem::take(&mut self.buf));
+        }
+    }
+
+    impl std::fmt::Debug for Filling {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Filling").field("len", &self.len).field("cap", &self.cap).finish()
+        }
+    }
+
     /// A placed, pooled copy of `data` (at least `MIN` bytes).
     pub fn copy_of(data: &[u8]) -> Option<Bytes> {
         let (mut buf, off) = raw(data.len())?;
@@ -448,6 +550,18 @@ pub mod large {
     /// An initialised buffer with room for `size` bytes at the returned
     /// offset.
     fn raw(size: usize) -> Option<(Vec<u8>, usize)> {
+        if let Some(r) = recycled(size) {
+            return Some(r);
+        }
+        let buf = zeroed(size.checked_add(SLACK)?)?;
+        let off = pad_for(buf.as_ptr());
+        debug_assert!(off + size <= buf.len());
+        Some((buf, off))
+    }
+
+    /// A pooled buffer with room for `size` bytes at the returned offset,
+    /// if the pool has one that fits.
+    fn recycled(size: usize) -> Option<(Vec<u8>, usize)> {
         let need = size.checked_add(SLACK)?;
         let now = Instant::now();
         let (recycled, evicted) = {
@@ -462,10 +576,7 @@ pub mod large {
             (recycled, pool.trim(now))
         };
         drop(evicted);
-        let buf = match recycled {
-            Some(b) => b,
-            None => zeroed(need)?,
-        };
+        let buf = recycled?;
         let off = pad_for(buf.as_ptr());
         debug_assert!(off + size <= buf.len());
         Some((buf, off))

@@ -27,7 +27,7 @@ use crate::msg::{Metadata, Msg};
 use crate::options::Options;
 use crate::pipe::{EndConfig, PipeEnd, Read};
 use crate::transport::address::{IpcPath, TcpSpec};
-use crate::transport::stream::{connect_ipc, connect_tcp, read_into_spare, tune_connected, Stream};
+use crate::transport::stream::{connect_ipc, connect_tcp, tune_connected, Stream};
 use crate::zap::ZapClient;
 use crate::zmtp::mechanism::curve::CurveMechanism;
 use crate::zmtp::mechanism::plain::PlainMechanism;
@@ -36,7 +36,7 @@ use crate::zmtp::{Connection, ConnectionConfig, Event, Mechanism, NullMechanism,
 use bytes::{Bytes, BytesMut};
 use mio::Interest;
 use std::collections::VecDeque;
-use std::io::{IoSlice, Read as _};
+use std::io::{IoSlice, IoSliceMut, Read as _};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -95,6 +95,12 @@ const READ_CHUNK: usize = 64 * 1024;
 /// per 64 KiB segment. Below `LOWAT_MIN` missing bytes it stays off.
 const LOWAT_MIN: usize = 16 * 1024;
 const LOWAT_MAX: usize = 4 << 20;
+/// After a large body, what a read at the next frame boundary asks for:
+/// the headers of the next message (a REQ/REP envelope delimiter and a
+/// long frame's header are 11 bytes) and no more than a little of its
+/// body, which then is read straight into its buffer (`direct_read`). A
+/// direct read also asks for this much past the body it completes.
+const PEEK: usize = 64;
 /// Encode up to this much before writing.
 const WRITE_BATCH: usize = 256 * 1024;
 
@@ -207,6 +213,10 @@ pub struct Session {
     zap: Option<ZapClient>,
     /// The stream's SO_RCVLOWAT while a large body is being read (1: off).
     rcvlowat: usize,
+    /// The peer's last frame was a large body read directly: at the next
+    /// frame boundary, read only its header (`PEEK` bytes), so that the
+    /// body goes straight into its buffer from its first byte.
+    large_in: bool,
 }
 
 fn ms(v: i32) -> Duration {
@@ -257,6 +267,7 @@ impl Session {
             link: None,
             zap: None,
             rcvlowat: 1,
+            large_in: false,
         }
     }
 
@@ -631,7 +642,9 @@ impl Session {
                 }
             }
             let Some(stream) = self.stream.as_mut() else { return };
-            match stream.read(&mut io.readbuf) {
+            let peek = self.large_in && !self.raw && self.inbuf.is_empty();
+            let want = if peek { PEEK } else { READ_CHUNK };
+            match stream.read(&mut io.readbuf[..want]) {
                 Ok(0) => {
                     self.last_err = libc::EPIPE;
                     self.disconnected(io, key, false);
@@ -652,6 +665,10 @@ impl Session {
                     if !self.decode_input(io, key) {
                         return;
                     }
+                    if peek && !self.conn.as_ref().is_some_and(|c| c.wants_direct_read()) {
+                        // Not a large body next: back to full reads.
+                        self.large_in = false;
+                    }
                     self.flush(io, key);
                     if self.zap.is_some() {
                         self.zap_send(io, key);
@@ -668,27 +685,40 @@ impl Session {
         }
     }
 
-    /// One read of a large frame body straight into the decoder's buffer,
-    /// when the connection offers one (`Connection::direct_read_target`).
+    /// One read of a large frame body straight into the decoder's (pooled)
+    /// body buffer, when the connection offers one
+    /// (`Connection::direct_read_target`). When the read can complete the
+    /// body it also asks for the next `PEEK` bytes (readv), so that a
+    /// stream of large messages takes one read per message, the next
+    /// header included, and no body byte passes through `inbuf`.
     /// `None`: no such body in progress, read into `io.readbuf` instead.
     /// `Some(true)`: bytes arrived and were processed, keep reading.
     /// `Some(false)`: stop (would block, or the connection ended and that
     /// was handled).
     fn direct_read(&mut self, io: &mut Io, key: usize) -> Option<bool> {
-        let (Some(stream), Some(conn)) = (self.stream.as_ref(), self.conn.as_mut()) else {
+        let (Some(stream), Some(conn)) = (self.stream.as_mut(), self.conn.as_mut()) else {
             return None;
         };
         let limit = conn.direct_read_limit();
-        let buf = conn.direct_read_target()?;
-        match read_into_spare(stream, buf, limit) {
+        let body = conn.direct_read_target()?;
+        let body_len = body.len();
+        let r = if body_len >= limit {
+            let mut iov = [IoSliceMut::new(body), IoSliceMut::new(&mut io.readbuf[..PEEK])];
+            stream.read_vectored(&mut iov)
+        } else {
+            stream.read(body)
+        };
+        match r {
             Ok(0) => {
                 self.last_err = libc::EPIPE;
                 self.disconnected(io, key, false);
                 Some(false)
             }
-            Ok(_) => {
+            Ok(n) => {
                 self.last_recv = Instant::now();
-                let r = conn.direct_read_done();
+                self.large_in = true;
+                let into_body = n.min(body_len);
+                let r = conn.direct_read_done(into_body);
                 if self.rcvlowat > 1 && conn.direct_read_limit() < LOWAT_MIN {
                     stream.set_rcvlowat(1);
                     self.rcvlowat = 1;
@@ -697,6 +727,8 @@ impl Session {
                 self.deliver_events(io, key);
                 match r {
                     Ok(Some(m)) => {
+                        // Counted like every frame `decode_input` delivers.
+                        io.frames += 1;
                         if let Some(p) = self.pipe.as_mut() {
                             if let Err(m) = p.write_deferred(m) {
                                 self.pending_in = Some(m);
@@ -712,7 +744,15 @@ impl Session {
                         return Some(false);
                     }
                 }
-                if let Some(p) = self.pipe.as_mut() {
+                if n > into_body {
+                    // The start of what follows: decoded as usual (which
+                    // also publishes to the pipe; it waits while the pipe
+                    // is full).
+                    self.inbuf.extend_from_slice(&io.readbuf[..n - into_body]);
+                    if !self.decode_input(io, key) {
+                        return Some(false);
+                    }
+                } else if let Some(p) = self.pipe.as_mut() {
                     p.flush();
                 }
                 self.flush(io, key);

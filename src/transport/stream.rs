@@ -83,36 +83,18 @@ impl Stream {
     }
 }
 
-/// Reads from the stream into the spare capacity of `buf` (at most `max`
-/// bytes), extending its length by what arrived: one copy, kernel to
-/// buffer, with no zeroing of the target first. Ok(0) is end of file (or
-/// no spare capacity / `max` of 0).
-pub fn read_into_spare(s: &Stream, buf: &mut bytes::BytesMut, max: usize) -> io::Result<usize> {
-    use bytes::BufMut;
-    let dst = buf.chunk_mut();
-    let n = dst.len().min(max);
-    if n == 0 {
-        return Ok(0);
-    }
-    // SAFETY: `dst` is the buffer's spare capacity, valid for writes of
-    // `dst.len() >= n` bytes; read(2) writes at most `n` bytes there and
-    // never reads them.
-    let r = unsafe { libc::read(s.fd(), dst.as_mut_ptr() as *mut libc::c_void, n) };
-    if r < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let r = (r as usize).min(n);
-    // SAFETY: read(2) initialised exactly the first `r` (<= n) bytes of the
-    // spare capacity; the length is extended by that much only.
-    unsafe { buf.advance_mut(r) };
-    Ok(r)
-}
-
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Stream::Tcp(s) => s.read(buf),
             Stream::Ipc(s) => s.read(buf),
+        }
+    }
+    /// One readv(2): a large body's rest and the start of what follows.
+    fn read_vectored(&mut self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read_vectored(bufs),
+            Stream::Ipc(s) => s.read_vectored(bufs),
         }
     }
 }

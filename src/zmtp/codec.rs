@@ -4,9 +4,11 @@
 //! The decoder takes chunks of a read as `BytesMut` and slices whole bodies
 //! out of them without copying; a body split across reads is accumulated as
 //! its bytes arrive, so memory is never reserved from an untrusted length.
-//! The rest of a large body can also be read by the caller straight into
-//! the body buffer (`body_target` / `finish_body`), skipping the read
-//! buffer: one copy, kernel to message, as libzmq does.
+//! Bodies of `msg::large::MIN` bytes and more are gathered in pooled,
+//! placed buffers (`msg::large::Filling`), which return to the pool when
+//! the message is dropped; the caller can read the rest of such a body
+//! straight into its buffer (`body_target` / `finish_body`), skipping the
+//! read buffer: one copy, kernel to message, as libzmq does.
 //! The encoder batches small frames into one buffer and queues large bodies
 //! as their own `Bytes` segments for `writev`.
 //!
@@ -54,26 +56,8 @@ pub enum Framing {
 /// frame it never sends.
 const PREALLOC_CAP: usize = 1 << 20;
 
-/// A body still missing more than this is read straight into its buffer
-/// (`Decoder::body_target`); smaller remainders go through the read buffer.
-pub const DIRECT_READ_MIN: usize = 8192;
-
 /// Smallest growth step of a body buffer filled by direct reads.
 const DIRECT_READ_GROW: usize = 64 * 1024;
-
-/// An empty buffer with room for `cap` body bytes. Large ones start at
-/// `msg::large::PAGE_OFFSET` within a page, as large outgoing payloads do,
-/// so the kernel's copy into them runs at full speed (see `msg::large`).
-fn body_buffer(cap: usize) -> BytesMut {
-    if cap < large::MIN {
-        return BytesMut::with_capacity(cap);
-    }
-    let mut b = BytesMut::with_capacity(cap + large::SLACK);
-    let pad = large::pad_for(b.as_ptr());
-    b.put_bytes(0, pad);
-    b.advance(pad);
-    b
-}
 
 #[derive(Debug)]
 enum DecState {
@@ -94,7 +78,12 @@ pub struct Decoder {
     hdr_need: usize,
     flags: u8,
     body_len: usize,
+    /// The body so far, when it is smaller than `large::MIN`.
     partial: BytesMut,
+    /// The body so far, when it is larger: a pooled, placed buffer (see
+    /// `msg::large`), which the message built from it gives back to the
+    /// pool when dropped.
+    pooled: Option<large::Filling>,
 }
 
 impl Decoder {
@@ -110,6 +99,7 @@ impl Decoder {
             flags: 0,
             body_len: 0,
             partial: BytesMut::new(),
+            pooled: None,
         }
     }
 
@@ -133,42 +123,76 @@ impl Decoder {
     /// for sizing the next read).
     pub fn body_remaining(&self) -> Option<usize> {
         match self.state {
-            DecState::Body => Some(self.body_len - self.partial.len()),
+            DecState::Body => Some(self.body_len - self.body_filled()),
             DecState::Header => None,
         }
     }
 
-    /// The body buffer to read the rest of a large frame into directly
-    /// (spare capacity of the buffer, so the body is copied once, kernel to
-    /// buffer), when the frame in progress still misses more than
-    /// `DIRECT_READ_MIN` bytes. The caller appends at most
-    /// `body_remaining()` bytes, then calls `finish_body`. The buffer is
-    /// guaranteed some spare capacity: beyond the up-front (capped)
-    /// reservation it grows by at most what has already arrived, so a peer
-    /// announcing a huge frame still costs only the bytes it sends.
-    pub fn body_target(&mut self) -> Option<&mut BytesMut> {
-        let remaining = self.body_remaining()?;
-        if remaining <= DIRECT_READ_MIN || self.partial.is_empty() && self.partial.capacity() == 0 {
-            return None;
+    /// Body bytes of the frame in progress gathered so far.
+    fn body_filled(&self) -> usize {
+        match &self.pooled {
+            Some(p) => p.len(),
+            None => self.partial.len(),
         }
-        if self.partial.capacity() == self.partial.len() {
-            let grow = remaining.min(self.partial.len().max(DIRECT_READ_GROW));
-            self.partial.reserve(grow);
-        }
-        Some(&mut self.partial)
     }
 
-    /// Completes the frame once `body_target` received all of its body;
-    /// `None` while bytes are still missing (or no body is in progress).
-    pub fn finish_body(&mut self) -> Option<Msg> {
-        if !matches!(self.state, DecState::Body) || self.partial.len() != self.body_len {
+    /// True when the frame in progress is a large body (`large::MIN` bytes
+    /// or more) still missing bytes: `body_target` will offer a buffer.
+    pub fn wants_direct(&self) -> bool {
+        self.pooled.is_some() && self.body_remaining().is_some_and(|r| r > 0)
+    }
+
+    /// Where to read the rest of a large frame's body directly (so that it
+    /// is copied once, kernel to message, as libzmq does), when the frame
+    /// in progress is large (`large::MIN` bytes or more) and misses bytes:
+    /// the unfilled part of its pooled buffer, at most `body_remaining()`
+    /// bytes, all initialised memory. Write at its front, then call
+    /// `body_filled_by(n)` and `finish_body`. The slice is never empty:
+    /// beyond the up-front (capped) reservation the buffer grows by at most
+    /// what has already arrived, so a peer announcing a huge frame still
+    /// costs only the bytes it sends.
+    pub fn body_target(&mut self) -> Option<&mut [u8]> {
+        let remaining = self.body_remaining()?;
+        if remaining == 0 {
             return None;
         }
-        let body = std::mem::take(&mut self.partial);
-        let mut m = if body.len() <= MAX_INLINE {
-            Msg::from_slice(&body)
-        } else {
-            Msg::from_bytes(body.freeze())
+        let p = self.pooled.as_mut()?;
+        if p.capacity() == p.len() {
+            let grow = remaining.min(p.len().max(DIRECT_READ_GROW));
+            if !p.grow(p.len() + grow) {
+                return None;
+            }
+        }
+        let spare = p.spare_mut();
+        let n = spare.len().min(remaining);
+        Some(&mut spare[..n])
+    }
+
+    /// Records that `n` bytes were written at the front of `body_target`.
+    pub fn body_filled_by(&mut self, n: usize) {
+        if let Some(p) = self.pooled.as_mut() {
+            p.filled(n);
+        }
+    }
+
+    /// Completes the frame once all of its body is there (after
+    /// `body_target` reads); `None` while bytes are still missing (or no
+    /// body is in progress).
+    pub fn finish_body(&mut self) -> Option<Msg> {
+        if !matches!(self.state, DecState::Body) || self.body_filled() != self.body_len {
+            return None;
+        }
+        let mut m = match self.pooled.take() {
+            // Only bodies of `large::MIN` bytes and more are pooled.
+            Some(p) => Msg::from_bytes(p.freeze()),
+            None => {
+                let body = std::mem::take(&mut self.partial);
+                if body.len() <= MAX_INLINE {
+                    Msg::from_slice(&body)
+                } else {
+                    Msg::from_bytes(body.freeze())
+                }
+            }
         };
         self.finish_frame(&mut m);
         Some(m)
@@ -198,15 +222,27 @@ impl Decoder {
                         // recopying as reads come in). The reservation is not
                         // touched until bytes arrive, and is capped, so a
                         // peer announcing a huge frame costs no memory.
-                        self.partial = if self.body_len > input.len() && self.body_len > MAX_INLINE {
-                            body_buffer(self.body_len.min(PREALLOC_CAP))
-                        } else {
-                            BytesMut::new()
-                        };
+                        // Large bodies go into pooled, placed buffers.
+                        self.pooled = None;
+                        self.partial = BytesMut::new();
+                        if self.body_len > input.len() && self.body_len > MAX_INLINE {
+                            if self.body_len >= large::MIN {
+                                // The whole (capped) size when a pooled buffer
+                                // has room; else new memory only for what has
+                                // arrived (at least `DIRECT_READ_GROW`), grown
+                                // as more comes.
+                                let cap = self.body_len.min(PREALLOC_CAP);
+                                let fresh = input.len().max(DIRECT_READ_GROW);
+                                self.pooled = large::Filling::recycled_or(cap, fresh);
+                            } else {
+                                self.partial = BytesMut::with_capacity(self.body_len);
+                            }
+                        }
                     }
                 }
                 DecState::Body => {
-                    if self.partial.is_empty() && input.len() >= self.body_len {
+                    let filled = self.body_filled();
+                    if filled == 0 && input.len() >= self.body_len {
                         let n = self.body_len;
                         let mut m = if n <= MAX_INLINE {
                             let m = Msg::from_slice(&input[..n]);
@@ -215,12 +251,25 @@ impl Decoder {
                         } else {
                             Msg::from_bytes(input.split_to(n).freeze())
                         };
+                        self.pooled = None;
                         self.finish_frame(&mut m);
                         return Ok(Some(m));
                     }
-                    let want = self.body_len - self.partial.len();
+                    let want = self.body_len - filled;
                     let n = want.min(input.len());
-                    self.partial.extend_from_slice(&input[..n]);
+                    match self.pooled.as_mut() {
+                        Some(p) => {
+                            if p.capacity() - p.len() < n {
+                                // Grown by at most what has arrived.
+                                let cap = (p.len() + n).max(2 * p.len()).min(self.body_len);
+                                if !p.grow(cap) {
+                                    return Err(ProtocolError::FrameTooLarge(self.body_len as u64));
+                                }
+                            }
+                            p.extend_from_slice(&input[..n]);
+                        }
+                        None => self.partial.extend_from_slice(&input[..n]),
+                    }
                     input.advance(n);
                     // None while bytes are still missing.
                     return Ok(self.finish_body());
@@ -657,7 +706,7 @@ mod tests {
         let mut d = Decoder::new(Framing::V3, -1);
         let mut input = BytesMut::from(&b"\x02\x00\x00\x00\x10\x00\x00\x00\x00abc"[..]);
         assert!(d.decode(&mut input).unwrap().is_none());
-        assert!(d.partial.capacity() <= PREALLOC_CAP + large::SLACK);
+        assert!(d.pooled.as_ref().unwrap().capacity() <= PREALLOC_CAP);
         assert_eq!(d.body_remaining(), Some((1usize << 36) - 3));
     }
 
@@ -689,15 +738,15 @@ mod tests {
         assert!(p >= base && p < base + wire.len(), "large body was copied");
     }
 
-    /// What a direct read does: append at most `limit` bytes of `src` to
-    /// the target's spare capacity.
+    /// What a direct read does: write at most `chunk` bytes of `src` at
+    /// the front of the target.
     fn direct_fill(d: &mut Decoder, src: &mut &[u8], chunk: usize) -> bool {
         let limit = d.body_remaining().unwrap_or(0);
         let Some(buf) = d.body_target() else { return false };
-        let spare = buf.capacity() - buf.len();
-        assert!(spare > 0);
-        let n = chunk.min(limit).min(spare).min(src.len());
-        buf.extend_from_slice(&src[..n]);
+        assert!(!buf.is_empty() && buf.len() <= limit);
+        let n = chunk.min(buf.len()).min(src.len());
+        buf[..n].copy_from_slice(&src[..n]);
+        d.body_filled_by(n);
         *src = &src[n..];
         true
     }
@@ -716,19 +765,16 @@ mod tests {
         let mut rest = &wire[100..];
         let mut got = None;
         while direct_fill(&mut d, &mut rest, 200_000) {
-            assert!(d.partial.capacity() <= (d.partial.len() * 2).max(PREALLOC_CAP) + large::SLACK);
+            let p = d.pooled.as_ref().unwrap();
+            assert!(p.capacity() <= (p.len() * 2).max(PREALLOC_CAP));
             if let Some(m) = d.finish_body() {
                 got = Some(m);
                 break;
             }
         }
-        // The last few KiB go through the ordinary path.
-        let mut v = Vec::new();
-        if got.is_none() {
-            assert!(d.body_remaining().unwrap() <= DIRECT_READ_MIN);
-        } else {
-            v.push(got.unwrap());
-        }
+        // The whole body went in directly; what follows goes through the
+        // ordinary path.
+        let mut v = vec![got.expect("body completed by direct reads")];
         d.decode_all(&mut BytesMut::from(rest), &mut v).unwrap();
         assert_eq!(v.len(), 2);
         assert!(v[0].more() && v[0].data() == &body[..]);
@@ -741,9 +787,31 @@ mod tests {
         let mut input = BytesMut::from(&b"\x02\x00\x00\x00\x10\x00\x00\x00\x00abc"[..]);
         assert!(d.decode(&mut input).unwrap().is_none());
         for _ in 0..3 {
-            assert!(d.body_target().unwrap().capacity() <= PREALLOC_CAP + large::SLACK);
+            assert!(d.body_target().unwrap().len() <= PREALLOC_CAP);
+            assert!(d.pooled.as_ref().unwrap().capacity() <= PREALLOC_CAP);
         }
         assert!(d.finish_body().is_none());
+    }
+
+    #[test]
+    fn large_bodies_through_decode_are_pooled_and_grow_with_input() {
+        let body: Vec<u8> = (0..2_500_000u32).map(|i| (i * 7) as u8).collect();
+        let mut e = Encoder::new(Framing::V3);
+        e.encode(&msg(&body, false));
+        e.encode(&msg(&[5u8; 20_000], false));
+        let wire = e.take_contiguous();
+        let mut d = Decoder::new(Framing::V3, -1);
+        let mut v = Vec::new();
+        for chunk in wire.chunks(100_003) {
+            d.decode_all(&mut BytesMut::from(chunk), &mut v).unwrap();
+            if let Some(p) = d.pooled.as_ref() {
+                assert!(p.capacity() <= (2 * p.len()).max(PREALLOC_CAP));
+            }
+        }
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].data(), &body[..]);
+        assert_eq!(v[1].data(), &[5u8; 20_000][..]);
+        assert!(d.at_frame_boundary() && d.pooled.is_none());
     }
 
     #[test]

@@ -211,15 +211,21 @@ impl Connection {
     }
 
     /// When a large data-phase frame is in progress and every byte read so
-    /// far was fed in, the buffer its body should be read into directly
-    /// (append at most `direct_read_limit()` bytes to its spare capacity),
-    /// then call `direct_read_done`. `None`: read into an ordinary buffer
-    /// and use `next_message`.
-    pub fn direct_read_target(&mut self) -> Option<&mut BytesMut> {
+    /// far was fed in, where its body should be read directly: the unfilled
+    /// part of its (pooled, initialised) body buffer, at most
+    /// `direct_read_limit()` bytes. Write at its front, then call
+    /// `direct_read_done(n)`. `None`: read into an ordinary buffer and use
+    /// `next_message`.
+    pub fn direct_read_target(&mut self) -> Option<&mut [u8]> {
         if self.phase != Phase::Active {
             return None;
         }
         self.decoder.body_target()
+    }
+
+    /// True when `direct_read_target` would offer a buffer (cheap).
+    pub fn wants_direct_read(&self) -> bool {
+        self.phase == Phase::Active && self.decoder.wants_direct()
     }
 
     /// How many bytes the frame in progress still misses (the most a
@@ -228,12 +234,15 @@ impl Connection {
         self.decoder.body_remaining().unwrap_or(0)
     }
 
-    /// After a direct read into `direct_read_target`: completes the frame
-    /// when its body is all there and processes it as `next_message` would
-    /// (CURVE unwrapping, commands, events); returns the data message, if
-    /// the frame was one. `Ok(None)`: more body bytes are needed, or the
-    /// frame was a command.
-    pub fn direct_read_done(&mut self) -> Result<Option<Msg>, ProtocolError> {
+    /// After a direct read of `n` bytes into `direct_read_target`: completes
+    /// the frame when its body is all there and processes it as
+    /// `next_message` would (CURVE unwrapping, commands, events); returns
+    /// the data message, if the frame was one. `Ok(None)`: more body bytes
+    /// are needed, or the frame was a command.
+    pub fn direct_read_done(&mut self, n: usize) -> Result<Option<Msg>, ProtocolError> {
+        if self.phase == Phase::Active {
+            self.decoder.body_filled_by(n);
+        }
         let r = self.finish_direct();
         if r.is_err() {
             self.phase = Phase::Failed;
