@@ -40,6 +40,8 @@ pub struct SocketBase {
     last_sent: bool,
     /// Attached pipes fed by I/O-thread sessions (tcp, ipc...; see `wait`).
     io_pipes: usize,
+    /// The last frame received was large (see `wait`).
+    last_large: bool,
     ctx_terminated: bool,
     last_endpoint: String,
     /// Pipes whose peer closed but which may still hold messages.
@@ -57,6 +59,9 @@ macro_rules! cx {
         &mut Cx { pipes: &mut $s.pipes, options: &$s.options }
     };
 }
+
+/// A received frame from this size on counts as large (see `wait`).
+const LARGE: usize = 16 * 1024;
 
 impl SocketBase {
     pub fn new(ctx: Arc<Ctx>, socket_type: c_int) -> ZResult<SocketBase> {
@@ -81,6 +86,7 @@ impl SocketBase {
             rcvmore: false,
             last_sent: false,
             io_pipes: 0,
+            last_large: false,
             ctx_terminated: false,
             last_endpoint: String::new(),
             closing: Vec::new(),
@@ -445,9 +451,11 @@ impl SocketBase {
     /// microseconds and a sleep and wake-up would cost more: a wait for room
     /// to send, for a reply to what was just sent, or for messages from
     /// I/O threads (which would otherwise pay a wake-up per batch they
-    /// deliver). A socket that only receives from inproc peers sleeps at
-    /// once: the peer fills the queue meanwhile and the socket reads a
-    /// whole batch when woken, which beats taking messages one by one.
+    /// deliver), or for more large messages (a queue of those costs memory,
+    /// and watching costs little next to handling one). A socket that only
+    /// receives small messages from inproc peers sleeps at once: the peer
+    /// fills the queue meanwhile and the socket reads a whole batch when
+    /// woken, which beats taking messages one by one.
     fn wait(&mut self, deadline: Option<Instant>, for_recv: bool) -> ZResult<()> {
         let ms = match deadline {
             None => -1,
@@ -460,7 +468,8 @@ impl SocketBase {
                 (left.as_micros().div_ceil(1000)).min(c_int::MAX as u128) as c_int
             }
         };
-        match self.mailbox.wait(ms, !for_recv || self.last_sent || self.io_pipes > 0) {
+        let watch = !for_recv || self.last_sent || self.io_pipes > 0 || self.last_large;
+        match self.mailbox.wait(ms, watch) {
             Ok(true) => {
                 self.process_commands();
                 if self.ctx_terminated {
@@ -540,6 +549,7 @@ impl SocketBase {
         };
         r?;
         self.last_sent = false;
+        self.last_large = out.len() >= LARGE;
         self.rcvmore = out.more();
         Ok(())
     }
