@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 /// Payloads up to this size live inside the message, with no heap block.
 pub const MAX_INLINE: usize = 33;
+/// Largest payload whose release may be batched (`Msg::release_may_wait`).
+const RELEASE_BATCH_MAX: usize = 1024;
 
 /// Flag bits.
 pub const MORE: u8 = 1;
@@ -24,6 +26,9 @@ pub const COMMAND: u8 = 2;
 pub const SHARED: u8 = 4;
 /// The message is a routing-id announcement (internal use in pipes).
 pub const ROUTING_ID: u8 = 8;
+/// The payload is C memory with a free function (`zmq_msg_init_data`),
+/// whose release the caller may be waiting for.
+pub const FOREIGN: u8 = 16;
 
 
 /// Connection properties attached to received messages (`zmq_msg_gets`).
@@ -208,7 +213,17 @@ impl Msg {
         hint: *mut c_void,
     ) -> Msg {
         let owner = ForeignBuf { data, len, ffn, hint };
-        Msg::from_bytes(Bytes::from_owner(owner))
+        let mut m = Msg::from_bytes(Bytes::from_owner(owner));
+        m.flags |= FOREIGN;
+        m
+    }
+
+    /// True when dropping this message may be put off a little (see
+    /// `SocketBase::release`): a small payload of our own, whose release
+    /// nobody waits for.
+    #[inline]
+    pub fn release_may_wait(&self) -> bool {
+        matches!(self.payload, Payload::Heap(_)) && self.flags & FOREIGN == 0 && self.len() <= RELEASE_BATCH_MAX
     }
 
     /// A message over static (constant) memory: `zmq_send_const`.

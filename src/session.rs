@@ -885,6 +885,8 @@ impl Session {
         if self.state != State::Active || self.out_blocked {
             return;
         }
+        // Sent messages freed together at the end (see below).
+        let mut spent: Vec<Msg> = Vec::new();
         loop {
             let Some(conn) = self.conn.as_mut() else { return };
             if conn.output().len() >= WRITE_BATCH {
@@ -903,9 +905,16 @@ impl Session {
                         continue;
                     }
                     self.out_more = m.more();
-                    if let Err(e) = conn.send(m) {
-                        self.protocol_error(io, key, e);
-                        return;
+                    match conn.send_back(m) {
+                        // Freed together after the pass: the application's
+                        // thread allocated them, and one by one each free
+                        // would contend with its next allocations.
+                        Ok(Some(m)) if m.release_may_wait() => spent.push(m),
+                        Ok(_) => {}
+                        Err(e) => {
+                            self.protocol_error(io, key, e);
+                            return;
+                        }
                     }
                 }
                 Read::Empty => break,

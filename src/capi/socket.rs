@@ -197,9 +197,22 @@ pub unsafe extern "C" fn zmq_msg_recv(msg_: *mut zmq_msg_t, s_: *mut c_void, fla
         let dest = msg_mut(msg_)?;
         // As libzmq, the old content is released whatever happens (a failed
         // receive leaves an empty message). Released here, before the socket
-        // is locked: a zero-copy free function may call back into the library.
-        drop(std::mem::take(dest));
-        h.with(|s| s.recv_into(flags_, dest))?;
+        // is locked (a zero-copy free function may call back into the
+        // library), unless it is a small payload of ours, which the socket
+        // frees in a batch (`SocketBase::release`).
+        let old = std::mem::take(dest);
+        let old = if old.release_may_wait() {
+            Some(old)
+        } else {
+            drop(old);
+            None
+        };
+        h.with(|s| {
+            if let Some(o) = old {
+                s.release(o);
+            }
+            s.recv_into(flags_, dest)
+        })?;
         Ok(clamp_len(dest.len()))
     })
 }

@@ -441,6 +441,12 @@ impl Connection {
     /// single-frame message starting with `\x01`/`\x00` goes out as a
     /// SUBSCRIBE/CANCEL command, as libzmq 4.3 does.
     pub fn send(&mut self, msg: Msg) -> Result<(), ProtocolError> {
+        self.send_back(msg).map(drop)
+    }
+
+    /// `send`, handing the message back once its bytes are queued (when it
+    /// was encoded as it is), so that the caller chooses when to free it.
+    pub fn send_back(&mut self, msg: Msg) -> Result<Option<Msg>, ProtocolError> {
         match self.phase {
             Phase::Active => {}
             Phase::Failed => return Err(ProtocolError::Closed),
@@ -456,10 +462,12 @@ impl Connection {
             let d = msg.data();
             match d.first() {
                 Some(1) => {
-                    return self.send_command(&Command::Subscribe(Bytes::copy_from_slice(&d[1..])))
+                    return self
+                        .send_command(&Command::Subscribe(Bytes::copy_from_slice(&d[1..])))
+                        .map(|_| None)
                 }
                 Some(0) => {
-                    return self.send_command(&Command::Cancel(Bytes::copy_from_slice(&d[1..])))
+                    return self.send_command(&Command::Cancel(Bytes::copy_from_slice(&d[1..]))).map(|_| None)
                 }
                 _ => {}
             }
@@ -469,10 +477,11 @@ impl Connection {
         if self.wraps {
             let m = self.mechanism.encode(msg)?;
             self.encoder.encode(&m);
+            Ok(None)
         } else {
             self.encoder.encode(&msg);
+            Ok(Some(msg))
         }
-        Ok(())
     }
 
     /// Queues a PING (heartbeat). Returns false (and sends nothing) when the
