@@ -101,6 +101,8 @@ const LOWAT_MAX: usize = 4 << 20;
 /// body, which then is read straight into its buffer (`direct_read`). A
 /// direct read also asks for this much past the body it completes.
 const PEEK: usize = 64;
+/// Sent messages freed together by `pump_out`.
+const SPENT_BATCH: usize = 64;
 /// Encode up to this much before writing.
 const WRITE_BATCH: usize = 256 * 1024;
 
@@ -885,7 +887,7 @@ impl Session {
         if self.state != State::Active || self.out_blocked {
             return;
         }
-        // Sent messages freed together at the end (see below).
+        // Sent messages, freed `SPENT_BATCH` at a time (see below).
         let mut spent: Vec<Msg> = Vec::new();
         loop {
             let Some(conn) = self.conn.as_mut() else { return };
@@ -906,10 +908,15 @@ impl Session {
                     }
                     self.out_more = m.more();
                     match conn.send_back(m) {
-                        // Freed together after the pass: the application's
-                        // thread allocated them, and one by one each free
-                        // would contend with its next allocations.
-                        Ok(Some(m)) if m.release_may_wait() => spent.push(m),
+                        // Freed in batches: the application's thread
+                        // allocated them, and one by one each free would
+                        // contend with its next allocations.
+                        Ok(Some(m)) if m.release_may_wait() => {
+                            spent.push(m);
+                            if spent.len() >= SPENT_BATCH {
+                                spent.clear();
+                            }
+                        }
                         Ok(_) => {}
                         Err(e) => {
                             self.protocol_error(io, key, e);
