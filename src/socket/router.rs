@@ -33,6 +33,10 @@ pub struct Router {
     refused: Vec<PipeKey>,
     out: HashMap<Bytes, PipeKey>,
     id_of: HashMap<PipeKey, Bytes>,
+    /// The routing-id frame last built, for the pipe it was built for (a
+    /// stream from one peer skips the map lookup); cleared when `id_of`
+    /// changes.
+    id_cache: Option<(PipeKey, Msg)>,
     next_id: u32,
     mandatory: bool,
     handover: bool,
@@ -65,6 +69,7 @@ impl Router {
             refused: Vec::new(),
             out: HashMap::new(),
             id_of: HashMap::new(),
+            id_cache: None,
             next_id: random_u32(),
             mandatory: false,
             handover: false,
@@ -132,6 +137,7 @@ impl Router {
                         self.out.remove(&peer);
                         self.out.insert(tmp.clone(), old);
                         self.id_of.insert(old, tmp);
+                        self.id_cache = None;
                         if self.current_in == Some(old) && (self.more_in || self.prefetched.is_some()) {
                             self.terminate_current_in = true;
                         } else if let Some(p) = cx.pipes.get_mut(old) {
@@ -144,6 +150,7 @@ impl Router {
         };
         self.out.insert(id.clone(), key);
         self.id_of.insert(key, id);
+        self.id_cache = None;
         self.fq.attach(key);
         true
     }
@@ -213,27 +220,50 @@ impl Router {
 
     /// Receives one frame; a message starts with its routing-id frame.
     pub(crate) fn recv_frame(&mut self, cx: &mut Cx) -> ZResult<Msg> {
+        let mut m = Msg::new();
+        self.recv_frame_into(cx, &mut m)?;
+        Ok(m)
+    }
+
+    /// `recv_frame` into `out` (untouched on error).
+    pub(crate) fn recv_frame_into(&mut self, cx: &mut Cx, out: &mut Msg) -> ZResult<()> {
         if let Some(m) = self.prefetched.take() {
             self.more_in = m.more();
             if !self.more_in {
                 self.end_of_in(cx);
             }
-            return Ok(m);
+            *out = m;
+            return Ok(());
         }
-        let (m, key) = self.fq.recv(cx.pipes)?;
         if self.more_in {
-            self.more_in = m.more();
+            self.fq.recv_into(cx.pipes, out)?;
+            self.more_in = out.more();
             if !self.more_in {
                 self.end_of_in(cx);
             }
-            return Ok(m);
+            return Ok(());
         }
-        let mut id = Msg::from_bytes(self.id_of.get(&key).cloned().unwrap_or_default());
-        id.set_more(true);
+        let mut m = Msg::new();
+        let key = self.fq.recv_into(cx.pipes, &mut m)?;
+        // A copy (inline for the usual 5-byte ids) rather than a shared
+        // reference: no reference count touched per message.
+        let mut id = match &self.id_cache {
+            Some((k, id)) if *k == key => id.clone(),
+            _ => {
+                let mut id = match self.id_of.get(&key) {
+                    Some(b) => Msg::from_slice(b),
+                    None => Msg::new(),
+                };
+                id.set_more(true);
+                self.id_cache = Some((key, id.clone()));
+                id
+            }
+        };
         id.set_metadata(m.metadata().cloned());
         self.prefetched = Some(m);
         self.current_in = Some(key);
-        Ok(id)
+        *out = id;
+        Ok(())
     }
 
     pub(crate) fn has_in_frames(&mut self, cx: &mut Cx) -> bool {
@@ -254,6 +284,7 @@ impl Routing for Router {
         self.anonymous.retain(|&k| k != key);
         self.refused.retain(|&k| k != key);
         self.fq.detach(key);
+        self.id_cache = None;
         if let Some(id) = self.id_of.remove(&key) {
             if self.out.get(&id) == Some(&key) {
                 self.out.remove(&id);
@@ -297,6 +328,10 @@ impl Routing for Router {
 
     fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg> {
         self.recv_frame(cx)
+    }
+
+    fn recv_into(&mut self, cx: &mut Cx, out: &mut Msg) -> ZResult<()> {
+        self.recv_frame_into(cx, out)
     }
 
     fn has_in(&mut self, cx: &mut Cx) -> bool {
