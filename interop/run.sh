@@ -209,10 +209,13 @@ run_reconnect() { # pre tr killed(server|client)
         [[ -n $ep ]] || { wait "$p1"; return 1; }
         start_peer "$pre.cli" "$OURS" dealer connect "$ep" reconnect --rounds 100 \
             --expect-instances 2 "${common[@]}"
-        local cpid=$pid done
-        wait -n -p done "$p1" "$cpid" 2>/dev/null; rc=$?
-        if [[ $done != "$p1" || $rc != 137 ]]; then
-            echo "    (expected the first server to die by SIGKILL first; pid $done exited first with rc=$rc)" >>"$pre.cli.err"
+        local cpid=$pid
+        # Wait for the first server by pid: it may be gone before we get
+        # here (30 round trips take a few milliseconds), and `wait -n` does
+        # not see a job that already ended. The client must still be alive.
+        wait "$p1" 2>/dev/null; rc=$?
+        if [[ $rc != 137 ]] || ! kill -0 "$cpid" 2>/dev/null; then
+            echo "    (expected the first server to die by SIGKILL while the client runs; server rc=$rc)" >>"$pre.cli.err"
             kill -TERM "$p1" "$cpid" 2>/dev/null; wait "$p1" "$cpid" 2>/dev/null
             return 1
         fi
@@ -225,10 +228,12 @@ run_reconnect() { # pre tr killed(server|client)
         [[ -n $ep ]] || { wait "$p1"; return 1; }
         start_peer "$pre.cli1" "$REAL" dealer connect "$ep" reconnect --die-after 30 \
             "${common[@]}"
-        local c1=$pid done
-        wait -n -p done "$p1" "$c1" 2>/dev/null; rc=$?
-        if [[ $done != "$c1" || $rc != 137 ]]; then
-            echo "    (expected the first client to die by SIGKILL first; pid $done exited first with rc=$rc)" >>"$pre.srv.err"
+        local c1=$pid
+        # As above: wait for the first client by pid; the server must still
+        # be alive.
+        wait "$c1" 2>/dev/null; rc=$?
+        if [[ $rc != 137 ]] || ! kill -0 "$p1" 2>/dev/null; then
+            echo "    (expected the first client to die by SIGKILL while the server runs; client rc=$rc)" >>"$pre.srv.err"
             kill -TERM "$p1" "$c1" 2>/dev/null; wait "$p1" "$c1" 2>/dev/null
             return 1
         fi

@@ -10,7 +10,7 @@ use crate::options::Options;
 use crate::transport::address::IpcPath;
 use mio::event::Source;
 use mio::{Interest, Registry, Token};
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, IoSlice, Read};
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::os::raw::c_int;
@@ -75,10 +75,25 @@ impl Stream {
         }
     }
 
+    /// Writes with `sendmsg(MSG_NOSIGNAL)`: a peer that went away gives
+    /// `EPIPE`, never a SIGPIPE, which would kill a host process that did
+    /// not ignore the signal (`writev`, what std's `write_vectored` uses,
+    /// raises it).
     pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.write_vectored(bufs),
-            Stream::Ipc(s) => s.write_vectored(bufs),
+        let n = bufs.len().min(libc::UIO_MAXIOV as usize);
+        // SAFETY: `IoSlice` is ABI-compatible with `iovec` (std guarantees
+        // it on Unix); the header points at `n` of them, which stay borrowed
+        // for the call, and at no name or control data.
+        let r = unsafe {
+            let mut hdr: libc::msghdr = std::mem::zeroed();
+            hdr.msg_iov = bufs.as_ptr() as *mut libc::iovec;
+            hdr.msg_iovlen = n as _;
+            libc::sendmsg(self.fd(), &hdr, libc::MSG_NOSIGNAL)
+        };
+        if r < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(r as usize)
         }
     }
 }
