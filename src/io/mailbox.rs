@@ -152,7 +152,7 @@ impl Mailbox {
         let misses = self.spin_misses.load(Ordering::Relaxed);
         if misses >= SPIN_GIVE_UP {
             self.spin_misses.store(misses.wrapping_add(1), Ordering::Relaxed);
-            if (misses - SPIN_GIVE_UP) % SPIN_PROBE != 0 {
+            if !(misses - SPIN_GIVE_UP).is_multiple_of(SPIN_PROBE) {
                 return false;
             }
         }

@@ -223,7 +223,7 @@ impl Reactor {
         let misses = self.watch_misses;
         if misses >= WATCH_GIVE_UP {
             self.watch_misses = misses.wrapping_add(1);
-            if (misses - WATCH_GIVE_UP) % WATCH_PROBE != 0 {
+            if !(misses - WATCH_GIVE_UP).is_multiple_of(WATCH_PROBE) {
                 return false;
             }
         }

@@ -23,8 +23,8 @@
 //! the unread items and the chunks (each handle leaves its cursors in the
 //! core when it goes).
 
-use std::mem::MaybeUninit;
 use std::cell::UnsafeCell;
+use std::mem::MaybeUninit;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
