@@ -463,12 +463,10 @@ impl PipeEnd {
         }
     }
 
-    /// Reads one frame into `out` (replacing its content): the receive
-    /// fast path, which moves the frame once instead of through return
-    /// values. On `Empty`/`Closed`, `out` is untouched.
+    /// Takes the next frame into `out` (no bookkeeping).
     #[inline]
-    pub fn read_into(&mut self, out: &mut Msg) -> ReadStatus {
-        let got = match self.rx.as_mut() {
+    fn pop_into(&mut self, out: &mut Msg) -> bool {
+        match self.rx.as_mut() {
             Some(rx) => rx.pop_into(out),
             None => match self.pop() {
                 Some(m) => {
@@ -477,39 +475,38 @@ impl PipeEnd {
                 }
                 None => false,
             },
-        };
-        if got {
-            self.took(out);
-            return ReadStatus::Msg;
-        }
-        match self.read() {
-            Read::Msg(m) => {
-                *out = m;
-                ReadStatus::Msg
-            }
-            Read::Empty => ReadStatus::Empty,
-            Read::Closed => ReadStatus::Closed,
         }
     }
 
-    /// Reads one frame.
-    pub fn read(&mut self) -> Read {
-        if let Some(mut m) = self.pop() {
-            self.took(&mut m);
-            return Read::Msg(m);
+    /// Reads one frame into `out` (replacing its content): the receive
+    /// fast path, which moves the frame once instead of through return
+    /// values. On `Empty`/`Closed`, `out` is untouched.
+    #[inline]
+    pub fn read_into(&mut self, out: &mut Msg) -> ReadStatus {
+        if self.pop_into(out) {
+            self.took(out);
+            return ReadStatus::Msg;
         }
         self.publish_read();
         if self.in_dir().writer_closed.load(Ordering::Acquire) {
             // What the writer published before closing is visible now.
-            return match self.pop() {
-                Some(mut m) => {
-                    self.took(&mut m);
-                    Read::Msg(m)
-                }
-                None => Read::Closed,
-            };
+            if self.pop_into(out) {
+                self.took(out);
+                return ReadStatus::Msg;
+            }
+            return ReadStatus::Closed;
         }
-        Read::Empty
+        ReadStatus::Empty
+    }
+
+    /// Reads one frame.
+    pub fn read(&mut self) -> Read {
+        let mut m = Msg::new();
+        match self.read_into(&mut m) {
+            ReadStatus::Msg => Read::Msg(m),
+            ReadStatus::Empty => Read::Empty,
+            ReadStatus::Closed => Read::Closed,
+        }
     }
 
     /// True once the peer has closed and every message it sent was read.

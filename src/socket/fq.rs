@@ -19,7 +19,7 @@ use super::rotation::Rotation;
 use super::PipeKey;
 use crate::error::{ZResult, EAGAIN};
 use crate::msg::Msg;
-use crate::pipe::{PipeEnd, Read, ReadStatus};
+use crate::pipe::{PipeEnd, ReadStatus};
 use slab::Slab;
 
 #[derive(Default)]
@@ -68,34 +68,9 @@ impl Fq {
 
     /// Reads the next frame, returning it with the pipe it came from.
     pub fn recv(&mut self, pipes: &mut Slab<PipeEnd>) -> ZResult<(Msg, PipeKey)> {
-        if let Some(key) = self.reading {
-            match pipes.get_mut(key).map(|p| p.read()) {
-                Some(Read::Msg(m)) => {
-                    if !m.more() {
-                        self.reading = None;
-                        self.ring.advance_past(key);
-                    }
-                    return Ok((m, key));
-                }
-                // Cannot happen with whole-message pipes unless the pipe
-                // was torn down under us: forget the message.
-                _ => self.reading = None,
-            }
-        }
-        while let Some(key) = self.ring.current() {
-            match pipes.get_mut(key).map(|p| p.read()) {
-                Some(Read::Msg(m)) => {
-                    if m.more() {
-                        self.reading = Some(key);
-                    } else {
-                        self.ring.advance();
-                    }
-                    return Ok((m, key));
-                }
-                _ => self.ring.park_current(),
-            }
-        }
-        Err(EAGAIN)
+        let mut m = Msg::new();
+        let key = self.recv_into(pipes, &mut m)?;
+        Ok((m, key))
     }
 
     /// `recv`, moving the frame straight into `out` (the receive fast path).
@@ -109,7 +84,8 @@ impl Fq {
                     }
                     return Ok(key);
                 }
-                // As in `recv`.
+                // Cannot happen with whole-message pipes unless the pipe
+                // was torn down under us: forget the message.
                 _ => self.reading = None,
             }
         }

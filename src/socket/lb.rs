@@ -70,16 +70,24 @@ impl Lb {
     /// Sends one frame. Returns the pipe that took it, or `None` when the
     /// frame was dropped (its message lost its pipe). `Err(EAGAIN)` hands
     /// the first frame of a message back when no pipe has room.
-    pub fn send(&mut self, pipes: &mut Slab<PipeEnd>, msg: Msg) -> Result<Option<PipeKey>, (Errno, Msg)> {
+    pub fn send(&mut self, pipes: &mut Slab<PipeEnd>, mut msg: Msg) -> Result<Option<PipeKey>, (Errno, Msg)> {
+        self.send_from(pipes, &mut msg).map_err(|e| (e, msg))
+    }
+
+    /// `send`, taking the frame out of `msg` (left empty) when a pipe took
+    /// it or it was dropped; on `Err(EAGAIN)` `msg` is untouched. The send
+    /// fast path: the frame is copied once, into the pipe.
+    pub fn send_from(&mut self, pipes: &mut Slab<PipeEnd>, msg: &mut Msg) -> Result<Option<PipeKey>, Errno> {
         let more = msg.more();
         if self.dropping {
             self.dropping = more;
+            drop(std::mem::take(msg));
             return Ok(None);
         }
         if let Some(key) = self.writing {
-            let ok = pipes.get_mut(key).map(|p| p.write(msg).is_ok()).unwrap_or(false);
-            if !ok {
+            if !pipes.get_mut(key).is_some_and(|p| p.write_from(msg)) {
                 // The pipe was closed under us: the message is lost.
+                drop(std::mem::take(msg));
                 if let Some(p) = pipes.get_mut(key) {
                     p.rollback();
                 }
@@ -93,42 +101,6 @@ impl Lb {
             }
             return Ok(Some(key));
         }
-        let mut msg = msg;
-        while let Some(key) = self.ring.current() {
-            let Some(p) = pipes.get_mut(key) else {
-                self.ring.park_current();
-                continue;
-            };
-            match p.write(msg) {
-                Ok(()) => {
-                    if more {
-                        self.writing = Some(key);
-                    } else {
-                        self.ring.advance();
-                    }
-                    return Ok(Some(key));
-                }
-                Err(m) => {
-                    msg = m;
-                    self.ring.park_current();
-                }
-            }
-        }
-        Err((EAGAIN, msg))
-    }
-
-    /// `send`, taking the frame out of `msg` (left empty) when a pipe took
-    /// it or it was dropped; on `Err(EAGAIN)` `msg` is untouched. The send
-    /// fast path: the frame is copied once, into the pipe.
-    pub fn send_from(&mut self, pipes: &mut Slab<PipeEnd>, msg: &mut Msg) -> Result<Option<PipeKey>, Errno> {
-        if self.in_message() {
-            // The later frames of a multipart message: the general path.
-            return self.send(pipes, std::mem::take(msg)).map_err(|(e, m)| {
-                *msg = m;
-                e
-            });
-        }
-        let more = msg.more();
         while let Some(key) = self.ring.current() {
             let Some(p) = pipes.get_mut(key) else {
                 self.ring.park_current();
