@@ -6,10 +6,11 @@
 //! `ZMQ_FD` libzmq's edge-triggered contract.
 
 use super::signaler::Signaler;
+use super::watch::Watch;
 use crate::error::ZResult;
 use crate::pipe::{ypipe, PipeEnd};
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// Commands sent to a socket by its peers, the context or I/O threads.
@@ -36,12 +37,6 @@ pub enum Command {
     Io(Box<crate::io::reactor::IoCommand>),
 }
 
-/// How long a waiting owner watches its queue before it sleeps.
-const SPIN: std::time::Duration = std::time::Duration::from_micros(40);
-/// Fruitless watches in a row after which the owner stops watching...
-const SPIN_GIVE_UP: u32 = 4;
-/// ...except on every this-many-th wait.
-const SPIN_PROBE: u32 = 16;
 
 pub struct Mailbox {
     /// Senders serialise on this lock; the owner reads without it.
@@ -51,8 +46,8 @@ pub struct Mailbox {
     /// Set (after the eventfd was written) when a sender woke the owner;
     /// the owner clears it and resets the eventfd.
     signaled: AtomicBool,
-    /// Watches in a row that ended with nothing (see `spin`).
-    spin_misses: AtomicU32,
+    /// The owner's watch-before-sleep statistics (see `wait`).
+    watch: Watch,
     signaler: Signaler,
 }
 
@@ -72,7 +67,7 @@ impl Mailbox {
             writer: Mutex::new(Writer { tx, closed: false }),
             reader: Mutex::new(rx),
             signaled: AtomicBool::new(false),
-            spin_misses: AtomicU32::new(0),
+            watch: Watch::default(),
             signaler: Signaler::new()?,
         })
     }
@@ -137,60 +132,36 @@ impl Mailbox {
         self.signaler.wait(timeout_ms)
     }
 
-    /// Watches for a command for a short while before the owner goes to
-    /// sleep: a peer that answers within `SPIN` spares the owner a sleep
-    /// and a wake-up, which cost far more than the watching (tens of
-    /// microseconds on a virtual machine). Yields the CPU between looks so
-    /// that on a busy machine the threads doing the work still run.
-    ///
-    /// Adaptive: after `SPIN_GIVE_UP` watches in a row saw nothing (waits
-    /// that are long by nature, such as a sender held at its high-water
-    /// mark), the owner sleeps at once, trying a watch again only every
-    /// `SPIN_PROBE`-th wait; one watch that pays off re-enables them.
+    /// Watches for a command before the owner sleeps (see `io::watch`).
     fn spin(&self) -> bool {
-        // Only the owner thread calls `wait`, so relaxed accesses suffice.
-        let misses = self.spin_misses.load(Ordering::Relaxed);
-        if misses >= SPIN_GIVE_UP {
-            self.spin_misses.store(misses.wrapping_add(1), Ordering::Relaxed);
-            if !(misses - SPIN_GIVE_UP).is_multiple_of(SPIN_PROBE) {
-                return false;
-            }
-        }
-        let start = std::time::Instant::now();
-        loop {
+        self.watch.run(|| {
             for _ in 0..32 {
                 if self.has_pending() {
-                    self.spin_misses.store(0, Ordering::Relaxed);
                     return true;
                 }
                 std::hint::spin_loop();
             }
-            if start.elapsed() >= SPIN {
-                if misses < SPIN_GIVE_UP {
-                    self.spin_misses.store(misses + 1, Ordering::Relaxed);
-                }
-                return false;
-            }
-            std::thread::yield_now();
-        }
+            false
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::watch::GIVE_UP;
 
     #[test]
     fn watch_gives_up_on_long_waits_and_still_sees_commands() {
         let mb = Mailbox::new().unwrap();
-        for i in 1..=SPIN_GIVE_UP {
+        for i in 1..=GIVE_UP {
             assert!(!mb.wait(1, true).unwrap(), "nothing was sent");
-            assert_eq!(mb.spin_misses.load(Ordering::Relaxed), i);
+            assert_eq!(mb.watch.misses(), i);
         }
         // From now on most waits sleep at once (they are still counted, so
-        // that every SPIN_PROBE-th one watches again).
+        // that every PROBE-th one watches again).
         assert!(!mb.wait(1, true).unwrap());
-        assert_eq!(mb.spin_misses.load(Ordering::Relaxed), SPIN_GIVE_UP + 1);
+        assert_eq!(mb.watch.misses(), GIVE_UP + 1);
         // A command is never missed, watched for or not.
         mb.send(Command::Stop);
         assert!(mb.wait(1, true).unwrap());
@@ -199,6 +170,6 @@ mod tests {
         assert!(matches!(out.as_slice(), [Command::Stop]));
         // A wait without watching leaves the statistics alone.
         assert!(!mb.wait(1, false).unwrap());
-        assert_eq!(mb.spin_misses.load(Ordering::Relaxed), SPIN_GIVE_UP + 1);
+        assert_eq!(mb.watch.misses(), GIVE_UP + 1);
     }
 }

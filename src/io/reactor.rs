@@ -6,6 +6,7 @@
 //! messages (sockets do). Application threads never block on it.
 
 use super::mailbox::{Command, Mailbox};
+use super::watch::{Watch, WATCH};
 use crate::error::*;
 use crate::session::Session;
 use crate::transport::listener::Listener;
@@ -114,7 +115,7 @@ impl IoThread {
         };
         let join = std::thread::Builder::new()
             .name(format!("ZMQbg/IO/{index}"))
-            .spawn(move || Reactor { watch_misses: 0, poll, io, objects: Slab::new(), stopping: false }.run())
+            .spawn(move || Reactor { watch: Watch::default(), poll, io, objects: Slab::new(), stopping: false }.run())
             .map_err(|_| EMTHREAD)?;
         Ok(IoThread { mailbox, join: Some(join) })
     }
@@ -133,18 +134,12 @@ impl IoThread {
     }
 }
 
-/// How long an idle I/O thread keeps looking for work before it sleeps.
-const WATCH: Duration = Duration::from_micros(40);
-/// Fruitless watches in a row after which it sleeps at once...
-const WATCH_GIVE_UP: u32 = 4;
-/// ...except on every this-many-th time.
-const WATCH_PROBE: u32 = 16;
 /// A pass that moved this many frames means streaming: no watch after it.
 const WATCH_BUSY: u64 = 32;
 
 struct Reactor {
-    /// Watches in a row that found nothing (see `watch`).
-    watch_misses: u32,
+    /// Watch-before-sleep statistics (see `watch`).
+    watch: Watch,
     poll: Poll,
     io: Io,
     objects: Slab<Option<Obj>>,
@@ -206,45 +201,19 @@ impl Reactor {
         }
     }
 
-    /// Before sleeping, looks for more work for a short while (non-blocking
-    /// polls): a peer or socket that answers within `WATCH` spares this
-    /// thread a sleep and a wake-up (tens of microseconds on a virtual
-    /// machine), which is most of a request-reply round trip. Adaptive like
-    /// the mailbox's watch: after `WATCH_GIVE_UP` fruitless watches in a
-    /// row it sleeps at once, probing every `WATCH_PROBE`-th time. Nor does
-    /// it watch after a pass that moved `WATCH_BUSY` frames or more: that is
-    /// a stream, where sleeping costs nothing noticeable and lets the next
-    /// batch grow, while watching would take the CPU from the threads that
-    /// produce or consume it. Returns true when `events` was filled.
+    /// Before sleeping, looks for more work (non-blocking polls) as
+    /// `io::watch` says: a peer or socket that answers soon spares this
+    /// thread a sleep and a wake-up, most of a request-reply round trip.
+    /// No watch after a pass that moved `WATCH_BUSY` frames or more: that
+    /// is a stream, where sleeping costs nothing noticeable and lets the
+    /// next batch grow, while watching would take the CPU from the threads
+    /// that produce or consume it. Returns true when `events` was filled.
     fn watch(&mut self, events: &mut Events, timeout: Option<Duration>, moved: u64) -> bool {
         if moved >= WATCH_BUSY || timeout.is_some_and(|t| t < WATCH) {
             return false;
         }
-        let misses = self.watch_misses;
-        if misses >= WATCH_GIVE_UP {
-            self.watch_misses = misses.wrapping_add(1);
-            if !(misses - WATCH_GIVE_UP).is_multiple_of(WATCH_PROBE) {
-                return false;
-            }
-        }
-        let start = Instant::now();
-        loop {
-            match self.poll.poll(events, Some(Duration::ZERO)) {
-                Ok(()) if !events.is_empty() => {
-                    self.watch_misses = 0;
-                    return true;
-                }
-                Ok(()) => {}
-                Err(_) => return false,
-            }
-            if start.elapsed() >= WATCH {
-                if misses < WATCH_GIVE_UP {
-                    self.watch_misses = misses + 1;
-                }
-                return false;
-            }
-            std::thread::yield_now();
-        }
+        let poll = &mut self.poll;
+        self.watch.run(|| matches!(poll.poll(events, Some(Duration::ZERO)), Ok(()) if !events.is_empty()))
     }
 
     /// Runs `f` on object `key`, then inserts what it spawned and removes
