@@ -23,7 +23,7 @@ use crate::constants::*;
 use crate::io::mailbox::{Command, Mailbox};
 use crate::io::reactor::{token, Io};
 use crate::monitor::MonitorRef;
-use crate::msg::{Metadata, Msg};
+use crate::msg::{Metadata, Msg, Spent};
 use crate::options::Options;
 use crate::pipe::{EndConfig, PipeEnd, Read};
 use crate::transport::address::{IpcPath, TcpSpec};
@@ -101,8 +101,6 @@ const LOWAT_MAX: usize = 4 << 20;
 /// body, which then is read straight into its buffer (`direct_read`). A
 /// direct read also asks for this much past the body it completes.
 const PEEK: usize = 64;
-/// Sent messages freed together by `pump_out`.
-const SPENT_BATCH: usize = 64;
 /// Encode up to this much before writing.
 const WRITE_BATCH: usize = 256 * 1024;
 
@@ -887,8 +885,8 @@ impl Session {
         if self.state != State::Active || self.out_blocked {
             return;
         }
-        // Sent messages, freed `SPENT_BATCH` at a time (see below).
-        let mut spent: Vec<Msg> = Vec::new();
+        // Sent messages, freed in batches.
+        let mut spent = Spent::default();
         loop {
             let Some(conn) = self.conn.as_mut() else { return };
             if conn.output().len() >= WRITE_BATCH {
@@ -908,16 +906,9 @@ impl Session {
                     }
                     self.out_more = m.more();
                     match conn.send_back(m) {
-                        // Freed in batches: the application's thread
-                        // allocated them, and one by one each free would
-                        // contend with its next allocations.
-                        Ok(Some(m)) if m.release_may_wait() => {
-                            spent.push(m);
-                            if spent.len() >= SPENT_BATCH {
-                                spent.clear();
-                            }
-                        }
-                        Ok(_) => {}
+                        // The application's thread allocated them.
+                        Ok(Some(m)) => spent.release(m),
+                        Ok(None) => {}
                         Err(e) => {
                             self.protocol_error(io, key, e);
                             return;

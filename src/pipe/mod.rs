@@ -17,7 +17,7 @@
 pub mod ypipe;
 
 use crate::io::mailbox::{Command, Mailbox};
-use crate::msg::{Metadata, Msg, MAX_INLINE};
+use crate::msg::{Metadata, Msg};
 use bytes::Bytes;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -310,10 +310,7 @@ impl PipeEnd {
             return false;
         }
         self.written += 1;
-        let m = match src.get(..MAX_INLINE).and_then(|s| <&[u8; MAX_INLINE]>::try_from(s).ok()) {
-            Some(prefix) => Msg::from_prefix(prefix, len),
-            None => Msg::from_slice(&src[..len.min(src.len())]),
-        };
+        let m = Msg::from_front(src, len);
         if let Some(tx) = self.tx.as_mut() {
             tx.push(m);
         }

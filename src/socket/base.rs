@@ -14,7 +14,7 @@ use crate::monitor::{Monitor, MonitorRef};
 use crate::session::{Session, SockRef, Target};
 use crate::transport::address::{IpcPath, TcpSpec};
 use crate::io::reactor::IoCommand;
-use crate::msg::Msg;
+use crate::msg::{Msg, Spent};
 use crate::options::Options;
 use crate::pipe::PipeEnd;
 use slab::Slab;
@@ -42,9 +42,8 @@ pub struct SocketBase {
     io_pipes: usize,
     /// The last frame received was large (see `wait`).
     last_large: bool,
-    /// Messages the application let go of, released together (see
-    /// `release`).
-    released: Vec<Msg>,
+    /// Messages the application let go of (see `release`).
+    spent: Spent,
     ctx_terminated: bool,
     last_endpoint: String,
     /// Pipes whose peer closed but which may still hold messages.
@@ -63,8 +62,6 @@ macro_rules! cx {
     };
 }
 
-/// Messages released together by `SocketBase::release`.
-const RELEASE_BATCH: usize = 64;
 
 /// A received frame from this size on counts as large (see `wait`).
 const LARGE: usize = 16 * 1024;
@@ -93,7 +90,7 @@ impl SocketBase {
             last_sent: false,
             io_pipes: 0,
             last_large: false,
-            released: Vec::new(),
+            spent: Spent::default(),
             ctx_terminated: false,
             last_endpoint: String::new(),
             closing: Vec::new(),
@@ -530,20 +527,9 @@ impl SocketBase {
     }
 
     /// Takes a message the application let go of (the old content of a
-    /// `zmq_msg_t` it receives into) and frees it with `RELEASE_BATCH`
-    /// others at once. The payloads of a stream were allocated by the
-    /// sending thread: freed one by one, each free would contend with that
-    /// thread's allocations for the same allocator page; freed in a batch,
-    /// the page's cache line moves once per batch. Only messages nobody
-    /// waits on are taken (`Msg::release_may_wait`).
+    /// `zmq_msg_t` it receives into) and frees it in a batch (`Spent`).
     pub fn release(&mut self, m: Msg) {
-        if self.released.capacity() == 0 {
-            self.released.reserve_exact(RELEASE_BATCH);
-        }
-        self.released.push(m);
-        if self.released.len() >= RELEASE_BATCH {
-            self.released.clear();
-        }
+        self.spent.release(m);
     }
 
     /// `recv`, writing the frame into `out` (replacing its content; `out`

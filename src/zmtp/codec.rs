@@ -303,10 +303,7 @@ impl Decoder {
             Err(e) => return Some(Err(e)),
         };
         let mut m = if size <= MAX_INLINE {
-            let m = match input.get(2..2 + MAX_INLINE).and_then(|s| <&[u8; MAX_INLINE]>::try_from(s).ok()) {
-                Some(prefix) => Msg::from_prefix(prefix, size),
-                None => Msg::from_slice(&input[2..2 + size]),
-            };
+            let m = Msg::from_front(&input[2..], size);
             input.advance(2 + size);
             m
         } else {
