@@ -72,8 +72,15 @@ phase "set-up: Debian packages" scripts/setup.sh test || {
     exit 1
 }
 # timeouts here include compiling from scratch (a fresh clone: a few minutes)
-phase "cargo test (Rust unit and integration tests)" \
-    timeout -k 10 900 "$CARGO" test --no-fail-fast
+# cargo_test: the whole output is printed as it comes and kept in
+# build/cargo-test.log; on failure the failing tests and their panic messages
+# are repeated under the summary (CI may show only the end of the output).
+cargo_log=$root/build/cargo-test.log
+cargo_test() {
+    mkdir -p "$root/build"
+    timeout -k 10 900 "$CARGO" test --no-fail-fast 2>&1 | tee "$cargo_log"
+}
+phase "cargo test (Rust unit and integration tests)" cargo_test
 if phase "release build + install into ${STAGE#"$root"/}" \
         timeout -k 10 900 "$MAKE" --no-print-directory stage; then
     if [[ -f capi-tests/header/check.sh ]]; then
@@ -114,5 +121,10 @@ for i in "${!names[@]}"; do
     printf '%-64s %-16s %4ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
     [[ ${results[$i]} != FAIL* ]] || failed=1
 done
+if [[ -f $cargo_log ]] && grep -qE '^test .* FAILED$|panicked at' "$cargo_log"; then
+    echo
+    echo "--- cargo test failures (from ${cargo_log#"$root"/}):"
+    grep -E -A4 '^test .* FAILED$|panicked at|^---- ' "$cargo_log" | head -60
+fi
 if ((failed)); then echo "make test: FAILED"; else echo "make test: all phases passed"; fi
 exit $failed

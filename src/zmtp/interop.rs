@@ -6,7 +6,7 @@ use super::*;
 use crate::constants::*;
 use crate::msg::Msg;
 use bytes::{Bytes, BytesMut};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command as Proc, Stdio};
 use std::time::{Duration, Instant};
@@ -20,7 +20,7 @@ if kind == 'router':
     s.setsockopt(zmq.HEARTBEAT_IVL, 50)
 else:
     s = ctx.socket(zmq.PUB)
-s.setsockopt(zmq.RCVTIMEO, 5000)
+s.setsockopt(zmq.RCVTIMEO, 20000)
 s.setsockopt(zmq.LINGER, 0)
 port = s.bind_to_random_port('tcp://127.0.0.1')
 print(port, flush=True)
@@ -28,10 +28,12 @@ if kind == 'router':
     ident, body = s.recv_multipart()
     assert ident == b'rust' and body == b'hello', (ident, body)
     s.send_multipart([ident, b'world', b'x' * 70000])
-    import time; time.sleep(0.5)
+    # stay until the test has seen everything (and a PING): it says "bye"
+    ident, body = s.recv_multipart()
+    assert body == b'bye', body
 else:
     import time
-    end = time.time() + 5
+    end = time.time() + 60  # the test kills it once it has a message
     while time.time() < end:
         s.send(b'news')
         time.sleep(0.02)
@@ -76,7 +78,8 @@ fn drive(
                 buf.extend_from_slice(&tmp[..n]);
                 conn.handle_input(&mut buf).unwrap();
             }
-            Err(_) => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(e) => panic!("reading from the peer: {e}"),
         }
     }
 }
@@ -125,8 +128,13 @@ fn dealer_talks_to_libzmq_router() {
             Event::Message(m) => got.push(m),
             Event::Pong { .. } => {}
         }
-        got.len() == 2 && pinged
+        if got.len() == 2 && pinged {
+            c.send(Msg::from_slice(b"bye")).unwrap();
+            return true;
+        }
+        false
     });
+    stream.write_all(&c.output().take_contiguous()).unwrap();
     assert_eq!(got[0].data(), b"world");
     assert!(got[0].more());
     assert_eq!(got[1].len(), 70000);
