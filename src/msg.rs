@@ -343,14 +343,24 @@ impl Spent {
 
     /// Frees `m`, now or with the next batch.
     #[inline]
-    pub fn release(&mut self, m: Msg) {
+    pub fn release(&mut self, mut m: Msg) {
+        self.release_from(&mut m);
+    }
+
+    /// Frees what `m` holds, now or with the next batch, leaving `m`
+    /// empty. Moving straight from `m` into the batch copies the frame
+    /// once (a detour through a temporary cost a store-forwarding stall
+    /// per received message on the C receive path).
+    #[inline]
+    pub fn release_from(&mut self, m: &mut Msg) {
         if !m.release_may_wait() {
+            *m = Msg::new();
             return;
         }
         if self.0.capacity() == 0 {
             self.0.reserve_exact(Self::BATCH);
         }
-        self.0.push(m);
+        self.0.push(std::mem::take(m));
         if self.0.len() >= Self::BATCH {
             self.0.clear();
         }

@@ -200,19 +200,17 @@ pub unsafe extern "C" fn zmq_msg_recv(msg_: *mut zmq_msg_t, s_: *mut c_void, fla
         // is locked (a zero-copy free function may call back into the
         // library), unless it is a small payload of ours, which the socket
         // frees in a batch (`SocketBase::release`).
-        let old = std::mem::take(dest);
-        let old = if old.release_may_wait() {
-            Some(old)
-        } else {
-            drop(old);
-            None
-        };
-        h.with(|s| {
-            if let Some(o) = old {
-                s.release(o);
-            }
+        if !dest.release_may_wait() {
+            *dest = Msg::new();
+        }
+        let r = h.with(|s| {
+            s.release(dest);
             s.recv_into(flags_, dest)
-        })?;
+        });
+        if let Err(e) = r {
+            *dest = Msg::new();
+            return Err(e);
+        }
         Ok(clamp_len(dest.len()))
     })
 }

@@ -526,10 +526,11 @@ impl SocketBase {
         Ok(m)
     }
 
-    /// Takes a message the application let go of (the old content of a
-    /// `zmq_msg_t` it receives into) and frees it in a batch (`Spent`).
-    pub fn release(&mut self, m: Msg) {
-        self.spent.release(m);
+    /// Frees what a message the application let go of holds (the old
+    /// content of a `zmq_msg_t` it receives into), in a batch (`Spent`)
+    /// when it may wait; `m` is left empty.
+    pub fn release(&mut self, m: &mut Msg) {
+        self.spent.release_from(m);
     }
 
     /// `recv`, writing the frame into `out` (replacing its content; `out`
