@@ -392,6 +392,7 @@ impl Spent {
 pub mod large {
     use bytes::Bytes;
     use std::collections::VecDeque;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     use std::time::{Duration, Instant};
 
@@ -406,12 +407,15 @@ pub mod large {
     /// not); what it avoids is the allocator's own retention on top of
     /// that (freed blocks kept mapped for its purge delay while fresh ones
     /// are handed out). A buffer unused for `KEEP` is given back, as is
-    /// everything above `POOL_BYTES`. Aged buffers are only given back
-    /// when the pool is next used, so an idle process may keep up to
-    /// `POOL_BYTES` (a bound chosen over 256 MiB, which measured the same
-    /// msg/s with a sender peak of 70 instead of 73-78 MiB at 64 KiB).
-    const POOL_BYTES: usize = 32 << 20;
-    const KEEP: Duration = Duration::from_millis(1000);
+    /// everything above `POOL_BYTES`: aged buffers when the pool is next
+    /// used, or by an I/O thread's periodic `trim_idle` (so an idle
+    /// process gives its pool back within about `2 * KEEP`). The bound
+    /// must hold what a sender at its HWM frees before the application
+    /// refills the queue (half of 1,000 64 KiB messages): at 32 MiB the
+    /// pool evicted and reallocated at that boundary and a tcp 64 KiB
+    /// sender peaked at 74-80 MiB, at 64 MiB 66-70 MiB (libzmq 67-69).
+    const POOL_BYTES: usize = 64 << 20;
+    pub const KEEP: Duration = Duration::from_millis(1000);
     /// At most this many aged buffers are given back per release.
     const TRIM_BATCH: usize = 4;
 
@@ -459,6 +463,32 @@ pub mod large {
         }
     }
 
+    /// Bytes in the pool, readable without its lock (for `trim_idle`).
+    static POOLED: AtomicUsize = AtomicUsize::new(0);
+
+    /// True when the pool holds buffers (which `trim_idle` may give back).
+    pub fn pooled() -> bool {
+        POOLED.load(Ordering::Relaxed) != 0
+    }
+
+    /// Gives back every buffer unused for longer than `KEEP`: called now
+    /// and then by I/O threads, so that an idle process does not keep its
+    /// pool (it is otherwise trimmed only when used).
+    pub fn trim_idle() {
+        trim_idle_at(Instant::now());
+    }
+
+    fn trim_idle_at(now: Instant) {
+        while pooled() {
+            let evicted = POOL.lock().unwrap_or_else(|e| e.into_inner()).trim(now);
+            if evicted[0].is_none() {
+                break;
+            }
+            // Freed outside the lock.
+            drop(evicted);
+        }
+    }
+
     /// Gives a fully initialised buffer back to the pool.
     fn release(buf: Vec<u8>) {
         if buf.len() > POOL_BYTES / 4 || buf.is_empty() {
@@ -493,6 +523,7 @@ pub mod large {
                     *slot = Some(b);
                 }
             }
+            POOLED.store(self.bytes, Ordering::Relaxed);
             evicted
         }
     }
@@ -684,6 +715,21 @@ pub mod large {
             drop(big);
             let small = alloc(MIN).unwrap();
             assert!(small.len() == MIN);
+        }
+
+        #[test]
+        fn idle_pool_is_given_back() {
+            // A size no other test asks for (recycling takes at most a
+            // quarter more than asked).
+            const ODD: usize = 777_777;
+            drop(alloc(ODD).unwrap());
+            let (buf, _) = recycled(ODD).expect("a released buffer is pooled");
+            release(buf);
+            trim_idle_at(Instant::now() + KEEP / 2);
+            let (buf, _) = recycled(ODD).expect("not yet aged");
+            release(buf);
+            trim_idle_at(Instant::now() + 2 * KEEP);
+            assert!(recycled(ODD).is_none(), "aged buffers are given back");
         }
     }
 }

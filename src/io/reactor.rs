@@ -8,6 +8,7 @@
 use super::mailbox::{Command, Mailbox};
 use super::watch::{Watch, WATCH};
 use crate::error::*;
+use crate::msg::large;
 use crate::session::Session;
 use crate::transport::listener::Listener;
 use mio::{Events, Interest, Poll, Registry, Token};
@@ -151,11 +152,18 @@ impl Reactor {
         let mut events = Events::with_capacity(256);
         let mut cmds = Vec::new();
         let mut frames_before = 0;
+        let mut last_trim = Instant::now();
         loop {
             if self.stopping && self.objects.is_empty() {
                 return;
             }
-            let timeout = self.io.timers.peek().map(|Reverse((t, _, _))| t.saturating_duration_since(Instant::now()));
+            let mut timeout = self.io.timers.peek().map(|Reverse((t, _, _))| t.saturating_duration_since(Instant::now()));
+            // Pooled large buffers are given back once unused for a while,
+            // even when nothing else happens (msg::large::trim_idle).
+            let pooled = large::pooled();
+            if pooled {
+                timeout = Some(timeout.map_or(large::KEEP, |t| t.min(large::KEEP)));
+            }
             let moved = self.io.frames - frames_before;
             frames_before = self.io.frames;
             if !self.watch(&mut events, timeout, moved) {
@@ -163,6 +171,13 @@ impl Reactor {
                     if e.kind() != std::io::ErrorKind::Interrupted {
                         return;
                     }
+                }
+            }
+            if pooled {
+                let now = Instant::now();
+                if now.saturating_duration_since(last_trim) >= large::KEEP {
+                    last_trim = now;
+                    large::trim_idle();
                 }
             }
             let mut mailbox_woke = false;
