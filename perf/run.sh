@@ -4,14 +4,14 @@
 # Side-by-side benchmark: Debian's libzmq (default loader path) against ours
 # (LD_LIBRARY_PATH=OURLIBDIR, default build/prefix/lib from `make stage`).
 # The programs are compiled once against /usr/include/zmq.h; every case runs
-# real then ours (order swapped each round), R rounds (3; --quick: 1 round,
+# real then ours (order swapped each round), R rounds (5; --quick: 1 round,
 # 1/10 of the messages).  Loopback only.  Raw results go to
 # build/perf/results.tsv, the markdown table to build/perf/table.md and stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 QUICK=0
-ROUNDS=3
+ROUNDS=5
 OURS=build/prefix/lib
 while [[ $# -gt 0 ]]; do
     case $1 in
