@@ -79,7 +79,7 @@ test:
 	@MAKE="$(MAKE)" CARGO="$(CARGO)" STAGE="$(STAGE)" scripts/test.sh
 
 # Side-by-side benchmark against Debian's libzmq (perf/README.md): the full
-# run takes ~7-8 minutes on 2 cores; bench-quick is a 15-second smoke run.
+# run takes ~5 minutes on 2 cores; bench-quick is a 15-second smoke run.
 bench: stage
 	scripts/setup.sh bench
 	perf/run.sh
