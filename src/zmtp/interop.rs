@@ -84,7 +84,18 @@ fn drive(
     }
 }
 
-fn spawn(kind: &str) -> Option<(std::process::Child, u16)> {
+/// The peer process; killed if still running when dropped (a failing test
+/// must not leave it behind holding the test's output open).
+struct Peer(std::process::Child);
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(kind: &str) -> Option<(Peer, u16)> {
     if !python_zmq() {
         eprintln!("python3-zmq not available: skipping libzmq interop");
         return None;
@@ -100,7 +111,7 @@ fn spawn(kind: &str) -> Option<(std::process::Child, u16)> {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    Some((child, line.trim().parse().unwrap()))
+    Some((Peer(child), line.trim().parse().unwrap()))
 }
 
 #[test]
@@ -138,12 +149,12 @@ fn dealer_talks_to_libzmq_router() {
     assert_eq!(got[0].data(), b"world");
     assert!(got[0].more());
     assert_eq!(got[1].len(), 70000);
-    assert!(child.wait().unwrap().success());
+    assert!(child.0.wait().unwrap().success());
 }
 
 #[test]
 fn sub_subscribes_to_libzmq_pub() {
-    let Some((mut child, port)) = spawn("pub") else {
+    let Some((child, port)) = spawn("pub") else {
         return;
     };
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -165,6 +176,5 @@ fn sub_subscribes_to_libzmq_pub() {
         }
         _ => false,
     });
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
 }
