@@ -383,10 +383,10 @@ impl Spent {
 ///   pooled buffer is always fully initialised memory, so this is sound.
 ///   The pool is sized for the traffic (up to `POOL_BYTES`, each buffer
 ///   kept at most `KEEP` unused): with only 8 buffers, the rest went back
-///   to mimalloc, which keeps freed blocks for its 1 s purge delay while
-///   handing out fresh ones, and a tcp 64 KiB sender (1,000 messages
-///   queued at the HWM) peaked at 88 MiB against 70-78 MiB with this pool
-///   (libzmq: 68 MiB), msg/s unchanged. `zmq_msg_init_size`, `zmq_send`'s
+///   to mimalloc, which keeps freed blocks mapped for its purge delay
+///   while handing out fresh ones, and a tcp 64 KiB sender (1,000
+///   messages queued at the HWM) peaked at 88 MiB against 66-70 MiB with
+///   this pool (libzmq: 67-69 MiB), msg/s unchanged. `zmq_msg_init_size`, `zmq_send`'s
 ///   copy (`Msg::from_slice`), inproc traffic and bodies received over
 ///   tcp/ipc (`Filling`, see `zmtp::codec`) all use it.
 pub mod large {
