@@ -47,3 +47,17 @@ def pytest_configure(config):
             raise pytest.UsageError(f"zmq_version comes from {owner}, not pyzmq's bundled libzmq")
         owner = "pyzmq's bundled libzmq (pyzmq.libs)"
     print(f"oxide_check: libzmq {version} from {owner}")
+
+
+# pyzmq's test_curve_keygen_secret passes a random Z85 secret as a command
+# line argument. Z85's alphabet includes '-', so about one run in 85 the key
+# starts with '-', argparse takes it for an option and the command exits
+# with status 2, whatever the libzmq (seen once in our CI). That test, and
+# only it, gets a second try with a fresh key.
+_KEY_ON_COMMAND_LINE = "test_curve_keygen.py::test_curve_keygen_secret"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.endswith(_KEY_ON_COMMAND_LINE):
+            item.add_marker(pytest.mark.flaky(reruns=1))

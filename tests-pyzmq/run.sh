@@ -11,7 +11,9 @@
 #    to build/pyzmq/run (outside the source tree, so `import zmq` is the wheel)
 # 3. python -m pytest with LD_PRELOAD=our libzmq.so.5 (copied first to
 #    build/pyzmq/lib, so a concurrent cargo build cannot swap it mid-run);
-#    oxide_check.py refuses to start unless zmq_version resolves to our file.
+#    oxide_check.py refuses to start unless zmq_version resolves to our file
+#    (and gives test_curve_keygen_secret, which fails whenever its random
+#    key starts with '-', a second try: see there).
 #    --bundled runs the same tests on the wheel's own libzmq instead (baseline).
 #
 # Library: --lib PATH, else $ZMQ_OXIDE_LIB, else build/prefix/lib/libzmq.so.5,
