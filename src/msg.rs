@@ -30,7 +30,6 @@ pub const ROUTING_ID: u8 = 8;
 /// whose release the caller may be waiting for.
 pub const FOREIGN: u8 = 16;
 
-
 /// Connection properties attached to received messages (`zmq_msg_gets`).
 #[derive(Debug, Default)]
 pub struct Metadata {
@@ -129,30 +128,22 @@ impl Msg {
         }
     }
 
-    /// A message of `size` zeroed bytes (inline when small).
-    pub fn with_size(size: usize) -> Msg {
-        if size <= MAX_INLINE {
-            Msg {
-                payload: Payload::Inline { len: size as u8, buf: [0; MAX_INLINE] },
-                ..Msg::new()
-            }
-        } else {
-            Msg::from_bytes(Bytes::from(vec![0u8; size]))
-        }
-    }
-
     /// A message of `size` bytes for the caller to overwrite
     /// (`zmq_msg_init_size`); None when memory is exhausted. Small sizes
-    /// are inline and zeroed. Large ones come from [`large::alloc`]: every
-    /// byte is initialised (zero, or what an earlier message left in a
-    /// recycled buffer, as libzmq's malloc'd memory would hold), so Rust
-    /// code never reads uninitialised memory, yet no buffer is zeroed
-    /// again once it has been used.
+    /// are inline and zeroed, middle ones a zeroed heap block. Large ones
+    /// come from [`large::alloc`]: every byte is initialised (zero, or what
+    /// an earlier message left in a recycled buffer, as libzmq's malloc'd
+    /// memory would hold), so Rust code never reads uninitialised memory,
+    /// yet no buffer is zeroed again once it has been used.
+    #[inline]
     pub fn for_fill(size: usize) -> Option<Msg> {
         if size <= MAX_INLINE {
-            return Some(Msg::with_size(size));
+            Some(Msg { payload: Payload::Inline { len: size as u8, buf: [0; MAX_INLINE] }, ..Msg::new() })
+        } else if size < large::MIN {
+            Some(Msg::from_bytes(Bytes::from(zeroed(size)?)))
+        } else {
+            Some(Msg::from_bytes(large::alloc(size)?))
         }
-        Some(Msg::from_bytes(large::alloc(size)?))
     }
 
     /// A small message holding the first `len` bytes of `src`, which has at
@@ -329,6 +320,26 @@ impl Msg {
     }
 }
 
+/// `n` (> 0) zeroed bytes (len == capacity), or None when memory is
+/// exhausted. Zeroed memory comes from `alloc_zeroed`, which for large
+/// sizes maps fresh zero pages instead of writing zeros (libzmq hands out
+/// uninitialised memory; Rust code must not read such).
+fn zeroed(n: usize) -> Option<Vec<u8>> {
+    let layout = std::alloc::Layout::array::<u8>(n).ok()?;
+    // SAFETY: `layout` has a non-zero size (callers ask for more than
+    // `MAX_INLINE` bytes); a null result is reported as None, and a
+    // non-null one is `n` initialised (zero) bytes from the global
+    // allocator with exactly this layout, which is what Vec::from_raw_parts
+    // needs with capacity == length == n.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout);
+        if p.is_null() {
+            return None;
+        }
+        Some(Vec::from_raw_parts(p, n, n))
+    }
+}
+
 /// Messages let go of, freed `Spent::BATCH` at a time. A stream's
 /// payloads are allocated by one thread and freed by another: freed one by
 /// one, each free contends with the allocating thread's next allocations
@@ -386,9 +397,10 @@ impl Spent {
 ///   to mimalloc, which keeps freed blocks mapped for its purge delay
 ///   while handing out fresh ones, and a tcp 64 KiB sender (1,000
 ///   messages queued at the HWM) peaked at 88 MiB against 66-70 MiB with
-///   this pool (libzmq: 67-69 MiB), msg/s unchanged. `zmq_msg_init_size`, `zmq_send`'s
-///   copy (`Msg::from_slice`), inproc traffic and bodies received over
-///   tcp/ipc (`Filling`, see `zmtp::codec`) all use it.
+///   this pool (libzmq: 67-69 MiB), msg/s unchanged.
+///   `zmq_msg_init_size`, `zmq_send`'s copy (`Msg::from_slice`), inproc
+///   traffic and bodies received over tcp/ipc (`Filling`, see
+///   `zmtp::codec`) all use it.
 pub mod large {
     use bytes::Bytes;
     use std::collections::VecDeque;
@@ -550,22 +562,11 @@ pub mod large {
     }
 
     impl Filling {
-        /// Room for `cap` bytes, nothing filled yet. None when memory is
-        /// exhausted.
+        /// Room for `cap` bytes (a recycled buffer when the pool has one),
+        /// nothing filled yet. None when memory is exhausted.
         pub fn new(cap: usize) -> Option<Filling> {
             let (buf, off) = raw(cap)?;
             Some(Filling { buf, off, cap, len: 0 })
-        }
-
-        /// Room for `cap` bytes when the pool has such a buffer (memory
-        /// the process already holds), else room for only `fresh` (<=
-        /// `cap`) bytes of new memory: a body whose bytes have not arrived
-        /// yet is given new memory only as they come (see `grow`).
-        pub fn recycled_or(cap: usize, fresh: usize) -> Option<Filling> {
-            match recycled(cap) {
-                Some((buf, off)) => Some(Filling { buf, off, cap, len: 0 }),
-                None => Filling::new(fresh.min(cap)),
-            }
         }
 
         pub fn len(&self) -> usize {
@@ -647,7 +648,7 @@ pub mod large {
         if let Some(r) = recycled(size) {
             return Some(r);
         }
-        let buf = zeroed(size.checked_add(SLACK)?)?;
+        let buf = super::zeroed(size.checked_add(SLACK)?)?;
         let off = pad_for(buf.as_ptr());
         debug_assert!(off + size <= buf.len());
         Some((buf, off))
@@ -674,24 +675,6 @@ pub mod large {
         let off = pad_for(buf.as_ptr());
         debug_assert!(off + size <= buf.len());
         Some((buf, off))
-    }
-
-    /// `n` zeroed bytes (len == capacity), or None. Large zeroed blocks
-    /// come from `alloc_zeroed`, which maps fresh zero pages when it can
-    /// instead of writing zeros.
-    fn zeroed(n: usize) -> Option<Vec<u8>> {
-        let layout = std::alloc::Layout::array::<u8>(n).ok()?;
-        // SAFETY: `layout` has a non-zero size (n > SLACK); a null result
-        // is reported as None, and a non-null one is `n` initialised (zero)
-        // bytes from the global allocator with exactly this layout, which
-        // is what Vec::from_raw_parts needs with capacity == length == n.
-        unsafe {
-            let p = std::alloc::alloc_zeroed(layout);
-            if p.is_null() {
-                return None;
-            }
-            Some(Vec::from_raw_parts(p, n, n))
-        }
     }
 
     #[cfg(test)]

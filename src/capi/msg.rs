@@ -57,38 +57,12 @@ pub unsafe extern "C" fn zmq_msg_init_size(msg_: *mut zmq_msg_t, size_: usize) -
         if msg_.is_null() {
             return Err(EFAULT);
         }
-        let m = if size_ < crate::msg::large::MIN {
-            if size_ <= crate::msg::MAX_INLINE {
-                Msg::with_size(size_)
-            } else {
-                Msg::from_bytes(bytes::Bytes::from(zeroed_vec(size_)?))
-            }
-        } else {
-            // Initialised (zero or recycled) memory, placed for fast
-            // kernel copies; libzmq's is uninitialised (see msg::large).
-            Msg::for_fill(size_).ok_or(ENOMEM)?
-        };
+        // Initialised memory (zero, or recycled for large sizes) where
+        // libzmq's is uninitialised (see Msg::for_fill).
+        let m = Msg::for_fill(size_).ok_or(ENOMEM)?;
         msg_write(msg_, m);
         Ok(0)
     })
-}
-
-/// A zeroed buffer of `size` bytes, or ENOMEM. Zeroed memory comes from
-/// `alloc_zeroed`, which for large sizes maps fresh pages instead of
-/// writing zeros (libzmq hands out uninitialised memory; we must not).
-fn zeroed_vec(size: usize) -> ZResult<Vec<u8>> {
-    let layout = std::alloc::Layout::array::<u8>(size).map_err(|_| ENOMEM)?;
-    // SAFETY: `layout` has a non-zero size (callers pass sizes above the
-    // inline limit); a null result is reported as ENOMEM, and a non-null
-    // one is `size` initialised (zero) bytes owned by the global allocator,
-    // exactly what Vec::from_raw_parts requires with capacity == length.
-    unsafe {
-        let p = std::alloc::alloc_zeroed(layout);
-        if p.is_null() {
-            return Err(ENOMEM);
-        }
-        Ok(Vec::from_raw_parts(p, size, size))
-    }
 }
 
 #[no_mangle]

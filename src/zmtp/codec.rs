@@ -235,7 +235,7 @@ impl Decoder {
                                 // body (ipc 1 MiB: receiver CPU 170 vs 120
                                 // us per message for libzmq).
                                 let cap = self.body_len.min(PREALLOC_CAP);
-                                self.pooled = large::Filling::recycled_or(cap, cap);
+                                self.pooled = large::Filling::new(cap);
                             } else {
                                 self.partial = BytesMut::with_capacity(self.body_len);
                             }
