@@ -40,7 +40,8 @@ pub struct SocketBase {
     last_sent: bool,
     /// Attached pipes fed by I/O-thread sessions (tcp, ipc...; see `wait`).
     io_pipes: usize,
-    /// The last frame received was large (see `wait`).
+    /// The last frame received was large (`msg::large::MIN` bytes or
+    /// more; see `wait`).
     last_large: bool,
     /// Messages the application let go of (see `release`).
     spent: Spent,
@@ -61,10 +62,6 @@ macro_rules! cx {
         &mut Cx { pipes: &mut $s.pipes, options: &$s.options }
     };
 }
-
-
-/// A received frame from this size on counts as large (see `wait`).
-const LARGE: usize = 16 * 1024;
 
 impl SocketBase {
     pub fn new(ctx: Arc<Ctx>, socket_type: c_int) -> ZResult<SocketBase> {
@@ -449,10 +446,10 @@ impl SocketBase {
         }
     }
 
-    /// Waits for a command until the deadline. Err(EAGAIN) on timeout.
-    /// Waits for a command until `deadline`, watching the mailbox before
-    /// sleeping (see `Mailbox::wait`) when the answer usually comes within
-    /// microseconds and a sleep and wake-up would cost more: a wait for room
+    /// Waits for a command until `deadline` (Err(EAGAIN) on timeout),
+    /// watching the mailbox before sleeping (see `Mailbox::wait`) when the
+    /// answer usually comes within microseconds and a sleep and wake-up
+    /// would cost more: a wait for room
     /// to send, for a reply to what was just sent, or for messages from
     /// I/O threads (which would otherwise pay a wake-up per batch they
     /// deliver), or for more large messages (a queue of those costs memory,
@@ -560,7 +557,7 @@ impl SocketBase {
         };
         r?;
         self.last_sent = false;
-        self.last_large = out.len() >= LARGE;
+        self.last_large = out.len() >= crate::msg::large::MIN;
         self.rcvmore = out.more();
         Ok(())
     }

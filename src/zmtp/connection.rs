@@ -135,7 +135,6 @@ impl Connection {
         !self.encoder.is_empty()
     }
 
-    /// Next pending event.
     /// The small-message fast path: when the next frame in `input` is a
     /// complete single-part data frame of at most `MAX_INLINE` bytes on an
     /// unencrypted connection in its data phase, its body size; the caller
@@ -159,6 +158,7 @@ impl Connection {
         !self.events.is_empty()
     }
 
+    /// Next pending event.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
@@ -182,7 +182,10 @@ impl Connection {
     pub fn next_message(&mut self, input: &mut BytesMut) -> Result<Option<Msg>, ProtocolError> {
         if self.phase == Phase::Active && !self.wraps {
             // The data phase of an unencrypted connection, inlined: what
-            // `run` would do, without its per-frame dispatch.
+            // `run` and `active_frame` would do, without the per-frame
+            // dispatch and without moving each message through their
+            // return values (this loop, written with `active_frame`, cost
+            // about 10 % of pinned tcp 64 B throughput).
             loop {
                 match self.decoder.decode(input) {
                     Ok(Some(m)) if !m.is_command() => return Ok(Some(m)),
