@@ -114,16 +114,37 @@ impl<T> Producer<T> {
     /// Appends an item, invisible to the reader until `flush`.
     #[inline]
     pub fn push(&mut self, item: T) {
+        let slot = self.next_slot();
+        // SAFETY: see `next_slot`.
+        unsafe { (*slot).write(item) };
+    }
+
+    /// Appends the item in `item`, leaving its default in its place: moves
+    /// it into the queue with one copy (no pass by value).
+    #[inline]
+    pub fn push_take(&mut self, item: &mut T)
+    where
+        T: Default,
+    {
+        let slot = self.next_slot();
+        // SAFETY: see `next_slot`.
+        unsafe { (*slot).write(std::mem::take(item)) };
+    }
+
+    /// The slot for the next item, counted as written: the caller writes it
+    /// at once. It is beyond what the reader may read until `flush`, and
+    /// the tail chunk holding it stays alive until the reader retires it,
+    /// which cannot happen before it reads this slot.
+    #[inline(always)]
+    fn next_slot(&mut self) -> *mut MaybeUninit<T> {
         let idx = self.written % CHUNK;
         if idx == 0 && self.written != 0 {
             self.grow();
         }
         self.prefetch_ahead(idx);
-        // SAFETY: slot `written` is beyond what the reader may read, and the
-        // tail chunk stays alive until the reader retires it, which cannot
-        // happen before it reads this slot.
-        unsafe { (*(*self.tail).slots[idx as usize].get()).write(item) };
         self.written += 1;
+        // SAFETY: `tail` is the live tail chunk (see above).
+        unsafe { (*self.tail).slots[idx as usize].get() }
     }
 
     /// Asks the CPU to fetch, for writing, the slot `PREFETCH_AHEAD` places
@@ -142,23 +163,6 @@ impl<T> Producer<T> {
                 std::arch::asm!("prefetchw [{0}]", in(reg) p, options(nostack, preserves_flags, readonly));
             }
         }
-    }
-
-    /// Appends the item in `item`, leaving its default in its place: moves
-    /// it into the queue with one copy (no pass by value).
-    #[inline]
-    pub fn push_take(&mut self, item: &mut T)
-    where
-        T: Default,
-    {
-        let idx = self.written % CHUNK;
-        if idx == 0 && self.written != 0 {
-            self.grow();
-        }
-        self.prefetch_ahead(idx);
-        // SAFETY: as in `push`.
-        unsafe { (*(*self.tail).slots[idx as usize].get()).write(std::mem::take(item)) };
-        self.written += 1;
     }
 
     /// Links a fresh (or recycled) chunk after the tail.
@@ -224,6 +228,26 @@ impl<T> Consumer<T> {
     /// Takes the next item, if one was published.
     #[inline]
     pub fn pop(&mut self) -> Option<T> {
+        let slot = self.next_published()?;
+        // SAFETY: see `next_published`.
+        Some(unsafe { (*slot).assume_init_read() })
+    }
+
+    /// Like `pop`, but moves the item straight into `out` (replacing what
+    /// was there), sparing the caller a copy through return values.
+    #[inline]
+    pub fn pop_into(&mut self, out: &mut T) -> bool {
+        let Some(slot) = self.next_published() else { return false };
+        // SAFETY: see `next_published`.
+        *out = unsafe { (*slot).assume_init_read() };
+        true
+    }
+
+    /// The slot of the next published item, counted as read: the caller
+    /// reads it out at once (it was written and published, as
+    /// read < available, and is read exactly once).
+    #[inline(always)]
+    fn next_published(&mut self) -> Option<*mut MaybeUninit<T>> {
         if !self.check_read() {
             return None;
         }
@@ -231,27 +255,9 @@ impl<T> Consumer<T> {
         if idx == 0 && self.read != 0 {
             self.advance_chunk();
         }
-        // SAFETY: slot `read` was written and published (read < available).
-        let item = unsafe { (*(*self.head).slots[idx as usize].get()).assume_init_read() };
         self.read += 1;
-        Some(item)
-    }
-
-    /// Like `pop`, but moves the item straight into `out` (replacing what
-    /// was there), sparing the caller a copy through return values.
-    #[inline]
-    pub fn pop_into(&mut self, out: &mut T) -> bool {
-        if !self.check_read() {
-            return false;
-        }
-        let idx = self.read % CHUNK;
-        if idx == 0 && self.read != 0 {
-            self.advance_chunk();
-        }
-        // SAFETY: as in `pop`.
-        *out = unsafe { (*(*self.head).slots[idx as usize].get()).assume_init_read() };
-        self.read += 1;
-        true
+        // SAFETY: `head` is the live chunk holding slot `idx`.
+        Some(unsafe { (*self.head).slots[idx as usize].get() })
     }
 
     /// Moves to the next chunk and retires the old one.
