@@ -86,6 +86,19 @@ pub struct Decoder {
     pooled: Option<large::Filling>,
 }
 
+/// A body of `n` bytes at the front of `input`, consumed: copied into the
+/// message when small, else sliced out of `input` (no copy).
+#[inline]
+fn take_body(input: &mut BytesMut, n: usize) -> Msg {
+    if n <= MAX_INLINE {
+        let m = Msg::from_front(input, n);
+        input.advance(n);
+        m
+    } else {
+        Msg::from_bytes(input.split_to(n).freeze())
+    }
+}
+
 impl Decoder {
     /// `max_msg_size` is `ZMQ_MAXMSGSIZE`: -1 (any negative) means unlimited.
     pub fn new(framing: Framing, max_msg_size: i64) -> Decoder {
@@ -245,14 +258,7 @@ impl Decoder {
                 DecState::Body => {
                     let filled = self.body_filled();
                     if filled == 0 && input.len() >= self.body_len {
-                        let n = self.body_len;
-                        let mut m = if n <= MAX_INLINE {
-                            let m = Msg::from_slice(&input[..n]);
-                            input.advance(n);
-                            m
-                        } else {
-                            Msg::from_bytes(input.split_to(n).freeze())
-                        };
+                        let mut m = take_body(input, self.body_len);
                         self.pooled = None;
                         self.finish_frame(&mut m);
                         return Ok(Some(m));
@@ -302,14 +308,8 @@ impl Decoder {
             Ok(v) => v,
             Err(e) => return Some(Err(e)),
         };
-        let mut m = if size <= MAX_INLINE {
-            let m = Msg::from_front(&input[2..], size);
-            input.advance(2 + size);
-            m
-        } else {
-            input.advance(2);
-            Msg::from_bytes(input.split_to(size).freeze())
-        };
+        input.advance(2);
+        let mut m = take_body(input, size);
         if flags != 0 {
             m.set_flags(flags);
         }
