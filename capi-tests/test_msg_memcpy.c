@@ -7,13 +7,6 @@
 #include "testutil.h"
 
 static int free_calls;
-static void my_free(void *data, void *hint)
-{
-    (void) hint;
-    free_calls++;
-    free(data);
-}
-
 int main(void)
 {
     void *ctx = zmq_ctx_new();
@@ -39,7 +32,7 @@ int main(void)
     char *buf = (char *) malloc(500);
     CHECK(buf);
     memset(buf, 'B', 500);
-    CHECK(zmq_msg_init_data(&orig, buf, 500, my_free, NULL) == 0);
+    CHECK(zmq_msg_init_data(&orig, buf, 500, counting_free, &free_calls) == 0);
     memcpy(&moved, &orig, sizeof orig);
     memset(&orig, 0x5a, sizeof orig);
     CHECK(zmq_msg_size(&moved) == 500);

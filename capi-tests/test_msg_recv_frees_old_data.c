@@ -11,13 +11,6 @@
 
 static int free_calls;
 
-static void my_free(void *data, void *hint)
-{
-    (void) hint;
-    free_calls++;
-    free(data);
-}
-
 int main(void)
 {
     void *ctx = zmq_ctx_new();
@@ -44,7 +37,7 @@ int main(void)
     CHECK(buf);
     memset(buf, 'z', 64);
     CHECK(zmq_msg_close(&m) == 0);
-    CHECK(zmq_msg_init_data(&m, buf, 64, my_free, NULL) == 0);
+    CHECK(zmq_msg_init_data(&m, buf, 64, counting_free, &free_calls) == 0);
     CHECK(zmq_send(push, "hello", 5, 0) == 5);
     CHECK(free_calls == 0);
     CHECK(zmq_msg_recv(&m, pull, 0) == 5);

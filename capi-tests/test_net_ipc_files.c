@@ -5,7 +5,6 @@
  * are removed when the socket closes. */
 #include "testutil.h"
 #include <sys/stat.h>
-#include <sys/un.h>
 
 static int exists (const char *path)
 {
@@ -21,14 +20,7 @@ int main (void)
     unlink (path);
 
     /* A stale socket file: bound by a BSD socket that then went away. */
-    int fd = socket (AF_UNIX, SOCK_STREAM, 0);
-    CHECK (fd >= 0);
-    struct sockaddr_un a;
-    memset (&a, 0, sizeof a);
-    a.sun_family = AF_UNIX;
-    strcpy (a.sun_path, path);
-    CHECK (bind (fd, (struct sockaddr *) &a, sizeof a) == 0);
-    close (fd);
+    close (unix_bound (path));
     CHECK (exists (path));
 
     void *ctx = zmq_ctx_new ();

@@ -13,9 +13,6 @@
  */
 #include "testutil.h"
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 int main(void)
 {
@@ -24,13 +21,7 @@ int main(void)
     char path[64];
     snprintf(path, sizeof path, "/tmp/zmq-capi-sigpipe-%d.sock", (int) getpid());
     unlink(path);
-    int srv = socket(AF_UNIX, SOCK_STREAM, 0);
-    CHECK(srv >= 0);
-    struct sockaddr_un sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    strcpy(sa.sun_path, path);
-    CHECK(bind(srv, (struct sockaddr *) &sa, sizeof sa) == 0);
+    int srv = unix_bound(path);
     CHECK(listen(srv, 8) == 0);
 
     void *ctx = zmq_ctx_new();

@@ -7,13 +7,6 @@
 #include "testutil.h"
 
 static int free_calls;
-static void my_free(void *data, void *hint)
-{
-    (void) hint;
-    free_calls++;
-    free(data);
-}
-
 int main(void)
 {
     void *ctx = zmq_ctx_new();
@@ -25,7 +18,7 @@ int main(void)
     zmq_msg_t m;
     char *buf = (char *) malloc(100);
     CHECK(buf);
-    CHECK(zmq_msg_init_data(&m, buf, 100, my_free, NULL) == 0);
+    CHECK(zmq_msg_init_data(&m, buf, 100, counting_free, &free_calls) == 0);
     CHECK_ERR(zmq_msg_recv(&m, s, ZMQ_DONTWAIT), EAGAIN);
     CHECK(zmq_msg_size(&m) == 0);
     CHECK(free_calls == 1);

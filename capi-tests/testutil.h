@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* ---- checks ---------------------------------------------------------- */
@@ -84,6 +85,33 @@
 /* Default bound on every wait, in milliseconds. */
 #define TU_WAIT_MS 5000
 #define NET_WAIT_MS TU_WAIT_MS
+
+/* ---- zero-copy messages ---------------------------------------------- */
+
+/* A zmq_free_fn that frees `data` and counts the call in the int `hint`
+ * points at: zmq_msg_init_data (&m, buf, n, counting_free, &calls). */
+static inline void counting_free (void *data, void *hint)
+{
+    ++*(int *) hint;
+    free (data);
+}
+
+/* ---- unix-domain sockets --------------------------------------------- */
+
+/* A plain AF_UNIX stream socket bound to `path` (not listening); the
+ * test fails if that cannot be done. */
+static inline int unix_bound (const char *path)
+{
+    int fd = socket (AF_UNIX, SOCK_STREAM, 0);
+    CHECK (fd >= 0);
+    struct sockaddr_un a;
+    memset (&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    CHECK (strlen (path) < sizeof a.sun_path);
+    strcpy (a.sun_path, path);
+    CHECK (bind (fd, (struct sockaddr *) &a, sizeof a) == 0);
+    return fd;
+}
 
 /* ---- sockets and options --------------------------------------------- */
 
