@@ -80,7 +80,8 @@ cargo_test() {
     mkdir -p "$root/build"
     timeout -k 10 900 "$CARGO" test --no-fail-fast 2>&1 | tee "$cargo_log"
 }
-phase "cargo test (Rust unit and integration tests)" cargo_test
+cargo_failed=0
+phase "cargo test (Rust unit and integration tests)" cargo_test || cargo_failed=1
 if phase "release build + install into ${STAGE#"$root"/}" \
         timeout -k 10 900 "$MAKE" --no-print-directory stage; then
     if [[ -f capi-tests/header/check.sh ]]; then
@@ -121,10 +122,17 @@ for i in "${!names[@]}"; do
     printf '%-64s %-16s %4ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
     [[ ${results[$i]} != FAIL* ]] || failed=1
 done
-if [[ -f $cargo_log ]] && grep -qE '^test .* FAILED$|panicked at' "$cargo_log"; then
+# a failing test, a test binary killed by a signal (no panic message), a
+# runtime abort or a build error: each leaves one of these lines
+cargo_fail_re='^test .* FAILED$|panicked at|^---- |process didn.t exit successfully|signal: [0-9]|fatal runtime error|overflowed its stack|^error(\[|:)'
+if [[ -f $cargo_log ]] && ((cargo_failed)); then
     echo
     echo "--- cargo test failures (from ${cargo_log#"$root"/}):"
-    grep -E -A4 '^test .* FAILED$|panicked at|^---- ' "$cargo_log" | head -60
+    if grep -qE "$cargo_fail_re" "$cargo_log"; then
+        grep -E -B2 -A4 "$cargo_fail_re" "$cargo_log" | head -80
+    else
+        tail -40 "$cargo_log"
+    fi
 fi
 if ((failed)); then echo "make test: FAILED"; else echo "make test: all phases passed"; fi
 exit $failed

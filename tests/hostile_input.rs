@@ -889,6 +889,29 @@ fn two_hundred_connections_opened_and_closed() {
     );
 }
 
+/// A burst of connections accepted in one go once nested a call per
+/// connection on the I/O thread, which overflowed its stack and killed the
+/// process (SIGABRT, no panic message) on a slow machine. The burst test
+/// above runs again here in a child process whose threads get a 128 KiB
+/// stack (`RUST_MIN_STACK`), where such nesting fails at once.
+#[test]
+fn connection_burst_on_a_small_io_thread_stack() {
+    let _g = MEM.read().unwrap_or_else(|e| e.into_inner());
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "two_hundred_connections_opened_and_closed", "--test-threads=1"])
+        .env("RUST_MIN_STACK", "131072")
+        .output()
+        .expect("rerun the test binary");
+    assert!(
+        out.status.success(),
+        "child: {}\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+}
+
 #[test]
 fn repeated_big_subscriptions_do_not_accumulate() {
     // Five subscribers in turn, each with its own 4 MiB topic, each leaving:

@@ -234,6 +234,13 @@ impl Reactor {
     /// Runs `f` on object `key`, then inserts what it spawned and removes
     /// it if it asked to be removed.
     fn dispatch(&mut self, key: usize, f: impl FnOnce(&mut Obj, &mut Io, usize)) {
+        self.run_on(key, f);
+        self.insert_spawned();
+    }
+
+    /// Runs `f` on object `key` and removes it if it asked to be removed;
+    /// what it spawned stays in `io.spawned`.
+    fn run_on(&mut self, key: usize, f: impl FnOnce(&mut Obj, &mut Io, usize)) {
         let Some(slot) = self.objects.get_mut(key) else { return };
         let Some(mut obj) = slot.take() else { return };
         self.io.remove_me = false;
@@ -245,14 +252,16 @@ impl Reactor {
         } else if let Some(slot) = self.objects.get_mut(key) {
             *slot = Some(obj);
         }
-        self.insert_spawned();
     }
 
+    /// Inserts and starts every spawned object, and what those spawn in
+    /// turn, in one loop: a burst of accepted connections must not nest a
+    /// call per connection (that overflowed the I/O thread's stack).
     fn insert_spawned(&mut self) {
         while let Some(obj) = self.io.spawned.pop() {
             let key = self.objects.insert(None);
             self.objects[key] = Some(obj);
-            self.dispatch(key, |obj, io, key| match obj {
+            self.run_on(key, |obj, io, key| match obj {
                 Obj::Listener(l) => l.start(io, key),
                 Obj::Session(s) => s.start(io, key),
             });
