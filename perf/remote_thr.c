@@ -2,7 +2,10 @@
  * SIZE bytes, then close with the default (infinite) linger so everything
  * is delivered before exit.  With ACK_ENDPOINT it also waits for local_thr's
  * "all received" message there before closing (see local_thr.c).
- *   usage: remote_thr ENDPOINT SIZE COUNT [push|dealer [ACK_ENDPOINT]] */
+ * With "unwritten" after ACK_ENDPOINT, the payloads are sent as
+ * zmq_msg_init_size leaves them, without writing them first (what libzmq's
+ * own perf/remote_thr does).
+ *   usage: remote_thr ENDPOINT SIZE COUNT [push|dealer [ACK_ENDPOINT [unwritten]]] */
 #include "common.h"
 
 int main(int argc, char **argv)
@@ -15,6 +18,7 @@ int main(int argc, char **argv)
     size_t size = (size_t) parse_long(argv[2], "size");
     long count = parse_long(argv[3], "count");
     int dealer = argc > 4 && strcmp(argv[4], "dealer") == 0;
+    int unwritten = argc > 6 && strcmp(argv[6], "unwritten") == 0;
     banner("remote_thr");
 
     void *ctx = new_ctx();
@@ -30,8 +34,15 @@ int main(int argc, char **argv)
         CHECK(zmq_connect(ack, argv[5]));
     }
     CHECK(zmq_connect(s, ep));
-    for (long i = 0; i < count; i++)
-        send_part(s, size, 0);
+    for (long i = 0; i < count; i++) {
+        if (unwritten) {
+            zmq_msg_t msg;
+            CHECK(zmq_msg_init_size(&msg, size));
+            if (zmq_msg_send(&msg, s, 0) < 0) DIE("zmq_msg_send");
+        } else {
+            send_part(s, size, 0);
+        }
+    }
     if (ack) {
         zmq_msg_t msg;
         CHECK(zmq_msg_init(&msg));

@@ -82,7 +82,8 @@ for (case, tr, size), d in rows.items():
         mb = f"{fmt(mbr)} / {fmt(mbo)}"
     cr, co = per_million(d["real"]), per_million(d["ours"])
     rr, ro = rss_mib(d["real"]), rss_mib(d["ours"])
-    name = {"thr": "PUSH→PULL", "lat": "REQ↔REP"}.get(case, case)
+    name = {"thr": "PUSH→PULL", "lat": "REQ↔REP",
+            "thr-unwritten": "PUSH→PULL, payload unwritten"}.get(case, case)
     print(f"| {name} | {tr} | {size_name(size)} | {metric} | {cell(r)} | {cell(o)} | "
           f"{ratio(med(r), med(o))} | {mb} | {fmt(cr)} / {fmt(co)} | {fmt(rr)} / {fmt(ro)} |")
 

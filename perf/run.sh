@@ -115,6 +115,7 @@ run_pair() { # case tr size lib round msgs localprog remoteprog [router]
         endpoint "$tr"
         if [[ $extra == router ]]; then lextra=(router "$EP"); rextra=(dealer "$EP")
         else lextra=(pull "$EP"); rextra=(push "$EP"); fi
+        [[ $extra == unwritten ]] && rextra+=(unwritten)
     fi
     setlib "$lib"
     timed "$WORK/l.out" "$WORK/l.time" "$BIN/$lp" "$ep" "$size" "$n" "${lextra[@]}" &
@@ -176,6 +177,14 @@ for round in $(seq 1 "$ROUNDS"); do
         n=$(div "${LAT_INPROC[$s]}")
         ilat() { run_one lat inproc "$s" "$1" "$2" "$n" "$BIN/inproc" lat "$s" "$n"; }
         both "$round" ilat
+    done
+    # as libzmq's own remote_thr: payloads sent without being written
+    for tr in tcp ipc; do
+        for s in 65536 1048576; do
+            n=$(div "${THR_NET[$s]}")
+            uw() { run_pair thr-unwritten "$tr" "$s" "$1" "$2" "$n" local_thr remote_thr unwritten; }
+            both "$round" uw
+        done
     done
     for s in 64 1024 65536; do
         n=$(div "${THR_NET[$s]}")

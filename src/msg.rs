@@ -131,10 +131,9 @@ impl Msg {
     /// A message of `size` bytes for the caller to overwrite
     /// (`zmq_msg_init_size`); None when memory is exhausted. Small sizes
     /// are inline and zeroed, middle ones a zeroed heap block. Large ones
-    /// come from [`large::alloc`]: every byte is initialised (zero, or what
-    /// an earlier message left in a recycled buffer, as libzmq's malloc'd
-    /// memory would hold), so Rust code never reads uninitialised memory,
-    /// yet no buffer is zeroed again once it has been used.
+    /// come from [`large::alloc`] and, as libzmq's, are not cleared: they
+    /// hold what their memory held (zero pages, or what an earlier message
+    /// left in a recycled buffer).
     #[inline]
     pub fn for_fill(size: usize) -> Option<Msg> {
         if size <= MAX_INLINE {
@@ -321,9 +320,8 @@ impl Msg {
 }
 
 /// `n` (> 0) zeroed bytes (len == capacity), or None when memory is
-/// exhausted. Zeroed memory comes from `alloc_zeroed`, which for large
-/// sizes maps fresh zero pages instead of writing zeros (libzmq hands out
-/// uninitialised memory; Rust code must not read such).
+/// exhausted, from `alloc_zeroed` (for middle sizes, below `large::MIN`;
+/// large buffers are `large::Buf`s).
 fn zeroed(n: usize) -> Option<Vec<u8>> {
     let layout = std::alloc::Layout::array::<u8>(n).ok()?;
     // SAFETY: `layout` has a non-zero size (callers ask for more than
@@ -389,9 +387,8 @@ impl Spent {
 ///   them clear of that window for any short header.
 /// * Recycling: a buffer released by its last message goes back to a
 ///   shared pool, and the next large allocation reuses it (newest first)
-///   without zeroing and without fresh pages (each new 1 MiB block
-///   otherwise costs page faults, and zeroing, on top of the copy). A
-///   pooled buffer is always fully initialised memory, so this is sound.
+///   without fresh pages (each new 1 MiB block otherwise costs page
+///   faults on top of the copy).
 ///   The pool is sized for the traffic (up to `POOL_BYTES`, each buffer
 ///   kept at most `KEEP` unused): with only 8 buffers, the rest went back
 ///   to mimalloc, which keeps freed blocks mapped for its purge delay
@@ -401,9 +398,19 @@ impl Spent {
 ///   `zmq_msg_init_size`, `zmq_send`'s copy (`Msg::from_slice`), inproc
 ///   traffic and bodies received over tcp/ipc (`Filling`, see
 ///   `zmtp::codec`) all use it.
+/// * Not cleared: as libzmq's `zmq_msg_init_size` ("for performance
+///   reasons" its content is not cleared), a new buffer holds whatever its
+///   memory held (see `Buf`). Zeroing it cost more than the copy: memory
+///   that was only ever read (a buffer sent without being written, as
+///   libzmq's perf tools do) maps the kernel's shared zero page, and
+///   zeroing it again later takes a copy-on-write fault and a TLB
+///   shoot-down on every other CPU for each 4 KiB page (1 MiB messages
+///   with libzmq's remote_thr pattern: 1.8-2.4k msg/s zeroed, 3.4-3.9k
+///   not, libzmq 2.1-3.1k).
 pub mod large {
     use bytes::Bytes;
     use std::collections::VecDeque;
+    use std::ptr::NonNull;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     use std::time::{Duration, Instant};
@@ -431,9 +438,66 @@ pub mod large {
     /// At most this many aged buffers are given back per release.
     const TRIM_BATCH: usize = 4;
 
+    /// A block of `len` bytes from mimalloc's C interface, freed when
+    /// dropped. Its bytes are never cleared: they are what the memory held
+    /// (zero pages, or an earlier message's bytes), as with C's `malloc`.
+    /// The block comes from a C call the compiler knows nothing about, so
+    /// it holds no "uninitialised" value for it to exploit; every reader
+    /// of a fresh block is either the C caller of `zmq_msg_init_size`
+    /// (which is to overwrite it, as with libzmq) or comes after `read(2)`
+    /// or a copy filled it (`Filling`, `copy_of`).
+    struct Buf {
+        ptr: NonNull<u8>,
+        len: usize,
+    }
+
+    // SAFETY: `Buf` owns its block exclusively (like a `Box<[u8]>`);
+    // mimalloc blocks may be freed from any thread.
+    unsafe impl Send for Buf {}
+    unsafe impl Sync for Buf {}
+
+    impl Buf {
+        /// `len` (> 0) bytes, or None when memory is exhausted.
+        fn new(len: usize) -> Option<Buf> {
+            if len == 0 || len > isize::MAX as usize {
+                return None;
+            }
+            // SAFETY: mi_malloc has no preconditions; it returns null or a
+            // block of at least `len` bytes owned by the caller.
+            let p = unsafe { libmimalloc_sys::mi_malloc(len) };
+            NonNull::new(p.cast::<u8>()).map(|ptr| Buf { ptr, len })
+        }
+
+        fn len(&self) -> usize {
+            self.len
+        }
+
+        fn as_ptr(&self) -> *const u8 {
+            self.ptr.as_ptr()
+        }
+
+        fn bytes(&self) -> &[u8] {
+            // SAFETY: `ptr` is a live block of `len` bytes owned by self
+            // (see the type's note on its contents).
+            unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+        }
+
+        fn bytes_mut(&mut self) -> &mut [u8] {
+            // SAFETY: as in `bytes`, and `&mut self` makes it exclusive.
+            unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+        }
+    }
+
+    impl Drop for Buf {
+        fn drop(&mut self) {
+            // SAFETY: the block came from mi_malloc and is freed only here.
+            unsafe { libmimalloc_sys::mi_free(self.ptr.as_ptr().cast()) }
+        }
+    }
+
     struct Pool {
         /// Oldest first; each with the time it was released.
-        bufs: VecDeque<(Vec<u8>, Instant)>,
+        bufs: VecDeque<(Buf, Instant)>,
         bytes: usize,
     }
 
@@ -456,22 +520,28 @@ pub mod large {
         }
     }
 
-    /// Owns a fully initialised buffer and exposes `len` bytes at `off`.
+    /// Owns a buffer and exposes `len` bytes at `off`; gives the buffer
+    /// back to the pool when dropped.
     struct Block {
-        buf: Vec<u8>,
+        buf: Option<Buf>,
         off: usize,
         len: usize,
     }
 
     impl AsRef<[u8]> for Block {
         fn as_ref(&self) -> &[u8] {
-            &self.buf[self.off..self.off + self.len]
+            match &self.buf {
+                Some(b) => &b.bytes()[self.off..self.off + self.len],
+                None => &[],
+            }
         }
     }
 
     impl Drop for Block {
         fn drop(&mut self) {
-            release(std::mem::take(&mut self.buf));
+            if let Some(b) = self.buf.take() {
+                release(b);
+            }
         }
     }
 
@@ -501,9 +571,9 @@ pub mod large {
         }
     }
 
-    /// Gives a fully initialised buffer back to the pool.
-    fn release(buf: Vec<u8>) {
-        if buf.len() > POOL_BYTES / 4 || buf.is_empty() {
+    /// Gives a buffer back to the pool (or frees it when it is too big).
+    fn release(buf: Buf) {
+        if buf.len() > POOL_BYTES / 4 {
             return;
         }
         let now = Instant::now();
@@ -520,8 +590,8 @@ pub mod large {
     impl Pool {
         /// Takes out (for the caller to free outside the lock) buffers over
         /// the byte limit or unused for longer than `KEEP`, oldest first.
-        fn trim(&mut self, now: Instant) -> [Option<Vec<u8>>; TRIM_BATCH] {
-            let mut evicted: [Option<Vec<u8>>; TRIM_BATCH] = Default::default();
+        fn trim(&mut self, now: Instant) -> [Option<Buf>; TRIM_BATCH] {
+            let mut evicted: [Option<Buf>; TRIM_BATCH] = Default::default();
             for slot in evicted.iter_mut() {
                 let old = match self.bufs.front() {
                     Some((_, t)) => self.bytes > POOL_BYTES || now.saturating_duration_since(*t) > KEEP,
@@ -540,22 +610,22 @@ pub mod large {
         }
     }
 
-    /// A buffer of `size` (>= `MIN`) initialised bytes placed as described
-    /// above (see `pad_for`): recycled when one fits, else zeroed memory
-    /// from the allocator. None when memory is exhausted.
+    /// A buffer of `size` (>= `MIN`) bytes placed as described above (see
+    /// `pad_for`) for the caller to overwrite: recycled when one fits,
+    /// else new, never cleared (see `Buf`). None when memory is exhausted.
     pub fn alloc(size: usize) -> Option<Bytes> {
         let (buf, off) = raw(size)?;
-        Some(Bytes::from_owner(Block { buf, off, len: size }))
+        Some(Bytes::from_owner(Block { buf: Some(buf), off, len: size }))
     }
 
     /// A pooled, placed buffer being filled front to back (a received
-    /// frame body): `len` bytes of `cap` are filled. Every byte of the
-    /// buffer is initialised memory, so the unfilled part is handed out as
-    /// an ordinary `&mut [u8]` to read into. Dropped unfinished, the
-    /// buffer goes back to the pool; finished, it becomes a `Bytes` that
-    /// returns it to the pool when its last reference goes.
+    /// frame body): `len` bytes of `cap` are filled. The unfilled part is
+    /// handed out as a `&mut [u8]` to read into; only filled bytes are
+    /// ever shown. Dropped unfinished, the buffer goes back to the pool;
+    /// finished, it becomes a `Bytes` that returns it to the pool when its
+    /// last reference goes.
     pub struct Filling {
-        buf: Vec<u8>,
+        buf: Option<Buf>,
         off: usize,
         cap: usize,
         len: usize,
@@ -566,7 +636,7 @@ pub mod large {
         /// nothing filled yet. None when memory is exhausted.
         pub fn new(cap: usize) -> Option<Filling> {
             let (buf, off) = raw(cap)?;
-            Some(Filling { buf, off, cap, len: 0 })
+            Some(Filling { buf: Some(buf), off, cap, len: 0 })
         }
 
         pub fn len(&self) -> usize {
@@ -584,7 +654,10 @@ pub mod large {
         /// The unfilled part; after writing `n` bytes at its front, call
         /// `filled(n)`.
         pub fn spare_mut(&mut self) -> &mut [u8] {
-            &mut self.buf[self.off + self.len..self.off + self.cap]
+            match &mut self.buf {
+                Some(b) => &mut b.bytes_mut()[self.off + self.len..self.off + self.cap],
+                None => &mut [],
+            }
         }
 
         /// Marks `n` more bytes as filled (capped at the capacity).
@@ -607,25 +680,30 @@ pub mod large {
                 return true;
             }
             let Some((mut buf, off)) = raw(cap) else { return false };
-            buf[off..off + self.len].copy_from_slice(&self.buf[self.off..self.off + self.len]);
-            let old = std::mem::replace(&mut self.buf, buf);
+            if let Some(old) = &self.buf {
+                buf.bytes_mut()[off..off + self.len].copy_from_slice(&old.bytes()[self.off..self.off + self.len]);
+            }
+            let old = self.buf.replace(buf);
             self.off = off;
             self.cap = cap;
-            release(old);
+            if let Some(old) = old {
+                release(old);
+            }
             true
         }
 
         /// The filled bytes, as a `Bytes` that gives the buffer back to the
         /// pool when dropped.
         pub fn freeze(mut self) -> Bytes {
-            let buf = std::mem::take(&mut self.buf);
-            Bytes::from_owner(Block { buf, off: self.off, len: self.len })
+            Bytes::from_owner(Block { buf: self.buf.take(), off: self.off, len: self.len })
         }
     }
 
     impl Drop for Filling {
         fn drop(&mut self) {
-            release(std::mem::take(&mut self.buf));
+            if let Some(b) = self.buf.take() {
+                release(b);
+            }
         }
     }
 
@@ -638,17 +716,16 @@ pub mod large {
     /// A placed, pooled copy of `data` (at least `MIN` bytes).
     pub fn copy_of(data: &[u8]) -> Option<Bytes> {
         let (mut buf, off) = raw(data.len())?;
-        buf[off..off + data.len()].copy_from_slice(data);
-        Some(Bytes::from_owner(Block { buf, off, len: data.len() }))
+        buf.bytes_mut()[off..off + data.len()].copy_from_slice(data);
+        Some(Bytes::from_owner(Block { buf: Some(buf), off, len: data.len() }))
     }
 
-    /// An initialised buffer with room for `size` bytes at the returned
-    /// offset.
-    fn raw(size: usize) -> Option<(Vec<u8>, usize)> {
+    /// A buffer with room for `size` bytes at the returned offset.
+    fn raw(size: usize) -> Option<(Buf, usize)> {
         if let Some(r) = recycled(size) {
             return Some(r);
         }
-        let buf = super::zeroed(size.checked_add(SLACK)?)?;
+        let buf = Buf::new(size.checked_add(SLACK)?)?;
         let off = pad_for(buf.as_ptr());
         debug_assert!(off + size <= buf.len());
         Some((buf, off))
@@ -656,7 +733,7 @@ pub mod large {
 
     /// A pooled buffer with room for `size` bytes at the returned offset,
     /// if the pool has one that fits.
-    fn recycled(size: usize) -> Option<(Vec<u8>, usize)> {
+    fn recycled(size: usize) -> Option<(Buf, usize)> {
         let need = size.checked_add(SLACK)?;
         let now = Instant::now();
         let (recycled, evicted) = {
@@ -687,7 +764,6 @@ pub mod large {
             assert_eq!(a.len(), 100_000);
             let placed = |p: *const u8| (PAGE_OFFSET..=PAGE - PAGE_OFFSET).contains(&(p as usize % PAGE));
             assert!(placed(a.as_ptr()));
-            assert!(a.iter().all(|&b| b == 0));
             drop(a);
             // Another thread's test may take it first; when we get a
             // recycled one it is placed the same way.
