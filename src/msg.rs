@@ -145,6 +145,15 @@ impl Msg {
         }
     }
 
+    /// Makes an empty message `size` (<= `MAX_INLINE`) zero bytes long, in
+    /// place (`zmq_msg_init_size` of a small size).
+    #[inline]
+    pub fn set_inline_len(&mut self, size: usize) {
+        if let Payload::Inline { len, .. } = &mut self.payload {
+            *len = size.min(MAX_INLINE) as u8;
+        }
+    }
+
     /// A small message holding the first `len` bytes of `src`, which has at
     /// least `MAX_INLINE` bytes: all of them are copied at once (fixed-size
     /// loads and stores, no memcpy call), the ones past `len` being never
