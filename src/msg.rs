@@ -414,8 +414,8 @@ impl Spent {
 ///   libzmq's perf tools do) maps the kernel's shared zero page, and
 ///   zeroing it again later takes a copy-on-write fault and a TLB
 ///   shoot-down on every other CPU for each 4 KiB page (1 MiB messages
-///   with libzmq's remote_thr pattern: 1.8-2.4k msg/s zeroed, 3.4-3.9k
-///   not, libzmq 2.1-3.1k).
+///   with libzmq's remote_thr pattern: 1.8-2.4k msg/s zeroed, 2.9-3.5k
+///   not, libzmq 1.5-3.1k; perf/README.md, item 8).
 pub mod large {
     use bytes::Bytes;
     use std::collections::VecDeque;
