@@ -159,7 +159,8 @@ impl Decoder {
     /// is copied once, kernel to message, as libzmq does), when the frame
     /// in progress is large (`large::MIN` bytes or more) and misses bytes:
     /// the unfilled part of its pooled buffer, at most `body_remaining()`
-    /// bytes, all initialised memory. Write at its front, then call
+    /// bytes (not cleared: only what is written there is ever shown, see
+    /// `msg::large::Filling`). Write at its front, then call
     /// `body_filled_by(n)` and `finish_body`. The slice is never empty:
     /// beyond the up-front (capped) reservation the buffer grows by at most
     /// what has already arrived, so a peer announcing a huge frame still
