@@ -128,25 +128,9 @@ impl Msg {
         }
     }
 
-    /// A message of `size` bytes for the caller to overwrite
-    /// (`zmq_msg_init_size`); None when memory is exhausted. Small sizes
-    /// are inline and zeroed, middle ones a zeroed heap block. Large ones
-    /// come from [`large::alloc`] and, as libzmq's, are not cleared: they
-    /// hold what their memory held (zero pages, or what an earlier message
-    /// left in a recycled buffer).
-    #[inline]
-    pub fn for_fill(size: usize) -> Option<Msg> {
-        if size <= MAX_INLINE {
-            Some(Msg { payload: Payload::Inline { len: size as u8, buf: [0; MAX_INLINE] }, ..Msg::new() })
-        } else if size < large::MIN {
-            Some(Msg::from_bytes(Bytes::from(zeroed(size)?)))
-        } else {
-            Some(Msg::from_bytes(large::alloc(size)?))
-        }
-    }
-
     /// Makes an empty message `size` (<= `MAX_INLINE`) zero bytes long, in
-    /// place (`zmq_msg_init_size` of a small size).
+    /// place (`zmq_msg_init_size` of a small size; larger ones take a
+    /// `payload_for_fill`).
     #[inline]
     pub fn set_inline_len(&mut self, size: usize) {
         if let Payload::Inline { len, .. } = &mut self.payload {
@@ -195,7 +179,7 @@ impl Msg {
                 ..Msg::new()
             }
         } else if data.len() >= large::MIN {
-            // Placed and recycled like `for_fill`'s buffers (see `large`);
+            // Placed and recycled like `payload_for_fill`'s (see `large`);
             // out of memory is the allocator's usual abort, as below.
             match large::copy_of(data) {
                 Some(b) => Msg::from_bytes(b),
@@ -325,6 +309,21 @@ impl Msg {
     }
     pub fn set_metadata(&mut self, m: Option<Arc<Metadata>>) {
         self.metadata = m
+    }
+}
+
+/// The payload of a message of `size` (> `MAX_INLINE`) bytes for the
+/// caller to overwrite (`zmq_msg_init_size`); None when memory is
+/// exhausted. Middle sizes are a zeroed heap block. Large ones come from
+/// [`large::alloc`] and, as libzmq's, are not cleared: they hold what
+/// their memory held (zero pages, or what an earlier message left in a
+/// recycled buffer).
+#[inline]
+pub fn payload_for_fill(size: usize) -> Option<Bytes> {
+    if size < large::MIN {
+        Some(Bytes::from(zeroed(size)?))
+    } else {
+        large::alloc(size)
     }
 }
 

@@ -67,9 +67,9 @@ pub unsafe extern "C" fn zmq_msg_init_size(msg_: *mut zmq_msg_t, size_: usize) -
             return Ok(0);
         }
         // Zeroed for middle sizes, not cleared for large ones, as libzmq's
-        // (see Msg::for_fill).
-        let m = Msg::for_fill(size_).ok_or(ENOMEM)?;
-        msg_write(msg_, m);
+        // (see msg::payload_for_fill).
+        let payload = crate::msg::payload_for_fill(size_).ok_or(ENOMEM)?;
+        msg_write(msg_, Msg::from_bytes(payload));
         Ok(0)
     })
 }
