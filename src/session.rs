@@ -21,7 +21,7 @@
 
 use crate::constants::*;
 use crate::io::mailbox::{Command, Mailbox};
-use crate::io::reactor::{token, Io};
+use crate::io::reactor::{token, Io, TimerId};
 use crate::monitor::MonitorRef;
 use crate::msg::{Metadata, Msg, Spent};
 use crate::options::Options;
@@ -29,9 +29,11 @@ use crate::pipe::{EndConfig, PipeEnd, Read};
 use crate::transport::address::{IpcPath, TcpSpec};
 use crate::transport::stream::{connect_ipc, connect_tcp, tune_connected, Stream};
 use crate::zap::ZapClient;
+use crate::zmtp::liveness::{Expired, Timing};
 use crate::zmtp::mechanism::curve::CurveMechanism;
 use crate::zmtp::mechanism::plain::PlainMechanism;
-use crate::zmtp::mechanism::{self as mech, Link, ZapParams};
+use crate::zmtp::mechanism::{ZapMode, ZapParams};
+use crate::zmtp::zap::{ZapReply, ZapRequest};
 use crate::zmtp::{Connection, ConnectionConfig, Event, Mechanism, NullMechanism, ProtocolError};
 use bytes::{Bytes, BytesMut};
 use mio::Interest;
@@ -190,15 +192,11 @@ pub struct Session {
     /// The socket closed its end of the pipe: flush, then finish.
     pipe_closing: bool,
     reconnect_ivl: i32,
-    last_recv: Instant,
-    t_handshake: Option<u64>,
-    t_reconnect: Option<u64>,
-    t_connect: Option<u64>,
-    t_linger: Option<u64>,
-    t_heartbeat: Option<u64>,
-    t_hb_timeout: Option<u64>,
-    t_ttl: Option<u64>,
-    ttl: Duration,
+    t_reconnect: Option<TimerId>,
+    t_connect: Option<TimerId>,
+    t_linger: Option<TimerId>,
+    /// The connection's clock (`Connection::poll_timeout`), when armed.
+    t_engine: Option<TimerId>,
     /// Raw mode (ZMQ_STREAM): no ZMTP, bytes in and out as they are.
     raw: bool,
     raw_out: RawOut,
@@ -207,10 +205,12 @@ pub struct Session {
     raw_close: bool,
     /// The errno of the last stream failure (EPIPE for end of file).
     last_err: i32,
-    /// Shared with the PLAIN/CURVE mechanism: ZAP traffic, failure events.
-    link: Option<Link>,
     /// This connection's pipe to the ZAP handler, while the handshake needs it.
     zap: Option<ZapClient>,
+    /// A ZAP request went out and its answer is awaited.
+    zap_waiting: bool,
+    /// A ZAP request the connection produced, to send once decoding stops.
+    zap_outgoing: Option<ZapRequest>,
     /// The stream's SO_RCVLOWAT while a large body is being read (1: off).
     rcvlowat: usize,
     /// The peer's last frame was a large body read directly: at the next
@@ -251,21 +251,17 @@ impl Session {
             discard_out: false,
             pipe_closing: false,
             reconnect_ivl,
-            last_recv: Instant::now(),
-            t_handshake: None,
             t_reconnect: None,
             t_connect: None,
             t_linger: None,
-            t_heartbeat: None,
-            t_hb_timeout: None,
-            t_ttl: None,
-            ttl: Duration::ZERO,
+            t_engine: None,
             raw: owner_is_raw,
             raw_out: RawOut::default(),
             raw_close: false,
             last_err: 0,
-            link: None,
             zap: None,
+            zap_waiting: false,
+            zap_outgoing: None,
             rcvlowat: 1,
             large_in: false,
         }
@@ -382,35 +378,77 @@ impl Session {
         }
         let o = self.owner.options.clone();
         let rid = Bytes::copy_from_slice(&o.routing_id);
-        let cfg = ConnectionConfig { socket_type: o.socket_type, routing_id: rid, max_msg_size: o.maxmsgsize };
-        let Some(mech) = self.make_mechanism(io, key) else {
-            // CURVE without usable keys: libzmq refuses such a connection.
-            self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32, &self.endpoint);
-            self.disconnected(io, key, false);
-            return;
+        let cfg = ConnectionConfig {
+            socket_type: o.socket_type,
+            routing_id: rid,
+            max_msg_size: o.maxmsgsize,
+            // libzmq's zap_enabled(): legacy peers cannot authenticate.
+            refuse_legacy: o.mechanism() != ZMQ_NULL || !o.zap_domain.is_empty(),
+            timing: Timing::from_options(o.handshake_ivl, o.heartbeat_ivl, o.heartbeat_timeout, o.heartbeat_ttl),
         };
-        self.conn = Some(Connection::new(cfg, mech));
+        let mech = match self.make_mechanism(io, key) {
+            Ok(m) => m,
+            Err(errno) => {
+                // CURVE without usable keys (libzmq refuses such a
+                // connection), or no random bytes for its keys and nonces.
+                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u32, &self.endpoint);
+                self.disconnected(io, key, false);
+                return;
+            }
+        };
+        self.conn = Some(Connection::new(cfg, mech, Instant::now()));
         self.state = State::Handshaking;
-        self.last_recv = Instant::now();
-        if o.handshake_ivl > 0 {
-            self.t_handshake = Some(io.add_timer(key, ms(o.handshake_ivl)));
-        }
+        self.arm_engine_timer(io, key);
         self.flush(io, key);
+    }
+
+    /// Keeps one reactor timer at the connection's next deadline. A
+    /// deadline that moved later is left armed (it fires early and is
+    /// re-armed then); one that moved earlier replaces it.
+    fn arm_engine_timer(&mut self, io: &mut Io, key: usize) {
+        let Some(want) = self.conn.as_ref().and_then(|c| c.poll_timeout()) else { return };
+        match self.t_engine {
+            Some(t) if t.when <= want => {}
+            Some(t) => {
+                io.cancel_timer(t);
+                self.t_engine = Some(io.add_timer_at(key, want));
+            }
+            None => self.t_engine = Some(io.add_timer_at(key, want)),
+        }
+    }
+
+    /// The connection's clock fired: a heartbeat is due, or a deadline
+    /// passed (a time-out, which reconnects, not a protocol error).
+    fn engine_timer(&mut self, io: &mut Io, key: usize) {
+        let Some(conn) = self.conn.as_mut() else { return };
+        match conn.handle_timeout(Instant::now()) {
+            Ok(()) => {
+                self.flush(io, key);
+                self.arm_engine_timer(io, key);
+            }
+            Err(Expired::Handshake) => {
+                // Reported by `disconnected` as HANDSHAKE_FAILED_NO_DETAIL,
+                // with the errno libzmq gives a handshake time-out.
+                self.last_err = libc::EAGAIN;
+                self.disconnected(io, key, false);
+            }
+            Err(Expired::Heartbeat | Expired::Ttl) => self.disconnected(io, key, false),
+        }
     }
 
     /// The security mechanism the socket's options select. Servers (and
     /// NULL with a ZAP domain) connect to the ZAP handler if one is bound.
-    fn make_mechanism(&mut self, io: &mut Io, key: usize) -> Option<Box<dyn Mechanism>> {
+    /// Err: the errno to report with HANDSHAKE_FAILED_NO_DETAIL.
+    fn make_mechanism(&mut self, io: &mut Io, key: usize) -> Result<Box<dyn Mechanism>, i32> {
         let o = self.owner.options.clone();
-        let link = Link::default();
-        self.link = Some(link.clone());
-        let server = match o.mechanism() {
+        let mechanism = o.mechanism();
+        let server = match mechanism {
             ZMQ_PLAIN => o.plain_server,
             ZMQ_CURVE => o.curve_server,
             _ => false,
         };
         // NULL asks ZAP on either side when a domain is set (libzmq 4.3.4).
-        let null_zap = o.mechanism() != ZMQ_PLAIN && o.mechanism() != ZMQ_CURVE && !o.zap_domain.is_empty();
+        let null_zap = mechanism == ZMQ_NULL && !o.zap_domain.is_empty();
         if server || null_zap {
             self.zap = self
                 .owner
@@ -420,64 +458,72 @@ impl Session {
             if let Some(z) = &self.zap {
                 io.pipe_owner.insert(z.pipe_id(), key);
             }
-            mech::lock(&link).zap_connected = self.zap.is_some();
         }
-        let zap = ZapParams {
+        let params = ZapParams {
             domain: Bytes::copy_from_slice(&o.zap_domain),
             address: Bytes::from(self.stream.as_ref().and_then(|s| s.peer_address()).unwrap_or_default()),
             routing_id: Bytes::copy_from_slice(&o.routing_id),
         };
+        let zap = ZapMode::for_socket(mechanism, server, self.zap.is_some(), o.zap_enforce_domain, params);
+        if matches!(zap, ZapMode::Off) {
+            self.drop_zap(io);
+        }
         let (st, rid) = (o.socket_type, &o.routing_id[..]);
-        Some(match o.mechanism() {
-            ZMQ_PLAIN if server => Box::new(PlainMechanism::server(st, rid, &[], zap, link)),
-            ZMQ_PLAIN => Box::new(PlainMechanism::client(st, rid, &[], &o.plain_username, &o.plain_password, link)),
-            ZMQ_CURVE if server => Box::new(CurveMechanism::server(st, rid, &[], o.curve_secretkey?, zap, link)),
-            ZMQ_CURVE => Box::new(CurveMechanism::client(
-                st,
-                rid,
-                &[],
-                o.curve_publickey?,
-                o.curve_secretkey?,
-                o.curve_serverkey?,
-                link,
-            )),
-            _ => Box::new(NullMechanism::new(st, rid, &[]).with_zap(link, zap, o.zap_enforce_domain)),
+        let no_keys = libc::EPROTO;
+        let no_random = |_| libc::EIO;
+        Ok(match mechanism {
+            ZMQ_PLAIN if server => Box::new(PlainMechanism::server(st, rid, &[], zap)),
+            ZMQ_PLAIN => Box::new(PlainMechanism::client(st, rid, &[], &o.plain_username, &o.plain_password)),
+            ZMQ_CURVE if server => {
+                let secret = o.curve_secretkey.ok_or(no_keys)?;
+                Box::new(CurveMechanism::server(st, rid, &[], secret, zap).map_err(no_random)?)
+            }
+            ZMQ_CURVE => {
+                let (Some(public), Some(secret), Some(server_key)) =
+                    (o.curve_publickey, o.curve_secretkey, o.curve_serverkey)
+                else {
+                    return Err(no_keys);
+                };
+                Box::new(CurveMechanism::client(st, rid, &[], public, secret, server_key).map_err(no_random)?)
+            }
+            _ => Box::new(NullMechanism::new(st, rid, &[]).with_zap(zap)),
         })
     }
 
-    /// Sends the ZAP request the mechanism queued, if any.
-    fn zap_send(&mut self, io: &mut Io, key: usize) {
-        let Some(link) = self.link.clone() else { return };
-        let Some(req) = mech::lock(&link).zap_request.take() else { return };
+    /// Carries the mechanism's ZAP request to the handler. A request that
+    /// cannot be sent is answered at once as failed (ZAP fails closed).
+    fn zap_send(&mut self, io: &mut Io, key: usize, req: ZapRequest) {
         let sent = self.zap.as_mut().is_some_and(|z| z.send(&req));
+        self.zap_waiting = true;
         if !sent {
-            mech::lock(&link).zap_reply = Some(Err(ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED));
-            self.zap_wake(io, key);
+            self.zap_answer(io, key, Err(ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED));
             return;
         }
         // Reading now (finding nothing) asks the pipe to wake us on the reply.
         self.zap_readable(io, key);
     }
 
-    /// The ZAP pipe may have a reply: hand it to the mechanism.
+    /// The ZAP pipe may have a reply, or may have closed (the handler went
+    /// away: the request failed): hand the outcome to the connection.
     fn zap_readable(&mut self, io: &mut Io, key: usize) {
-        let Some(reply) = self.zap.as_mut().and_then(|z| z.poll_reply()) else { return };
-        // One request, one reply: the pipe has served its purpose (and a
-        // handler closing afterwards must not look like a second reply).
-        self.drop_zap(io);
-        if let Some(link) = &self.link {
-            mech::lock(link).zap_reply = Some(reply);
+        if !self.zap_waiting {
+            return;
         }
-        self.zap_wake(io, key);
+        let Some(reply) = self.zap.as_mut().and_then(|z| z.poll_reply()) else { return };
+        self.zap_answer(io, key, reply);
     }
 
-    /// Lets the mechanism act on the ZAP reply now in the link.
-    fn zap_wake(&mut self, io: &mut Io, key: usize) {
+    /// Gives the connection the handler's verdict and goes on.
+    fn zap_answer(&mut self, io: &mut Io, key: usize, reply: Result<ZapReply, i32>) {
+        // One request, one reply: the pipe has served its purpose (and a
+        // handler closing afterwards must not look like a second reply).
+        self.zap_waiting = false;
+        self.drop_zap(io);
         if self.state != State::Handshaking {
             return;
         }
         let r = match self.conn.as_mut() {
-            Some(c) => c.resume_handshake(),
+            Some(c) => c.zap_reply(reply),
             None => return,
         };
         self.process_events(io, key);
@@ -486,6 +532,7 @@ impl Session {
             return;
         }
         self.flush(io, key);
+        self.arm_engine_timer(io, key);
         // Anything the peer sent meanwhile is processed now.
         if !self.inbuf.is_empty() && self.decode_input(io, key) {
             self.flush(io, key);
@@ -562,7 +609,6 @@ impl Session {
     /// socket with a zero-length message (creating the pipe if needed).
     fn start_raw(&mut self, io: &mut Io, key: usize) {
         self.state = State::Active;
-        self.last_recv = Instant::now();
         self.raw_out.clear();
         let mut md = Metadata::default();
         if let Some(s) = self.stream.as_ref() {
@@ -651,7 +697,6 @@ impl Session {
                     return;
                 }
                 Ok(n) if self.raw => {
-                    self.last_recv = Instant::now();
                     let m = Msg::from_slice(&io.readbuf[..n]);
                     if let Some(p) = self.pipe.as_mut() {
                         if let Err(m) = p.write(m) {
@@ -660,7 +705,9 @@ impl Session {
                     }
                 }
                 Ok(n) => {
-                    self.last_recv = Instant::now();
+                    if let Some(c) = self.conn.as_mut() {
+                        c.input_arrived(Instant::now());
+                    }
                     self.inbuf.extend_from_slice(&io.readbuf[..n]);
                     if !self.decode_input(io, key) {
                         return;
@@ -670,9 +717,7 @@ impl Session {
                         self.large_in = false;
                     }
                     self.flush(io, key);
-                    if self.zap.is_some() {
-                        self.zap_send(io, key);
-                    }
+                    self.after_input(io, key);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -715,7 +760,7 @@ impl Session {
                 Some(false)
             }
             Ok(n) => {
-                self.last_recv = Instant::now();
+                conn.input_arrived(Instant::now());
                 self.large_in = true;
                 let into_body = n.min(body_len);
                 let r = conn.direct_read_done(into_body);
@@ -760,10 +805,10 @@ impl Session {
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 // Wake up again only once much of the rest has arrived
-                // (instead of once per segment). Not with heartbeats or a
-                // TTL: those watch `last_recv`, which reads refresh.
+                // (instead of once per segment). Not while a clock runs
+                // (heartbeats, a TTL): reads are what tell it the peer lives.
                 let want = limit.min(LOWAT_MAX);
-                let watched = self.owner.options.heartbeat_ivl > 0 || self.t_ttl.is_some();
+                let watched = conn.poll_timeout().is_some();
                 if !watched && want >= LOWAT_MIN && want != self.rcvlowat && stream.set_rcvlowat(want) {
                     self.rcvlowat = want;
                 }
@@ -802,19 +847,12 @@ impl Session {
                         }
                     }
                 }
-                Event::Ping { ttl } => {
-                    if ttl > 0 {
-                        self.ttl = Duration::from_millis(ttl as u64 * 100);
-                        self.t_ttl = Some(io.add_timer(key, self.ttl));
-                    }
-                }
-                Event::Pong { .. } => {}
+                Event::ZapRequest(req) => self.zap_outgoing = Some(req),
             }
         }
     }
 
     fn on_handshake(&mut self, io: &mut Io, key: usize) {
-        self.t_handshake = None;
         self.drop_zap(io);
         self.state = State::Active;
         self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
@@ -828,20 +866,13 @@ impl Session {
             }
             md.set("__srcfd", s.fd().to_string().as_bytes());
         }
-        if let Some(link) = &self.link {
-            let l = mech::lock(link);
-            for (k, v) in l.zap_metadata.iter() {
+        if let Some(id) = conn.zap_identity() {
+            for (k, v) in id.metadata.iter() {
                 md.set(k, v);
             }
-            if let Some(u) = &l.user_id {
-                md.set("User-Id", u);
-            }
+            md.set("User-Id", &id.user_id);
         }
         self.attach_pipe(io, key, identity, md);
-        let o = &self.owner.options;
-        if o.heartbeat_ivl > 0 {
-            self.t_heartbeat = Some(io.add_timer(key, ms(o.heartbeat_ivl)));
-        }
         self.pump_out(io, key);
     }
 
@@ -1003,7 +1034,7 @@ impl Session {
                     self.disconnected(io, key, false);
                     return;
                 }
-                Ok(w) => conn.output().advance(w),
+                Ok(w) => conn.advance_output(w),
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     self.out_blocked = true;
                     return;
@@ -1050,14 +1081,12 @@ impl Session {
         // libzmq reports a protocol failure only where it has a ZMTP error
         // code for it; otherwise the peer is just disconnected.
         if self.state == State::Handshaking {
-            let special = self.link.as_ref().and_then(|l| mech::lock(l).failure_event.take());
-            if let Some((event, value)) = special {
-                // The mechanism's own report (ZAP verdicts, CURVE errors);
-                // an ERROR it queued for the peer goes out first.
+            if matches!(e, ProtocolError::ZapDenied(_)) {
+                // The ERROR the mechanism queued for the peer goes out first.
                 self.write_last_words();
+            }
+            if let Some((event, value)) = e.monitor_event() {
                 self.owner.event(event, value, &self.endpoint);
-            } else if let Some(code) = e.handshake_event_code() {
-                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u32, &self.endpoint);
             }
         }
         self.disconnected(io, key, true);
@@ -1072,7 +1101,7 @@ impl Session {
             let mut slices = [IoSlice::new(&[]); 64];
             let n = enc.io_slices(&mut slices);
             match stream.write_vectored(&slices[..n]) {
-                Ok(w) if w > 0 => conn.output().advance(w),
+                Ok(w) if w > 0 => conn.advance_output(w),
                 _ => return,
             }
         }
@@ -1101,10 +1130,11 @@ impl Session {
         self.conn = None;
         self.inbuf.clear();
         self.pending_in = None;
-        self.t_heartbeat = None;
-        self.t_hb_timeout = None;
-        self.t_ttl = None;
-        self.t_handshake = None;
+        if let Some(t) = self.t_engine.take() {
+            io.cancel_timer(t);
+        }
+        self.zap_waiting = false;
+        self.zap_outgoing = None;
         if let Some(p) = self.pipe.as_mut() {
             p.rollback();
         }
@@ -1157,8 +1187,8 @@ impl Session {
         io.remove_me = true;
     }
 
-    pub fn timer(&mut self, io: &mut Io, key: usize, id: u64) {
-        let is = |t: &mut Option<u64>| {
+    pub fn timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
+        let is = |t: &mut Option<TimerId>| {
             if *t == Some(id) {
                 *t = None;
                 true
@@ -1174,43 +1204,20 @@ impl Session {
             if self.state == State::Connecting {
                 self.schedule_reconnect(io, key);
             }
-        } else if is(&mut self.t_handshake) {
-            if self.state == State::Handshaking {
-                // Reported by `disconnected` as HANDSHAKE_FAILED_NO_DETAIL,
-                // with the errno libzmq gives a handshake time-out.
-                self.last_err = libc::EAGAIN;
-                self.disconnected(io, key, false);
-            }
         } else if is(&mut self.t_linger) {
             self.finish(io);
-        } else if is(&mut self.t_heartbeat) {
-            if self.state == State::Active {
-                let o = self.owner.options.clone();
-                let ttl = (o.heartbeat_ttl / 100).clamp(0, u16::MAX as i32) as u16;
-                if let Some(c) = self.conn.as_mut() {
-                    if let Ok(true) = c.send_ping(ttl, b"") {
-                        let timeout = if o.heartbeat_timeout > 0 { o.heartbeat_timeout } else { o.heartbeat_ivl };
-                        if self.t_hb_timeout.is_none() {
-                            self.t_hb_timeout = Some(io.add_timer(key, ms(timeout)));
-                        }
-                    }
-                }
-                self.flush(io, key);
-                self.t_heartbeat = Some(io.add_timer(key, ms(o.heartbeat_ivl)));
-            }
-        } else if is(&mut self.t_hb_timeout) {
-            let o = &self.owner.options;
-            let timeout = ms(if o.heartbeat_timeout > 0 { o.heartbeat_timeout } else { o.heartbeat_ivl });
-            if self.state == State::Active && self.last_recv.elapsed() >= timeout {
-                self.disconnected(io, key, false);
-            }
-        } else if is(&mut self.t_ttl) {
-            if self.state == State::Active && self.last_recv.elapsed() >= self.ttl {
-                self.disconnected(io, key, false);
-            } else if self.state == State::Active {
-                self.t_ttl = Some(io.add_timer(key, self.ttl));
-            }
+        } else if is(&mut self.t_engine) {
+            self.engine_timer(io, key);
         }
+    }
+
+    /// After input was decoded: a ZAP request the handshake produced goes
+    /// to the handler, and the connection's clock follows its deadlines.
+    fn after_input(&mut self, io: &mut Io, key: usize) {
+        if let Some(req) = self.zap_outgoing.take() {
+            self.zap_send(io, key, req);
+        }
+        self.arm_engine_timer(io, key);
     }
 
     /// The socket wrote to the pipe (or the peer attached).
@@ -1270,6 +1277,15 @@ impl Session {
         if self.pipe.is_none() {
             self.finish(io);
         }
+    }
+
+    /// After a panic in this session's code: report the connection lost
+    /// and end, touching as little of the (untrusted) state as possible.
+    pub fn abort(&mut self, io: &mut Io) {
+        if let Some(s) = self.stream.as_ref() {
+            self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
+        }
+        self.finish(io);
     }
 
     /// unbind/disconnect/close: end now.

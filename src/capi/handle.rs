@@ -19,6 +19,7 @@ use crate::error::*;
 use crate::socket::base::SocketBase;
 use std::cell::UnsafeCell;
 use std::os::raw::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -29,6 +30,9 @@ const DEAD: u32 = 0xdeadbeef;
 
 pub struct SocketHandle {
     tag: AtomicU32,
+    /// A call on this socket panicked (a bug): its state cannot be trusted,
+    /// so every later call fails with EFAULT; only `zmq_close` still works.
+    broken: AtomicBool,
     inner: SocketCell<SocketBase>,
 }
 
@@ -118,8 +122,13 @@ pub fn new_socket(s: SocketBase) -> *mut c_void {
     let h: &'static SocketHandle = match slot {
         // SAFETY: free-list entries are leaked SocketHandles, never freed.
         Some(p) => unsafe { &*(p as *const SocketHandle) },
-        None => Box::leak(Box::new(SocketHandle { tag: AtomicU32::new(DEAD), inner: SocketCell::new() })),
+        None => Box::leak(Box::new(SocketHandle {
+            tag: AtomicU32::new(DEAD),
+            broken: AtomicBool::new(false),
+            inner: SocketCell::new(),
+        })),
     };
+    h.broken.store(false, Ordering::Relaxed);
     *h.inner.lock() = Some(s);
     h.tag.store(SOCKET_LIVE, Ordering::Release);
     h as *const SocketHandle as *mut c_void
@@ -141,16 +150,25 @@ pub unsafe fn socket(p: *mut c_void) -> ZResult<&'static SocketHandle> {
 }
 
 impl SocketHandle {
-    /// Runs `f` on the live socket.
+    /// Runs `f` on the live socket. A panic in `f` marks the socket broken
+    /// (EFAULT now and for every later call but `zmq_close`).
     pub fn with<R>(&self, f: impl FnOnce(&mut SocketBase) -> ZResult<R>) -> ZResult<R> {
         let mut g = self.inner.lock();
-        match g.as_mut() {
-            Some(s) => f(s),
-            None => Err(ENOTSOCK),
+        let Some(s) = g.as_mut() else { return Err(ENOTSOCK) };
+        if self.broken.load(Ordering::Relaxed) {
+            return Err(EFAULT);
+        }
+        match catch_unwind(AssertUnwindSafe(|| f(s))) {
+            Ok(r) => r,
+            Err(_) => {
+                self.broken.store(true, Ordering::Relaxed);
+                Err(EFAULT)
+            }
         }
     }
 
-    /// Closes the socket and recycles the slot.
+    /// Closes the socket and recycles the slot. A broken socket's close
+    /// that panics too leaves its resources behind, never the caller.
     pub fn close(&'static self) -> ZResult<()> {
         let s = {
             let mut g = self.inner.lock();
@@ -158,7 +176,7 @@ impl SocketHandle {
             self.tag.store(DEAD, Ordering::Release);
             s
         };
-        s.close();
+        let _ = catch_unwind(AssertUnwindSafe(move || s.close()));
         lock(&FREE_SOCKETS).push(self as *const SocketHandle as usize);
         Ok(())
     }
@@ -212,8 +230,32 @@ impl CtxHandle {
 
 #[cfg(test)]
 mod tests {
-    use super::SocketCell;
-    use std::sync::Arc;
+    use super::*;
+
+    /// A call that panics breaks only its socket: later calls fail with
+    /// EFAULT, close still works, other sockets are untouched, and the
+    /// slot serves a new socket normally.
+    #[test]
+    fn a_panicking_call_marks_the_socket_broken() {
+        use crate::constants::{ZMQ_PAIR, ZMQ_PUSH};
+        let ctx = Ctx::new();
+        let a = new_socket(SocketBase::new(ctx.clone(), ZMQ_PUSH).unwrap());
+        let b = new_socket(SocketBase::new(ctx.clone(), ZMQ_PAIR).unwrap());
+        // SAFETY: both pointers come from new_socket.
+        let (ha, hb) = unsafe { (socket(a).unwrap(), socket(b).unwrap()) };
+        let r: ZResult<()> = ha.with(|_| panic!("injected"));
+        assert_eq!(r, Err(EFAULT));
+        assert_eq!(ha.with(|s| s.events()), Err(EFAULT));
+        assert!(hb.with(|s| s.events()).is_ok());
+        ha.close().unwrap();
+        let c = new_socket(SocketBase::new(ctx.clone(), ZMQ_PUSH).unwrap());
+        // SAFETY: from new_socket.
+        let hc = unsafe { socket(c).unwrap() };
+        assert!(hc.with(|s| s.events()).is_ok());
+        hb.close().unwrap();
+        hc.close().unwrap();
+        ctx.terminate().unwrap();
+    }
 
     /// Two threads misusing one socket at once are serialised: every
     /// increment made under the lock survives (no torn update, no crash).

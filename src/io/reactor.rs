@@ -13,9 +13,9 @@ use crate::session::Session;
 use crate::transport::listener::Listener;
 use mio::{Events, Interest, Poll, Registry, Token};
 use slab::Slab;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::os::fd::RawFd;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -48,7 +48,8 @@ pub enum Obj {
 pub struct Io {
     registry: Registry,
     mailbox: Arc<Mailbox>,
-    timers: BinaryHeap<Reverse<(Instant, u64, usize)>>,
+    /// Armed timers in firing order, each for one object's key.
+    timers: BTreeMap<TimerId, usize>,
     next_timer: u64,
     /// Pipe id → key of the session that owns its other end.
     pub pipe_owner: HashMap<u64, usize>,
@@ -71,16 +72,33 @@ impl Io {
     pub fn mailbox(&self) -> &Arc<Mailbox> {
         &self.mailbox
     }
-    /// Schedules a timer for object `key`; returns its id.
-    pub fn add_timer(&mut self, key: usize, after: Duration) -> u64 {
+    /// Schedules a timer for object `key` after `after`; returns its id.
+    pub fn add_timer(&mut self, key: usize, after: Duration) -> TimerId {
+        self.add_timer_at(key, Instant::now() + after)
+    }
+
+    /// Schedules a timer for object `key` at `when`; returns its id.
+    pub fn add_timer_at(&mut self, key: usize, when: Instant) -> TimerId {
         self.next_timer += 1;
-        let id = self.next_timer;
-        self.timers.push(Reverse((Instant::now() + after, id, key)));
+        let id = TimerId { when, seq: self.next_timer };
+        self.timers.insert(id, key);
         id
+    }
+
+    /// Cancels a timer that has not fired (a fired or unknown id is ignored).
+    pub fn cancel_timer(&mut self, id: TimerId) {
+        self.timers.remove(&id);
     }
     pub fn spawn(&mut self, obj: Obj) {
         self.spawned.push(obj);
     }
+}
+
+/// A timer: when it fires, and a sequence number that makes it unique.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimerId {
+    pub when: Instant,
+    seq: u64,
 }
 
 pub fn token(key: usize) -> Token {
@@ -106,7 +124,7 @@ impl IoThread {
         let io = Io {
             registry,
             mailbox: mailbox.clone(),
-            timers: BinaryHeap::new(),
+            timers: BTreeMap::new(),
             next_timer: 0,
             pipe_owner: HashMap::new(),
             spawned: Vec::new(),
@@ -157,7 +175,8 @@ impl Reactor {
             if self.stopping && self.objects.is_empty() {
                 return;
             }
-            let mut timeout = self.io.timers.peek().map(|Reverse((t, _, _))| t.saturating_duration_since(Instant::now()));
+            let mut timeout =
+                self.io.timers.first_key_value().map(|(t, _)| t.when.saturating_duration_since(Instant::now()));
             // Pooled large buffers are given back once unused for a while,
             // even when nothing else happens (msg::large::trim_idle).
             let pooled = large::pooled();
@@ -203,13 +222,13 @@ impl Reactor {
             }
             // Timers.
             let now = Instant::now();
-            while let Some(Reverse((t, id, key))) = self.io.timers.peek().copied() {
-                if t > now {
+            while let Some((&id, &key)) = self.io.timers.first_key_value() {
+                if id.when > now {
                     break;
                 }
-                self.io.timers.pop();
+                self.io.timers.remove(&id);
                 self.dispatch(key, |obj, io, key| match obj {
-                    Obj::Listener(_) => {}
+                    Obj::Listener(l) => l.timer(io, key, id),
                     Obj::Session(s) => s.timer(io, key, id),
                 });
             }
@@ -239,12 +258,17 @@ impl Reactor {
     }
 
     /// Runs `f` on object `key` and removes it if it asked to be removed;
-    /// what it spawned stays in `io.spawned`.
+    /// what it spawned stays in `io.spawned`. A panic in `f` (a bug) ends
+    /// only that object (see `contain_panic`), never the thread.
     fn run_on(&mut self, key: usize, f: impl FnOnce(&mut Obj, &mut Io, usize)) {
         let Some(slot) = self.objects.get_mut(key) else { return };
         let Some(mut obj) = slot.take() else { return };
         self.io.remove_me = false;
-        f(&mut obj, &mut self.io, key);
+        let io = &mut self.io;
+        if catch_unwind(AssertUnwindSafe(|| f(&mut obj, io, key))).is_err() {
+            self.contain_panic(key, obj);
+            return;
+        }
         if self.io.remove_me {
             self.io.remove_me = false;
             self.objects.remove(key);
@@ -252,6 +276,25 @@ impl Reactor {
         } else if let Some(slot) = self.objects.get_mut(key) {
             *slot = Some(obj);
         }
+    }
+
+    /// An object panicked half-way through an event: its state cannot be
+    /// trusted, so it is closed (a connection reports DISCONNECTED and its
+    /// pipe ends) and removed, with every timer and pipe that named it. The
+    /// other objects of this thread go on.
+    #[cold]
+    fn contain_panic(&mut self, key: usize, mut obj: Obj) {
+        self.io.remove_me = false;
+        let io = &mut self.io;
+        let _ = catch_unwind(AssertUnwindSafe(|| match &mut obj {
+            Obj::Listener(l) => l.close(io, key),
+            Obj::Session(s) => s.abort(io),
+        }));
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(obj)));
+        self.io.remove_me = false;
+        self.io.pipe_owner.retain(|_, k| *k != key);
+        self.io.timers.retain(|_, k| *k != key);
+        self.objects.remove(key);
     }
 
     /// Inserts and starts every spawned object, and what those spawn in

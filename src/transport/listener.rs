@@ -4,13 +4,25 @@
 //! Owns: the listening socket, accept filters (TCP_ACCEPT_FILTER,
 //! IPC_FILTER_*), the ACCEPTED/ACCEPT_FAILED/CLOSED events and removing an
 //! ipc socket file when closed. Must not: speak ZMTP (sessions do).
+//!
+//! Running out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM)
+//! leaves connections waiting in the backlog. Readiness is edge-triggered,
+//! so no new event may ever come for them: the listener retries on a timer
+//! (backing off up to `RETRY_MAX`) until it has drained the backlog,
+//! rather than spinning or going deaf.
 
 use crate::constants::*;
-use crate::io::reactor::{token, Io, Obj};
+use crate::io::reactor::{token, Io, Obj, TimerId};
 use crate::session::{Session, SockRef};
 use crate::transport::stream::{peer_cred, tune_connected, ListenerSock, Stream};
 use mio::Interest;
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// The first retry after an accept failed for want of resources, and the
+/// longest wait between retries.
+const RETRY_MIN: Duration = Duration::from_millis(10);
+const RETRY_MAX: Duration = Duration::from_millis(500);
 
 pub struct Listener {
     sock: ListenerSock,
@@ -20,11 +32,14 @@ pub struct Listener {
     unlink: Option<PathBuf>,
     /// Temporary directory made for `ipc://*`, removed with the file.
     tmpdir: Option<PathBuf>,
+    /// The accept retry timer while resources are short, and its interval.
+    retry: Option<TimerId>,
+    retry_ivl: Duration,
 }
 
 impl Listener {
     pub fn new(sock: ListenerSock, endpoint: String, owner: SockRef, unlink: Option<PathBuf>, tmpdir: Option<PathBuf>) -> Listener {
-        Listener { sock, endpoint, owner, unlink, tmpdir }
+        Listener { sock, endpoint, owner, unlink, tmpdir, retry: None, retry_ivl: RETRY_MIN }
     }
 
     pub fn socket_id(&self) -> u64 {
@@ -68,10 +83,11 @@ impl Listener {
         }
     }
 
-    pub fn ready(&mut self, io: &mut Io, _key: usize) {
+    pub fn ready(&mut self, io: &mut Io, key: usize) {
         loop {
             match self.sock.accept() {
                 Ok(stream) => {
+                    self.retry_ivl = RETRY_MIN;
                     if !self.allowed(&stream) {
                         drop(stream);
                         continue;
@@ -85,14 +101,36 @@ impl Listener {
                 Err(e) => {
                     let code = e.raw_os_error().unwrap_or(0);
                     self.owner.event(ZMQ_EVENT_ACCEPT_FAILED, code as u32, &self.endpoint);
-                    // Out of descriptors and the like: try again on the next event.
-                    return;
+                    if matches!(code, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
+                        // The backlog stays; come back once resources may be free.
+                        if self.retry.is_none() {
+                            self.retry = Some(io.add_timer(key, self.retry_ivl));
+                            self.retry_ivl = (self.retry_ivl * 2).min(RETRY_MAX);
+                        }
+                        return;
+                    }
+                    if !matches!(code, libc::ECONNABORTED | libc::EPROTO | libc::EPERM) {
+                        return;
+                    }
+                    // Only this connection failed (aborted before we took it,
+                    // refused by a firewall rule): go on with the next one.
                 }
             }
         }
     }
 
+    /// A timer fired: the accept retry.
+    pub fn timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
+        if self.retry == Some(id) {
+            self.retry = None;
+            self.ready(io, key);
+        }
+    }
+
     pub fn close(&mut self, io: &mut Io, _key: usize) {
+        if let Some(t) = self.retry.take() {
+            io.cancel_timer(t);
+        }
         let _ = io.registry().deregister(&mut self.sock);
         let fd = self.sock.fd();
         if let Some(p) = self.unlink.take() {

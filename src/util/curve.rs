@@ -7,7 +7,7 @@
 //! the CURVE handshake (that is the mechanism's job).
 
 use super::z85;
-use crate::error::{ZResult, EINVAL, ENOMEM};
+use crate::error::{ZResult, EINVAL, EIO};
 use x25519_dalek::{PublicKey, StaticSecret};
 
 /// Length of a binary CURVE key.
@@ -24,8 +24,8 @@ pub fn public_from_secret(secret: [u8; KEY_LEN]) -> [u8; KEY_LEN] {
 /// Generates a new key pair: `(public, secret)` as binary keys. The secret
 /// is 32 bytes from the operating system's random source, stored unclamped.
 pub fn keypair() -> ZResult<([u8; KEY_LEN], [u8; KEY_LEN])> {
-    let mut secret = [0u8; KEY_LEN];
-    getrandom::fill(&mut secret).map_err(|_| ENOMEM)?;
+    // libzmq returns -1 when its random source fails; EIO says why.
+    let secret: [u8; KEY_LEN] = random().map_err(|_| EIO)?;
     Ok((public_from_secret(secret), secret))
 }
 
@@ -86,13 +86,38 @@ pub fn secretbox_open(key: &[u8; KEY_LEN], nonce: &[u8; 24], sealed: &[u8]) -> O
     c.decrypt(GenericArray::from_slice(nonce), sealed).ok()
 }
 
-/// `n` random bytes from the operating system.
-pub fn random<const N: usize>() -> [u8; N] {
+/// The operating system could not provide random bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoRandomness;
+
+/// `N` random bytes from the operating system. A failure is an error, never
+/// a default: keys and nonces must not become predictable.
+pub fn random<const N: usize>() -> Result<[u8; N], NoRandomness> {
     let mut b = [0u8; N];
-    // getrandom only fails when the OS has no random source at all; the
-    // zero bytes then still give working (if weak) nonces.
-    let _ = getrandom::fill(&mut b);
-    b
+    fill_random(&mut b)?;
+    Ok(b)
+}
+
+/// Fills `buf` from the operating system's random source (in unit tests,
+/// `fail_random_for_tests` can make it fail).
+fn fill_random(buf: &mut [u8]) -> Result<(), NoRandomness> {
+    #[cfg(test)]
+    if RANDOM_FAILS.with(|f| f.get()) {
+        return Err(NoRandomness);
+    }
+    getrandom::fill(buf).map_err(|_| NoRandomness)
+}
+
+#[cfg(test)]
+thread_local! {
+    static RANDOM_FAILS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Makes the random source fail (true) or work again (false), to test what
+/// depends on it (unit tests only; this thread only).
+#[cfg(test)]
+pub fn fail_random_for_tests(fail: bool) {
+    RANDOM_FAILS.with(|f| f.set(fail));
 }
 
 #[cfg(test)]
@@ -134,6 +159,16 @@ mod tests {
         let s = secretbox_seal(&k, &n, b"cookie");
         assert_eq!(secretbox_open(&k, &n, &s).as_deref(), Some(&b"cookie"[..]));
         assert_eq!(secretbox_open(&[0u8; 32], &n, &s), None);
+    }
+
+    #[test]
+    fn a_failing_random_source_is_an_error() {
+        fail_random_for_tests(true);
+        let r: Result<[u8; 8], _> = random();
+        assert_eq!(r, Err(NoRandomness));
+        assert_eq!(keypair().err(), Some(EIO));
+        fail_random_for_tests(false);
+        assert!(keypair().is_ok());
     }
 
     #[test]

@@ -7,20 +7,32 @@
 //! a 3.1 peer), answers PING with PONG, and injects the "subscribe to all"
 //! message libzmq gives PUB/XPUB sockets facing ZMTP 1.0 peers.
 //!
-//! No sockets, threads or clocks: heartbeat timing is the caller's; it calls
-//! `send_ping` when its timer fires and sees `Event::Pong`/any input.
+//! No sockets, threads or clocks. Time is an input, as in quinn-proto: the
+//! caller says when bytes arrived (`input_arrived(now)`), asks when the
+//! connection next needs it (`poll_timeout`) and calls `handle_timeout(now)`
+//! then; the handshake deadline and heartbeats (`liveness`) live here. ZAP
+//! is an event out (`Event::ZapRequest`) and an input back (`zap_reply`).
+//!
+//! What a peer can make us hold is bounded: at most one PONG waits to be
+//! queued behind an unwritten one (a PING flood from a peer that never
+//! reads costs nothing but the parsing), and a peer's PINGs never add
+//! timers. Peers older than ZMTP 3.0 cannot authenticate; they are refused
+//! when the socket's security needs a handshake or ZAP (`refuse_legacy`).
 
 use super::codec::{Decoder, Encoder, Framing};
 use super::command::Command;
 use super::error::ProtocolError;
 use super::greeting::{Greeting, GreetingConfig, GreetingStatus, ZmtpVersion};
-use super::mechanism::{socket_type_name, Mechanism, MechanismStatus};
+use super::liveness::{Expired, Liveness, Timing};
+use super::mechanism::{socket_type_name, Mechanism, MechanismStatus, ZapIdentity};
 use super::metadata::{Properties, IDENTITY, SOCKET_TYPE};
+use super::zap::{ZapReply, ZapRequest};
 use crate::constants as c;
 use crate::msg::{Msg, COMMAND, MAX_INLINE};
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 use std::os::raw::c_int;
+use std::time::Instant;
 
 /// What the socket side of a connection needs to know.
 #[derive(Debug, Clone)]
@@ -31,6 +43,19 @@ pub struct ConnectionConfig {
     pub routing_id: Bytes,
     /// ZMQ_MAXMSGSIZE (-1: unlimited).
     pub max_msg_size: i64,
+    /// Refuse ZMTP 1.0/2.0 peers. libzmq does whenever the socket's
+    /// security needs a handshake or ZAP: a mechanism other than NULL, or
+    /// a ZAP domain.
+    pub refuse_legacy: bool,
+    /// Handshake and heartbeat clocks.
+    pub timing: Timing,
+}
+
+impl ConnectionConfig {
+    /// A configuration without clocks or security policy (tests, fuzzing).
+    pub fn plain(socket_type: c_int, routing_id: Bytes, max_msg_size: i64) -> ConnectionConfig {
+        ConnectionConfig { socket_type, routing_id, max_msg_size, refuse_legacy: false, timing: Timing::default() }
+    }
 }
 
 /// Something the socket side must act on.
@@ -44,11 +69,9 @@ pub enum Event {
     },
     /// A data frame for the socket (subscriptions arrive as `\x01`/`\x00` + topic).
     Message(Msg),
-    /// The peer pinged us (a PONG is already queued). `ttl` is in tenths of
-    /// a second; 0 means the peer set no TTL.
-    Ping { ttl: u16 },
-    /// The peer answered one of our PINGs.
-    Pong { context: Bytes },
+    /// The mechanism needs the ZAP handler's verdict on the peer: carry
+    /// this to the handler and hand its answer to `zap_reply`.
+    ZapRequest(ZapRequest),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,11 +101,22 @@ pub struct Connection {
     events: VecDeque<Event>,
     /// The last frame we sent had MORE (so the next is not a message start).
     out_more: bool,
+    liveness: Liveness,
+    /// The latest time we were told (`input_arrived`, `handle_timeout`).
+    now: Instant,
+    /// The context of a PONG owed to the peer, waiting for the one before it
+    /// to be written (a newer PING replaces it).
+    pong_owed: Option<Bytes>,
+    /// Output bytes up to and including the last PONG queued; while
+    /// non-zero that PONG is not yet written.
+    pong_unwritten: usize,
+    pings_received: u64,
+    pongs_received: u64,
 }
 
 impl Connection {
-    /// Starts a connection; the signature is queued for output at once.
-    pub fn new(cfg: ConnectionConfig, mechanism: Box<dyn Mechanism>) -> Connection {
+    /// Starts a connection at `now`; the signature is queued for output at once.
+    pub fn new(cfg: ConnectionConfig, mechanism: Box<dyn Mechanism>, now: Instant) -> Connection {
         let mut greeting = Greeting::new(GreetingConfig {
             socket_type: cfg.socket_type as u8,
             routing_id_len: cfg.routing_id.len(),
@@ -92,6 +126,7 @@ impl Connection {
         let mut encoder = Encoder::new(Framing::V3);
         encoder.push_raw(&greeting.take_output());
         let decoder = Decoder::new(Framing::V3, cfg.max_msg_size);
+        let liveness = Liveness::new(cfg.timing, now);
         Connection {
             cfg,
             greeting,
@@ -104,7 +139,108 @@ impl Connection {
             encoder,
             events: VecDeque::new(),
             out_more: false,
+            liveness,
+            now,
+            pong_owed: None,
+            pong_unwritten: 0,
+            pings_received: 0,
+            pongs_received: 0,
         }
+    }
+
+    /// Bytes from the peer arrived at `now` (call before feeding them): any
+    /// input counts as a sign of life for the heartbeat clocks.
+    #[inline]
+    pub fn input_arrived(&mut self, now: Instant) {
+        self.now = now;
+        self.liveness.input();
+    }
+
+    /// When `handle_timeout` must next be called, if ever.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.phase == Phase::Failed {
+            return None;
+        }
+        self.liveness.poll_timeout()
+    }
+
+    /// Acts on the clocks at `now`: queues a heartbeat PING when one is due,
+    /// or fails the connection when a deadline passed (close it then; this
+    /// is a time-out, not a protocol error).
+    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Expired> {
+        self.now = now;
+        if self.phase == Phase::Failed {
+            return Ok(());
+        }
+        if let Some(e) = self.liveness.expired(now) {
+            self.phase = Phase::Failed;
+            return Err(e);
+        }
+        if self.liveness.ping_due(now) && self.phase == Phase::Active {
+            let ttl = self.liveness.ping_ttl();
+            if let Ok(true) = self.send_ping(ttl, b"") {
+                self.liveness.ping_sent(now);
+            }
+        }
+        Ok(())
+    }
+
+    /// PINGs and PONGs received so far (diagnostics and tests).
+    pub fn heartbeats_received(&self) -> (u64, u64) {
+        (self.pings_received, self.pongs_received)
+    }
+
+    /// What the ZAP handler said of the peer, once it accepted it.
+    pub fn zap_identity(&self) -> Option<&ZapIdentity> {
+        self.mechanism.zap_identity()
+    }
+
+    /// The ZAP handler's answer to an `Event::ZapRequest`, or the
+    /// `ZMQ_PROTOCOL_ERROR_ZAP_*` code of a request that got none (the
+    /// handler is gone, or answered nonsense): the handshake then fails.
+    /// Bytes the peer sent meanwhile are untouched; feed them afterwards.
+    pub fn zap_reply(&mut self, reply: Result<ZapReply, c_int>) -> Result<(), ProtocolError> {
+        if self.phase != Phase::Handshake {
+            return Err(ProtocolError::UnexpectedCommand);
+        }
+        let r = self.mechanism.zap_reply(reply).and_then(|()| self.after_handshake_step());
+        if r.is_err() {
+            // A refusal's ERROR goes out first.
+            self.queue_handshake_commands();
+            self.phase = Phase::Failed;
+        }
+        r
+    }
+
+    /// Marks `n` bytes of `output()` as written (use this rather than
+    /// `output().advance`, so that a PONG waiting its turn is queued).
+    pub fn advance_output(&mut self, n: usize) {
+        self.encoder.advance(n);
+        if self.pong_unwritten > 0 {
+            self.pong_unwritten = self.pong_unwritten.saturating_sub(n);
+            if self.pong_unwritten == 0 {
+                if let Some(context) = self.pong_owed.take() {
+                    self.queue_pong(context);
+                }
+            }
+        }
+    }
+
+    /// Everything queued for output, as one buffer, marked written.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        let mut all = Vec::new();
+        while !self.encoder.is_empty() {
+            let v = self.encoder.take_contiguous();
+            let n = v.len();
+            all.extend_from_slice(&v);
+            self.pong_unwritten = self.pong_unwritten.saturating_sub(n);
+            if self.pong_unwritten == 0 {
+                if let Some(context) = self.pong_owed.take() {
+                    self.queue_pong(context);
+                }
+            }
+        }
+        all
     }
 
     /// The protocol version, once the greeting is done.
@@ -286,6 +422,9 @@ impl Connection {
                         GreetingStatus::NeedMore => return Ok(None),
                         GreetingStatus::Error(e) => return Err(e),
                         GreetingStatus::Done(g) => {
+                            if self.cfg.refuse_legacy && !g.version.has_commands() {
+                                return Err(ProtocolError::LegacyPeer);
+                            }
                             self.version = Some(g.version);
                             self.peer_socket_type = g.socket_type;
                             let framing = match g.version {
@@ -331,10 +470,6 @@ impl Connection {
                         // handshake as an unexpected command.
                         return Err(ProtocolError::UnexpectedCommand);
                     }
-                    if crate::zmtp::mechanism::is_wake(&m) {
-                        // Only `resume_handshake` may wake the mechanism.
-                        return Err(ProtocolError::UnexpectedCommand);
-                    }
                     self.handshake_step(m)?;
                 }
                 Phase::Active => {
@@ -353,13 +488,23 @@ impl Connection {
 
     /// Feeds one handshake command to the mechanism and acts on its status.
     fn handshake_step(&mut self, m: Msg) -> Result<(), ProtocolError> {
-        self.mechanism.process_handshake_command(m)?;
+        if let Err(e) = self.mechanism.process_handshake_command(m) {
+            // An ERROR the mechanism queued for the peer goes out first.
+            self.queue_handshake_commands();
+            return Err(e);
+        }
+        self.after_handshake_step()
+    }
+
+    /// Queues what the mechanism wants sent and acts on its status.
+    fn after_handshake_step(&mut self) -> Result<(), ProtocolError> {
         self.queue_handshake_commands();
         match self.mechanism.status() {
             MechanismStatus::Handshaking => {}
             MechanismStatus::Error => return Err(ProtocolError::UnexpectedCommand),
             MechanismStatus::Ready => {
                 self.phase = Phase::Active;
+                self.liveness.handshake_done(self.now);
                 let metadata = self.mechanism.peer_metadata().clone();
                 self.events.push_back(Event::Handshook {
                     version: self.version.unwrap_or(ZmtpVersion::V3_1),
@@ -368,22 +513,6 @@ impl Connection {
             }
         }
         Ok(())
-    }
-
-    /// Lets a mechanism that was waiting on something outside the
-    /// connection (a ZAP reply) continue its handshake. Bytes the peer sent
-    /// meanwhile are untouched; feed them with `handle_input` afterwards.
-    pub fn resume_handshake(&mut self) -> Result<(), ProtocolError> {
-        if self.phase != Phase::Handshake {
-            return Ok(());
-        }
-        let mut wake = Msg::from_slice(&[0]);
-        wake.set_flags(COMMAND);
-        let r = self.handshake_step(wake);
-        if r.is_err() {
-            self.phase = Phase::Failed;
-        }
-        r
     }
 
     /// ZMTP 1.0/2.0: reads the peer's identity frame. Returns false when
@@ -401,6 +530,7 @@ impl Connection {
         }
         md.push(IDENTITY, id.to_bytes());
         self.phase = Phase::Active;
+        self.liveness.handshake_done(self.now);
         let version = self.version.unwrap_or(ZmtpVersion::V1);
         self.events.push_back(Event::Handshook {
             version,
@@ -417,15 +547,41 @@ impl Connection {
         while let Some(cmd) = self.mechanism.next_handshake_command() {
             self.encoder.encode(&cmd);
         }
+        if let Some(req) = self.mechanism.take_zap_request() {
+            self.events.push_back(Event::ZapRequest(req));
+        }
+    }
+
+    /// Queues a PONG now, or, while the previous one is still unwritten,
+    /// remembers it in its place: however many PINGs a peer sends without
+    /// reading, we owe it at most one PONG.
+    fn answer_ping(&mut self, context: Bytes) -> Result<(), ProtocolError> {
+        if self.pong_unwritten > 0 {
+            self.pong_owed = Some(context);
+            return Ok(());
+        }
+        self.queue_pong(context);
+        Ok(())
+    }
+
+    fn queue_pong(&mut self, context: Bytes) {
+        let Ok(m) = self.mechanism.encode(Command::Pong { context }.to_msg()) else {
+            // Only a CURVE nonce running out fails here; the next message
+            // or PING will fail the connection.
+            return;
+        };
+        self.encoder.encode(&m);
+        self.pong_unwritten = self.encoder.len();
     }
 
     fn handle_command(&mut self, m: &Msg) -> Result<(), ProtocolError> {
         match Command::from_msg(m)? {
             Command::Ping { ttl, context } => {
-                self.send_command(&Command::Pong { context })?;
-                self.events.push_back(Event::Ping { ttl });
+                self.pings_received += 1;
+                self.liveness.peer_ping(ttl, self.now);
+                self.answer_ping(context)?;
             }
-            Command::Pong { context } => self.events.push_back(Event::Pong { context }),
+            Command::Pong { .. } => self.pongs_received += 1,
             Command::Subscribe(t) => self.events.push_back(Event::Message(prefixed(1, &t))),
             Command::Cancel(t) => self.events.push_back(Event::Message(prefixed(0, &t))),
             // libzmq ignores other commands once the handshake is done.

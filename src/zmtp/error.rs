@@ -53,8 +53,26 @@ pub enum ProtocolError {
     /// (PLAIN and CURVE do report `INVALID_METADATA`); checked against
     /// libzmq 4.3.4 by tests/hostile_input.rs.
     NullReadyRefused(Box<ProtocolError>),
-    /// The peer sent an ERROR command during the handshake.
+    /// The peer sent an ERROR command during the handshake (a 3-digit ZAP
+    /// status in it is reported as HANDSHAKE_FAILED_AUTH with that code).
     PeerError(Vec<u8>),
+    /// The ZAP handler refused the peer with this status code (300, 400, 500).
+    ZapDenied(u32),
+    /// The ZAP request got no usable answer: the `ZMQ_PROTOCOL_ERROR_ZAP_*`
+    /// code (a malformed reply, or a handler that went away).
+    ZapFailed(c_int),
+    /// A verdict was required and no ZAP handler is bound.
+    NoZapHandler,
+    /// A box did not open (CURVE): a wrong key, or tampering.
+    Cryptographic,
+    /// A CURVE cookie or vouch does not match the keys of this handshake.
+    KeyExchange,
+    /// A peer speaking ZMTP 1.0 or 2.0, which cannot authenticate, met a
+    /// socket whose security needs a handshake or ZAP.
+    LegacyPeer,
+    /// Our CURVE nonce counter would wrap: the connection must end before
+    /// a nonce is reused.
+    NonceExhausted,
     /// A message was passed to `send` before the handshake finished.
     NotReady,
     /// The connection had already failed.
@@ -67,13 +85,23 @@ impl ProtocolError {
     /// such event for this failure (it just disconnects: framing errors,
     /// oversized messages, a peer's ERROR command).
     pub fn handshake_event_code(&self) -> Option<c_int> {
+        match self.monitor_event() {
+            Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code)) => Some(code as c_int),
+            _ => None,
+        }
+    }
+
+    /// The monitor event (and its value) libzmq reports when the handshake
+    /// fails this way, or `None` when it only reports the disconnection.
+    pub fn monitor_event(&self) -> Option<(c_int, u32)> {
         use ProtocolError::*;
-        Some(match self {
-            MechanismMismatch { .. } => ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH,
-            UnexpectedCommand => ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND,
-            InvalidSequence => ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE,
-            InvalidMetadata | IncompatibleSocketType(_) => ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA,
-            MalformedCommand(k) => match k {
+        let protocol = |code: c_int| Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u32));
+        match self {
+            MechanismMismatch { .. } => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH),
+            UnexpectedCommand => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND),
+            InvalidSequence => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE),
+            InvalidMetadata | IncompatibleSocketType(_) => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA),
+            MalformedCommand(k) => protocol(match k {
                 CommandKind::Ready => ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY,
                 CommandKind::Error => ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR,
                 CommandKind::Hello => ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO,
@@ -81,11 +109,17 @@ impl ProtocolError {
                 CommandKind::Initiate => ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE,
                 CommandKind::Message => ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE,
                 _ => ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
-            },
-            CommandWithMore => ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED,
-            ReservedFlags(_) | MessageTooLarge(_) | FrameTooLarge(_) | ZeroLengthV1Frame
-            | NullReadyRefused(_) | PeerError(_) | NotReady | Closed => return None,
-        })
+            }),
+            CommandWithMore => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED),
+            Cryptographic => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC),
+            KeyExchange => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE),
+            ZapFailed(code) => protocol(*code),
+            ZapDenied(code) => Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, *code)),
+            PeerError(reason) => zap_status(reason).map(|code| (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, code)),
+            NoZapHandler => Some((ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32)),
+            ReservedFlags(_) | MessageTooLarge(_) | FrameTooLarge(_) | ZeroLengthV1Frame | NullReadyRefused(_)
+            | LegacyPeer | NonceExhausted | NotReady | Closed => None,
+        }
     }
 
     /// The errno libzmq's engine would record for this failure.
@@ -96,6 +130,15 @@ impl ProtocolError {
             ProtocolError::NullReadyRefused(inner) => inner.errno(),
             _ => libc::EPROTO,
         }
+    }
+}
+
+/// A 3-digit ZAP status code (300, 400, 500) as an ERROR reason carries it.
+fn zap_status(reason: &[u8]) -> Option<u32> {
+    if reason.len() == 3 && matches!(reason[0], b'3'..=b'5') && &reason[1..] == b"00" {
+        Some((reason[0] - b'0') as u32 * 100)
+    } else {
+        None
     }
 }
 

@@ -49,11 +49,12 @@ fn python_zmq() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Runs `conn` over a TCP stream until `done` returns true for an event.
+/// Runs `conn` over a TCP stream until `on_event` returns true for an
+/// event, or for `None`, which it is given after each read.
 fn drive(
     conn: &mut Connection,
     stream: &mut TcpStream,
-    mut on_event: impl FnMut(&mut Connection, Event) -> bool,
+    mut on_event: impl FnMut(&mut Connection, Option<Event>) -> bool,
 ) {
     stream
         .set_read_timeout(Some(Duration::from_millis(100)))
@@ -61,14 +62,17 @@ fn drive(
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut buf = BytesMut::with_capacity(8192);
     loop {
-        let out = conn.output().take_contiguous();
+        let out = conn.take_output();
         stream.write_all(&out).unwrap();
         while let Some(ev) = conn.poll_event() {
-            if on_event(conn, ev) {
+            if on_event(conn, Some(ev)) {
                 return;
             }
         }
-        let out = conn.output().take_contiguous();
+        if on_event(conn, None) {
+            return;
+        }
+        let out = conn.take_output();
         stream.write_all(&out).unwrap();
         assert!(Instant::now() < deadline, "interop timed out");
         let mut tmp = [0u8; 8192];
@@ -120,32 +124,29 @@ fn dealer_talks_to_libzmq_router() {
         return;
     };
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let cfg = ConnectionConfig {
-        socket_type: ZMQ_DEALER,
-        routing_id: Bytes::from_static(b"rust"),
-        max_msg_size: -1,
-    };
-    let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_DEALER, b"rust", &[])));
+    let cfg = ConnectionConfig::plain(ZMQ_DEALER, Bytes::from_static(b"rust"), -1);
+    let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_DEALER, b"rust", &[])), std::time::Instant::now());
     let mut got = Vec::new();
     let mut pinged = false;
     drive(&mut c, &mut stream, |c, ev| {
         match ev {
-            Event::Handshook { version, metadata } => {
+            None => {}
+            Some(Event::Handshook { version, metadata }) => {
                 assert_eq!(version, ZmtpVersion::V3_1);
                 assert_eq!(metadata.get("Socket-Type").unwrap(), &b"ROUTER"[..]);
                 c.send(Msg::from_slice(b"hello")).unwrap();
             }
-            Event::Ping { .. } => pinged = true,
-            Event::Message(m) => got.push(m),
-            Event::Pong { .. } => {}
+            Some(Event::Message(m)) => got.push(m),
+            Some(Event::ZapRequest(_)) => unreachable!(),
         }
+        pinged |= c.heartbeats_received().0 > 0;
         if got.len() == 2 && pinged {
             c.send(Msg::from_slice(b"bye")).unwrap();
             return true;
         }
         false
     });
-    stream.write_all(&c.output().take_contiguous()).unwrap();
+    stream.write_all(&c.take_output()).unwrap();
     assert_eq!(got[0].data(), b"world");
     assert!(got[0].more());
     assert_eq!(got[1].len(), 70000);
@@ -158,19 +159,15 @@ fn sub_subscribes_to_libzmq_pub() {
         return;
     };
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let cfg = ConnectionConfig {
-        socket_type: ZMQ_SUB,
-        routing_id: Bytes::new(),
-        max_msg_size: -1,
-    };
-    let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_SUB, b"", &[])));
+    let cfg = ConnectionConfig::plain(ZMQ_SUB, Bytes::new(), -1);
+    let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_SUB, b"", &[])), std::time::Instant::now());
     drive(&mut c, &mut stream, |c, ev| match ev {
-        Event::Handshook { .. } => {
+        Some(Event::Handshook { .. }) => {
             // Goes out as a SUBSCRIBE command (3.1); libzmq must honour it.
             c.send(Msg::from_slice(b"\x01ne")).unwrap();
             false
         }
-        Event::Message(m) => {
+        Some(Event::Message(m)) => {
             assert_eq!(m.data(), b"news");
             true
         }

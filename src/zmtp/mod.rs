@@ -17,8 +17,10 @@ pub mod command;
 pub mod connection;
 pub mod error;
 pub mod greeting;
+pub mod liveness;
 pub mod mechanism;
 pub mod metadata;
+pub mod zap;
 
 #[cfg(test)]
 mod fuzz;
@@ -54,12 +56,8 @@ pub mod fuzz_entry {
             crate::constants::ZMQ_PUB,
             crate::constants::ZMQ_SUB,
         ] {
-            let cfg = ConnectionConfig {
-                socket_type: st,
-                routing_id: bytes::Bytes::from_static(b"id"),
-                max_msg_size: 1 << 20,
-            };
-            let mut c = Connection::new(cfg, Box::new(NullMechanism::new(st, b"id", &[])));
+            let cfg = ConnectionConfig::plain(st, bytes::Bytes::from_static(b"id"), 1 << 20);
+            let mut c = Connection::new(cfg, Box::new(NullMechanism::new(st, b"id", &[])), std::time::Instant::now());
             for chunk in body.chunks(step) {
                 let mut b = BytesMut::from(chunk);
                 if c.handle_input(&mut b).is_err() {
@@ -68,7 +66,7 @@ pub mod fuzz_entry {
                 while c.poll_event().is_some() {}
                 let _ = c.send(crate::msg::Msg::from_slice(b"\x01x"));
                 let _ = c.send_ping(10, b"ctx");
-                c.output().take_segments();
+                c.take_output();
             }
         }
     }
@@ -94,12 +92,8 @@ pub mod fuzz_entry {
         };
         let (ta, tb) = PAIRS[first as usize % PAIRS.len()];
         let new = |st, id: &'static [u8]| {
-            let cfg = ConnectionConfig {
-                socket_type: st,
-                routing_id: Bytes::from_static(id),
-                max_msg_size: -1,
-            };
-            Connection::new(cfg, Box::new(NullMechanism::new(st, id, &[])))
+            let cfg = ConnectionConfig::plain(st, Bytes::from_static(id), -1);
+            Connection::new(cfg, Box::new(NullMechanism::new(st, id, &[])), std::time::Instant::now())
         };
         let mut side = [new(ta, b"A"), new(tb, b"")];
         // Bytes on the wire toward side 0 and side 1.
@@ -114,7 +108,7 @@ pub mod fuzz_entry {
                        from: usize,
                        n: usize| {
             let to = 1 - from;
-            let out = side[from].output().take_contiguous();
+            let out = side[from].take_output();
             wire[to].extend_from_slice(&out);
             let n = n.min(wire[to].len());
             let mut chunk = wire[to].split_to(n);

@@ -13,17 +13,18 @@
 //! every client with a valid vouch is accepted (libzmq's behaviour).
 //!
 //! Crypto failures are reported as HANDSHAKE_FAILED_PROTOCOL with
-//! ZMTP_CRYPTOGRAPHIC (or KEY_EXCHANGE for a cookie/vouch mismatch)
-//! through the `SecurityLink`.
+//! ZMTP_CRYPTOGRAPHIC (or KEY_EXCHANGE for a cookie/vouch mismatch).
+//!
+//! Every random byte a handshake needs is drawn when the mechanism is
+//! created: if the operating system cannot provide them, there is no
+//! mechanism and no handshake (never a zero key or nonce).
 
 use super::{
-    check_peer_properties, fail_with, is_wake, lock, our_properties, peer_error, take_zap_verdict, Link,
-    Mechanism, MechanismStatus, ZapParams, ZapVerdict,
+    check_peer_properties, our_properties, Mechanism, MechanismStatus, ZapIdentity, ZapMode, ZapVerdict,
 };
-use crate::constants as c;
 use crate::msg::{Msg, COMMAND};
-use crate::util::curve::{box_open, box_seal, public_from_secret, random, secretbox_open, secretbox_seal};
-use crate::zap::ZapRequest;
+use crate::util::curve::{box_open, box_seal, public_from_secret, random, secretbox_open, secretbox_seal, NoRandomness};
+use crate::zmtp::zap::{ZapReply, ZapRequest};
 use crate::zmtp::command::Command;
 use crate::zmtp::error::{CommandKind, ProtocolError};
 use crate::zmtp::greeting::mechanism_name;
@@ -69,11 +70,15 @@ pub struct CurveMechanism {
     /// Client: the cookie from WELCOME. Server: the cookie key.
     cookie: Vec<u8>,
     cookie_key: Key,
+    /// The long nonces this handshake sends (server: cookie and WELCOME;
+    /// client: vouch), drawn up front with the keys.
+    long_nonces: [[u8; 16]; 2],
     /// Next short nonce to send; last one received.
     nonce_out: u64,
     nonce_in: u64,
-    zap: ZapParams,
-    link: Link,
+    zap: ZapMode,
+    zap_request: Option<ZapRequest>,
+    identity: Option<ZapIdentity>,
     error_cmd: Option<Msg>,
 }
 
@@ -88,6 +93,7 @@ impl Drop for CurveMechanism {
         self.secret = [0; 32];
         self.cn_secret = [0; 32];
         self.cookie_key = [0; 32];
+        self.cookie.fill(0);
     }
 }
 
@@ -117,9 +123,11 @@ fn key(b: &[u8]) -> Key {
 }
 
 impl CurveMechanism {
-    fn new(socket_type: c_int, routing_id: &[u8], app: &[(String, Bytes)], secret: Key, link: Link) -> Self {
-        let cn_secret: Key = random();
-        CurveMechanism {
+    fn new(socket_type: c_int, routing_id: &[u8], app: &[(String, Bytes)], secret: Key) -> Result<Self, NoRandomness> {
+        let cn_secret: Key = random()?;
+        let cookie_key: Key = random()?;
+        let long_nonces = [random()?, random()?];
+        Ok(CurveMechanism {
             socket_type,
             ours: our_properties(socket_type, routing_id, app),
             peer: Properties::new(),
@@ -132,13 +140,15 @@ impl CurveMechanism {
             cn_secret,
             peer_cn_public: [0; 32],
             cookie: Vec::new(),
-            cookie_key: [0; 32],
+            cookie_key,
+            long_nonces,
             nonce_out: 1,
             nonce_in: 0,
-            zap: ZapParams::default(),
-            link,
+            zap: ZapMode::Off,
+            zap_request: None,
+            identity: None,
             error_cmd: None,
-        }
+        })
     }
 
     /// A client with long-term keys `public`/`secret` (the public key is
@@ -150,13 +160,12 @@ impl CurveMechanism {
         public: Key,
         secret: Key,
         server_key: Key,
-        link: Link,
-    ) -> Self {
-        let mut m = Self::new(socket_type, routing_id, app, secret, link);
+    ) -> Result<Self, NoRandomness> {
+        let mut m = Self::new(socket_type, routing_id, app, secret)?;
         m.public = public;
         m.peer_public = server_key;
         m.state = State::SendHello;
-        m
+        Ok(m)
     }
 
     pub fn server(
@@ -164,14 +173,13 @@ impl CurveMechanism {
         routing_id: &[u8],
         app: &[(String, Bytes)],
         secret: Key,
-        zap: ZapParams,
-        link: Link,
-    ) -> Self {
-        let mut m = Self::new(socket_type, routing_id, app, secret, link);
+        zap: ZapMode,
+    ) -> Result<Self, NoRandomness> {
+        let mut m = Self::new(socket_type, routing_id, app, secret)?;
         m.server = true;
         m.zap = zap;
         m.state = State::WaitHello;
-        m
+        Ok(m)
     }
 
     fn fail(&mut self, e: ProtocolError) -> Result<(), ProtocolError> {
@@ -180,24 +188,22 @@ impl CurveMechanism {
     }
 
     fn crypto_fail(&mut self) -> Result<(), ProtocolError> {
-        self.protocol_fail(c::ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+        self.fail(ProtocolError::Cryptographic)
     }
 
     /// A cookie or vouch that does not match the keys we agreed on.
     fn key_exchange_fail(&mut self) -> Result<(), ProtocolError> {
-        self.protocol_fail(c::ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE)
+        self.fail(ProtocolError::KeyExchange)
     }
 
-    /// Fails the handshake, reported as HANDSHAKE_FAILED_PROTOCOL(`code`).
-    fn protocol_fail(&mut self, code: std::os::raw::c_int) -> Result<(), ProtocolError> {
-        let e = fail_with(&self.link, c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code, ProtocolError::Closed);
-        self.fail(e)
-    }
-
-    fn next_nonce(&mut self) -> [u8; 8] {
+    /// The next short nonce; `NonceExhausted` rather than ever reusing one.
+    fn next_nonce(&mut self) -> Result<[u8; 8], ProtocolError> {
         let n = self.nonce_out;
+        if n == u64::MAX {
+            return Err(ProtocolError::NonceExhausted);
+        }
         self.nonce_out += 1;
-        n.to_be_bytes()
+        Ok(n.to_be_bytes())
     }
 
     /// Checks that a received short nonce increases.
@@ -211,7 +217,8 @@ impl CurveMechanism {
     }
 
     fn hello(&mut self) -> Msg {
-        let sn = self.next_nonce();
+        // The first nonce of a handshake cannot be the last one.
+        let sn = self.next_nonce().unwrap_or_default();
         let b = box_seal(&self.peer_public, &self.cn_secret, &nonce(b"CurveZMQHELLO---", &sn), &[0u8; 64]);
         command(b"HELLO", &[&[1, 0], &[0u8; 72], &self.cn_public, &sn, &b])
     }
@@ -231,7 +238,7 @@ impl CurveMechanism {
     }
 
     fn initiate(&mut self) -> Msg {
-        let vn: [u8; 16] = random();
+        let vn = self.long_nonces[0];
         let mut vouch_plain = Vec::with_capacity(64);
         vouch_plain.extend_from_slice(&self.cn_public);
         vouch_plain.extend_from_slice(&self.peer_public);
@@ -243,7 +250,7 @@ impl CurveMechanism {
         plain.extend_from_slice(&vn);
         plain.extend_from_slice(&vouch);
         plain.extend_from_slice(&md);
-        let sn = self.next_nonce();
+        let sn = self.next_nonce().unwrap_or_default();
         let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQINITIATE", &sn), &plain);
         let cookie = std::mem::take(&mut self.cookie);
         command(b"INITIATE", &[&cookie, &sn, &b])
@@ -295,17 +302,16 @@ impl CurveMechanism {
     }
 
     fn welcome(&mut self) -> Msg {
-        self.cookie_key = random();
         let mut cookie_plain = Vec::with_capacity(64);
         cookie_plain.extend_from_slice(&self.peer_cn_public);
         cookie_plain.extend_from_slice(&self.cn_secret);
-        let cn: [u8; 16] = random();
+        let cn = self.long_nonces[0];
         let cookie_box = secretbox_seal(&self.cookie_key, &nonce(b"COOKIE--", &cn), &cookie_plain);
         let mut plain = Vec::with_capacity(128);
         plain.extend_from_slice(&self.cn_public);
         plain.extend_from_slice(&cn);
         plain.extend_from_slice(&cookie_box);
-        let wn: [u8; 16] = random();
+        let wn = self.long_nonces[1];
         let b = box_seal(&self.peer_cn_public, &self.secret, &nonce(b"WELCOME-", &wn), &plain);
         command(b"WELCOME", &[&wn, &b])
     }
@@ -347,18 +353,19 @@ impl CurveMechanism {
         }
         self.peer = props;
         self.peer_public = client_key;
-        let mut l = lock(&self.link);
-        if l.zap_connected {
-            l.zap_request = Some(ZapRequest {
-                domain: self.zap.domain.clone(),
-                address: self.zap.address.clone(),
-                routing_id: self.zap.routing_id.clone(),
-                mechanism: "CURVE",
-                credentials: vec![Bytes::copy_from_slice(&client_key)],
-            });
-            self.state = State::WaitZap;
-        } else {
-            self.state = State::SendReady;
+        match &self.zap {
+            ZapMode::Ask(p) => {
+                self.zap_request = Some(ZapRequest {
+                    domain: p.domain.clone(),
+                    address: p.address.clone(),
+                    routing_id: p.routing_id.clone(),
+                    mechanism: "CURVE",
+                    credentials: vec![Bytes::copy_from_slice(&client_key)],
+                });
+                self.state = State::WaitZap;
+            }
+            ZapMode::Missing => return self.fail(ProtocolError::NoZapHandler),
+            ZapMode::Off => self.state = State::SendReady,
         }
         Ok(())
     }
@@ -366,7 +373,7 @@ impl CurveMechanism {
     fn ready(&mut self) -> Msg {
         let mut md = BytesMut::new();
         self.ours.encode(&mut md);
-        let sn = self.next_nonce();
+        let sn = self.next_nonce().unwrap_or_default();
         let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQREADY---", &sn), &md);
         command(b"READY", &[&sn, &b])
     }
@@ -403,30 +410,38 @@ impl Mechanism for CurveMechanism {
         }
     }
 
-    fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError> {
-        if is_wake(&msg) {
-            if self.state != State::WaitZap {
-                return self.fail(ProtocolError::UnexpectedCommand);
-            }
-            return match take_zap_verdict(&self.link) {
-                None => Ok(()),
-                Some(ZapVerdict::Accept) => {
-                    self.state = State::SendReady;
-                    Ok(())
-                }
-                Some(ZapVerdict::Refuse(err)) => {
-                    self.error_cmd = Some(err);
-                    self.state = State::SendError;
-                    Ok(())
-                }
-                Some(ZapVerdict::Broken) => self.fail(ProtocolError::Closed),
-            };
+    fn take_zap_request(&mut self) -> Option<ZapRequest> {
+        self.zap_request.take()
+    }
+
+    fn zap_reply(&mut self, reply: Result<ZapReply, c_int>) -> Result<(), ProtocolError> {
+        if self.state != State::WaitZap {
+            return self.fail(ProtocolError::UnexpectedCommand);
         }
+        match ZapVerdict::from_reply(reply) {
+            ZapVerdict::Accept(id) => {
+                self.identity = Some(id);
+                self.state = State::SendReady;
+                Ok(())
+            }
+            ZapVerdict::Refuse { reply: Some(err), error } => {
+                self.error_cmd = Some(err);
+                self.state = State::SendError;
+                Err(error)
+            }
+            ZapVerdict::Refuse { reply: None, error } => self.fail(error),
+        }
+    }
+
+    fn zap_identity(&self) -> Option<&ZapIdentity> {
+        self.identity.as_ref()
+    }
+
+    fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError> {
         let body = msg.to_bytes();
         if matches!(self.state, State::WaitWelcome | State::WaitReady) {
             if let Some(reason) = super::garbled_error_reason(&body) {
-                let e = peer_error(&self.link, reason);
-                return self.fail(e);
+                return self.fail(ProtocolError::PeerError(reason.to_vec()));
             }
         }
         let name_len = body.first().copied().unwrap_or(0) as usize;
@@ -443,8 +458,7 @@ impl Mechanism for CurveMechanism {
                 Err(e) => return self.fail(e),
             };
             if matches!(self.state, State::WaitWelcome | State::WaitReady) {
-                let e = peer_error(&self.link, &reason);
-                return self.fail(e);
+                return self.fail(ProtocolError::PeerError(reason.to_vec()));
             }
             return self.fail(ProtocolError::UnexpectedCommand);
         }
@@ -480,7 +494,7 @@ impl Mechanism for CurveMechanism {
         }
         plain.push(flags);
         plain.extend_from_slice(msg.data());
-        let sn = self.next_nonce();
+        let sn = self.next_nonce()?;
         let prefix: &[u8] = if self.server { b"CurveZMQMESSAGES" } else { b"CurveZMQMESSAGEC" };
         let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(prefix, &sn), &plain);
         // libzmq 4.3 sends MESSAGE as a data frame (not flagged COMMAND),
@@ -531,16 +545,15 @@ mod tests {
     use super::*;
     use crate::constants::*;
     use crate::util::curve::keypair;
-    use crate::zap::ZapReply;
+    use crate::zmtp::mechanism::ZapParams;
 
-    fn pair(zap: bool) -> (CurveMechanism, CurveMechanism, Link, Key) {
+    fn pair(zap: bool) -> (CurveMechanism, CurveMechanism, Key) {
         let (sp, ss) = keypair().unwrap();
         let (cp, cs) = keypair().unwrap();
-        let sl = Link::default();
-        lock(&sl).zap_connected = zap;
-        let client = CurveMechanism::client(ZMQ_DEALER, b"cid", &[], cp, cs, sp, Link::default());
-        let server = CurveMechanism::server(ZMQ_ROUTER, b"", &[], ss, ZapParams::default(), sl.clone());
-        (client, server, sl, cp)
+        let mode = if zap { ZapMode::Ask(ZapParams::default()) } else { ZapMode::Off };
+        let client = CurveMechanism::client(ZMQ_DEALER, b"cid", &[], cp, cs, sp).unwrap();
+        let server = CurveMechanism::server(ZMQ_ROUTER, b"", &[], ss, mode).unwrap();
+        (client, server, cp)
     }
 
     fn pump(a: &mut CurveMechanism, b: &mut CurveMechanism) {
@@ -551,7 +564,7 @@ mod tests {
 
     #[test]
     fn handshake_sizes_and_traffic() {
-        let (mut c, mut s, _, _) = pair(false);
+        let (mut c, mut s, _) = pair(false);
         let hello = c.next_handshake_command().unwrap();
         assert_eq!(hello.data().len(), 200);
         assert_eq!(&hello.data()[..6], b"\x05HELLO");
@@ -583,46 +596,90 @@ mod tests {
         let (sp, _) = keypair().unwrap();
         let (_, ss) = keypair().unwrap();
         let (cp, cs) = keypair().unwrap();
-        let sl = Link::default();
-        let mut c = CurveMechanism::client(ZMQ_REQ, b"", &[], cp, cs, sp, Link::default());
-        let mut s = CurveMechanism::server(ZMQ_REP, b"", &[], ss, ZapParams::default(), sl.clone());
-        assert!(s.process_handshake_command(c.next_handshake_command().unwrap()).is_err());
+        let mut c = CurveMechanism::client(ZMQ_REQ, b"", &[], cp, cs, sp).unwrap();
+        let mut s = CurveMechanism::server(ZMQ_REP, b"", &[], ss, ZapMode::Off).unwrap();
+        let e = s.process_handshake_command(c.next_handshake_command().unwrap()).unwrap_err();
         assert_eq!(
-            lock(&sl).failure_event,
+            e.monitor_event(),
             Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC as u32))
         );
     }
 
     #[test]
     fn zap_gets_client_key_and_can_refuse() {
-        let (mut c, mut s, sl, cp) = pair(true);
+        let (mut c, mut s, cp) = pair(true);
         pump(&mut c, &mut s);
         pump(&mut s, &mut c);
         pump(&mut c, &mut s);
-        let req = lock(&sl).zap_request.take().unwrap();
+        let req = s.take_zap_request().unwrap();
         assert_eq!(req.mechanism, "CURVE");
         assert_eq!(&req.credentials[0][..], &cp[..]);
-        lock(&sl).zap_reply = Some(Ok(ZapReply {
-            status_code: Bytes::from_static(b"400"),
-            status_text: Bytes::new(),
-            user_id: Bytes::new(),
-            metadata: Properties::new(),
-        }));
-        let mut wake = Msg::from_slice(&[0]);
-        wake.set_flags(COMMAND);
-        s.process_handshake_command(wake).unwrap();
+        let e = s
+            .zap_reply(Ok(ZapReply {
+                status_code: Bytes::from_static(b"400"),
+                status_text: Bytes::new(),
+                user_id: Bytes::new(),
+                metadata: Properties::new(),
+            }))
+            .unwrap_err();
+        assert_eq!(e, ProtocolError::ZapDenied(400));
         assert_eq!(s.next_handshake_command().unwrap().data(), b"\x05ERROR\x03400");
         assert_eq!(s.status(), MechanismStatus::Error);
     }
 
     #[test]
+    fn zap_accept_and_unanswered_request() {
+        let (mut c, mut s, _) = pair(true);
+        pump(&mut c, &mut s);
+        pump(&mut s, &mut c);
+        pump(&mut c, &mut s);
+        assert!(s.take_zap_request().is_some());
+        assert!(s.next_handshake_command().is_none());
+        let mut user = ZapReply {
+            status_code: Bytes::from_static(b"200"),
+            status_text: Bytes::new(),
+            user_id: Bytes::from_static(b"u"),
+            metadata: Properties::new(),
+        };
+        s.zap_reply(Ok(user.clone())).unwrap();
+        pump(&mut s, &mut c);
+        assert_eq!(s.status(), MechanismStatus::Ready);
+        assert_eq!(c.status(), MechanismStatus::Ready);
+        assert_eq!(&s.zap_identity().unwrap().user_id[..], b"u");
+        // The handler went away: refused, nothing sent.
+        let (mut c, mut s, _) = pair(true);
+        pump(&mut c, &mut s);
+        pump(&mut s, &mut c);
+        pump(&mut c, &mut s);
+        let e = s.zap_reply(Err(ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED)).unwrap_err();
+        assert_eq!(e.monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED as u32)));
+        assert!(s.next_handshake_command().is_none());
+        assert_eq!(s.status(), MechanismStatus::Error);
+        user.status_code = Bytes::from_static(b"200");
+        assert!(s.zap_reply(Ok(user)).is_err());
+    }
+
+    #[test]
+    fn nonces_never_wrap() {
+        let (mut c, mut s, _) = pair(false);
+        pump(&mut c, &mut s);
+        pump(&mut s, &mut c);
+        pump(&mut c, &mut s);
+        pump(&mut s, &mut c);
+        c.nonce_out = u64::MAX - 1;
+        let m = c.encode(Msg::from_slice(b"last")).unwrap();
+        assert_eq!(s.decode(m).unwrap().data(), b"last");
+        assert_eq!(c.encode(Msg::from_slice(b"x")).err(), Some(ProtocolError::NonceExhausted));
+    }
+
+    #[test]
     fn malformed_commands() {
-        let (_, mut s, _, _) = pair(false);
+        let (_, mut s, _) = pair(false);
         assert_eq!(
             s.process_handshake_command(command(b"HELLO", &[&[1, 0]])),
             Err(ProtocolError::MalformedCommand(CommandKind::Hello))
         );
-        let (mut c, _, _, _) = pair(false);
+        let (mut c, _, _) = pair(false);
         c.next_handshake_command();
         assert_eq!(
             c.process_handshake_command(command(b"WELCOME", &[&[0; 10]])),

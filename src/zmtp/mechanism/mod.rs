@@ -5,60 +5,27 @@
 //! connection do not change when PLAIN or CURVE are added next to NULL.
 //!
 //! Also owns the socket-type names sent in READY and the table of which
-//! socket types may talk to which, and the `SecurityLink` a server
-//! mechanism shares with its session for ZAP (RFC 27).
+//! socket types may talk to which.
 //!
-//! ZAP is asynchronous: a server mechanism that needs the handler's verdict
-//! stores a `ZapRequest` in the link and waits; the session sends it, puts
-//! the reply in the link and feeds the connection the one-byte command
-//! `WAKE` (a frame no peer has reason to send), which reaches
-//! `process_handshake_command` and lets the mechanism continue.
+//! ZAP (RFC 27) is an exchange of values, not shared state: a mechanism
+//! that needs the handler's verdict hands out a `ZapRequest`
+//! (`take_zap_request`) and waits; whoever carries it to the handler feeds
+//! the answer back with `zap_reply`. A request that cannot be answered (no
+//! reply, a malformed one, a handler that went away) is a refusal: ZAP
+//! fails closed.
 
 pub mod curve;
 pub mod null;
 pub mod plain;
 
+use super::command::Command;
 use super::error::ProtocolError;
 use super::metadata::Properties;
+use super::zap::{ZapReply, ZapRequest};
 use crate::constants::{self as c, draft};
 use crate::msg::Msg;
-use crate::zap::{ZapReply, ZapRequest};
 use bytes::Bytes;
 use std::os::raw::c_int;
-use std::sync::{Arc, Mutex};
-
-/// True for the wake-up command `Connection::resume_handshake` hands the
-/// mechanism once a ZAP reply is in the link (a one-byte command `\x00`,
-/// which a peer is never allowed to send).
-pub fn is_wake(msg: &Msg) -> bool {
-    msg.is_command() && msg.data() == [0u8]
-}
-
-/// What a server mechanism and its session share.
-#[derive(Debug, Default)]
-pub struct SecurityLink {
-    /// Whether a ZAP handler is connected (decided by the session up front).
-    pub zap_connected: bool,
-    /// The request the mechanism wants sent (the session takes it).
-    pub zap_request: Option<ZapRequest>,
-    /// The handler's reply, or the `ZMQ_PROTOCOL_ERROR_ZAP_*` code of a bad one.
-    pub zap_reply: Option<Result<ZapReply, c_int>>,
-    /// How a failure must be reported: `(event, value)`, overriding the
-    /// event the `ProtocolError` would give (e.g. HANDSHAKE_FAILED_AUTH 400,
-    /// HANDSHAKE_FAILED_PROTOCOL with a CURVE or ZAP code).
-    pub failure_event: Option<(c_int, u32)>,
-    /// The User-Id the handler returned (a message property).
-    pub user_id: Option<Bytes>,
-    /// The metadata the handler returned (message properties).
-    pub zap_metadata: Properties,
-}
-
-pub type Link = Arc<Mutex<SecurityLink>>;
-
-/// Locks a link, ignoring poisoning (the data stays consistent).
-pub fn lock(link: &Link) -> std::sync::MutexGuard<'_, SecurityLink> {
-    link.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// The parameters of a server's ZAP requests.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +33,74 @@ pub struct ZapParams {
     pub domain: Bytes,
     pub address: Bytes,
     pub routing_id: Bytes,
+}
+
+/// How ZAP applies to one connection. The session decides it, since only
+/// it knows whether a handler is bound (see `ZapMode::for_socket`).
+#[derive(Debug, Clone)]
+pub enum ZapMode {
+    /// No request: the mechanism decides alone.
+    Off,
+    /// A handler is bound: ask it, with these parameters.
+    Ask(ZapParams),
+    /// A verdict is required but no handler is bound: the handshake fails
+    /// (HANDSHAKE_FAILED_NO_DETAIL with EFAULT, as libzmq reports it).
+    Missing,
+}
+
+impl ZapMode {
+    /// libzmq 4.3's rules. `server`: we are a PLAIN or CURVE server (the
+    /// only roles that ask for those mechanisms). `mechanism` is ZMQ_NULL,
+    /// ZMQ_PLAIN or ZMQ_CURVE.
+    /// - NULL asks when a domain is set (on either side of the connection)
+    ///   and a handler is bound; with a domain, no handler and
+    ///   ZMQ_ZAP_ENFORCE_DOMAIN it fails; otherwise it does not ask.
+    /// - A PLAIN server always needs a handler.
+    /// - A CURVE server asks when a handler is bound; without one it
+    ///   accepts every client with a valid vouch unless
+    ///   ZMQ_ZAP_ENFORCE_DOMAIN is set.
+    pub fn for_socket(mechanism: c_int, server: bool, handler: bool, enforce_domain: bool, params: ZapParams) -> ZapMode {
+        let ask = |p| if handler { ZapMode::Ask(p) } else { ZapMode::Missing };
+        match mechanism {
+            c::ZMQ_PLAIN if server => ask(params),
+            c::ZMQ_CURVE if server && (handler || enforce_domain) => ask(params),
+            c::ZMQ_NULL if !params.domain.is_empty() && (handler || enforce_domain) => ask(params),
+            _ => ZapMode::Off,
+        }
+    }
+}
+
+/// What the ZAP handler said of a peer it accepted (message properties).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZapIdentity {
+    pub user_id: Bytes,
+    pub metadata: Properties,
+}
+
+/// A ZAP reply turned into what the mechanism does next.
+pub enum ZapVerdict {
+    Accept(ZapIdentity),
+    /// Fail with `error`, after sending `reply` (an ERROR command) when
+    /// there is one. 400 and 500 send ERROR with the status code; 300
+    /// (temporary failure) and an unusable reply drop the peer silently
+    /// (RFC 27, as libzmq).
+    Refuse { reply: Option<Msg>, error: ProtocolError },
+}
+
+impl ZapVerdict {
+    /// `reply`: the handler's answer, or the `ZMQ_PROTOCOL_ERROR_ZAP_*`
+    /// code of a request that could not be answered.
+    pub fn from_reply(reply: Result<ZapReply, c_int>) -> ZapVerdict {
+        match reply {
+            Ok(r) if r.ok() => ZapVerdict::Accept(ZapIdentity { user_id: r.user_id, metadata: r.metadata }),
+            Ok(r) => {
+                let code = r.code();
+                let reply = (code != 300).then(|| Command::Error { reason: r.status_code }.to_msg());
+                ZapVerdict::Refuse { reply, error: ProtocolError::ZapDenied(code) }
+            }
+            Err(code) => ZapVerdict::Refuse { reply: None, error: ProtocolError::ZapFailed(code) },
+        }
+    }
 }
 
 /// Our READY/INITIATE properties: Socket-Type, Identity for REQ/DEALER/
@@ -95,47 +130,6 @@ pub fn check_peer_properties(socket_type: c_int, props: &Properties) -> Result<(
     }
 }
 
-/// What a server does with a ZAP verdict.
-pub enum ZapVerdict {
-    Accept,
-    /// Send this ERROR command, then fail.
-    Refuse(Msg),
-    /// Fail without an ERROR: a bad reply, or a 300 (temporary failure),
-    /// after which the client is dropped silently (RFC 26/27, as libzmq).
-    Broken,
-}
-
-/// Takes the reply out of the link and records its consequences there.
-/// None when no reply is waiting.
-pub fn take_zap_verdict(link: &Link) -> Option<ZapVerdict> {
-    let mut l = lock(link);
-    let reply = l.zap_reply.take()?;
-    Some(match reply {
-        Ok(r) if r.ok() => {
-            l.user_id = Some(r.user_id.clone());
-            l.zap_metadata = r.metadata.clone();
-            ZapVerdict::Accept
-        }
-        Ok(r) => {
-            l.failure_event = Some((c::ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, r.code()));
-            if r.code() == 300 {
-                return Some(ZapVerdict::Broken);
-            }
-            ZapVerdict::Refuse(super::command::Command::Error { reason: r.status_code.clone() }.to_msg())
-        }
-        Err(code) => {
-            l.failure_event = Some((c::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u32));
-            ZapVerdict::Broken
-        }
-    })
-}
-
-/// Records how a failure is to be reported, then returns `e` for the connection.
-pub fn fail_with(link: &Link, event: c_int, value: c_int, e: ProtocolError) -> ProtocolError {
-    lock(link).failure_event = Some((event, value as u32));
-    e
-}
-
 /// The reason of an ERROR command sent the way libzmq 4.3.4's PLAIN and
 /// CURVE servers send it after a ZAP refusal: the first two bytes of the
 /// body ("\x05E") come out as one garbled byte (captured on the wire:
@@ -146,16 +140,6 @@ pub fn garbled_error_reason(body: &[u8]) -> Option<&[u8]> {
     } else {
         None
     }
-}
-
-/// A peer's ERROR: a 3-digit ZAP status code is reported as
-/// HANDSHAKE_FAILED_AUTH with that code (as libzmq does on the client).
-pub fn peer_error(link: &Link, reason: &[u8]) -> ProtocolError {
-    if reason.len() == 3 && matches!(reason[0], b'3'..=b'5') && &reason[1..] == b"00" {
-        let code = (reason[0] - b'0') as u32 * 100;
-        lock(link).failure_event = Some((c::ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, code));
-    }
-    ProtocolError::PeerError(reason.to_vec())
 }
 
 /// Where a mechanism's handshake stands.
@@ -178,6 +162,25 @@ pub trait Mechanism: Send + std::fmt::Debug {
     fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError>;
 
     fn status(&self) -> MechanismStatus;
+
+    /// A request for the ZAP handler, once the mechanism needs a verdict
+    /// before it can go on (handed out once).
+    fn take_zap_request(&mut self) -> Option<ZapRequest> {
+        None
+    }
+
+    /// The handler's answer to `take_zap_request`'s request, or the
+    /// `ZMQ_PROTOCOL_ERROR_ZAP_*` code of a request that got none. On a
+    /// refusal the error is returned after any ERROR command for the peer
+    /// was queued (`next_handshake_command`).
+    fn zap_reply(&mut self, _reply: Result<ZapReply, c_int>) -> Result<(), ProtocolError> {
+        Err(ProtocolError::UnexpectedCommand)
+    }
+
+    /// What the ZAP handler said of the peer, once it accepted it.
+    fn zap_identity(&self) -> Option<&ZapIdentity> {
+        None
+    }
 
     /// Wraps an outgoing frame after the handshake (identity by default).
     fn encode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {

@@ -1,7 +1,7 @@
 //! The NULL mechanism (RFC 23): each side sends READY with its metadata;
 //! the peer's Socket-Type must be compatible with ours. An ERROR command
 //! from the peer fails the handshake (a 3-digit ZAP status in it is
-//! reported as HANDSHAKE_FAILED_AUTH, through the `SecurityLink`).
+//! reported as HANDSHAKE_FAILED_AUTH).
 //!
 //! ZAP (RFC 27): with a non-empty ZMQ_ZAP_DOMAIN and a handler bound, our
 //! READY waits for the handler's verdict (mechanism "NULL", no
@@ -14,20 +14,19 @@
 //! A domain without a handler is plain NULL, unless ZMQ_ZAP_ENFORCE_DOMAIN
 //! is set: then the handshake fails with HANDSHAKE_FAILED_NO_DETAIL/EFAULT.
 //!
-//! Owns the NULL handshake state only; the session sends the ZAP request
-//! and wakes us with the reply (see `super` for the protocol).
+//! Owns the NULL handshake state only; the request goes out through
+//! `take_zap_request` and the verdict comes back through `zap_reply`.
 
 use super::{
-    compatible, lock, peer_error, sends_identity, socket_type_name, take_zap_verdict, is_wake, Link,
-    Mechanism, MechanismStatus, ZapParams, ZapVerdict,
+    compatible, sends_identity, socket_type_name, Mechanism, MechanismStatus, ZapIdentity, ZapMode, ZapParams,
+    ZapVerdict,
 };
-use crate::constants as c;
-use crate::zap::ZapRequest;
 use crate::msg::Msg;
 use crate::zmtp::command::Command;
 use crate::zmtp::error::ProtocolError;
 use crate::zmtp::greeting::mechanism_name;
 use crate::zmtp::metadata::{Properties, IDENTITY, SOCKET_TYPE};
+use crate::zmtp::zap::{ZapReply, ZapRequest};
 use bytes::Bytes;
 use std::os::raw::c_int;
 
@@ -39,8 +38,11 @@ pub struct NullMechanism {
     ready_received: bool,
     failed: bool,
     peer: Properties,
-    link: Link,
     zap: Zap,
+    /// The request for the handler, until the connection takes it.
+    zap_request: Option<ZapRequest>,
+    /// What the handler said of the peer, once it accepted it.
+    identity: Option<ZapIdentity>,
     /// An ERROR command (ZAP refusal) to send before failing.
     error_cmd: Option<Msg>,
 }
@@ -52,9 +54,9 @@ enum Zap {
     Off,
     /// A handler is connected: ask it before READY.
     Ask(ZapParams),
-    /// A domain is set, no handler is bound and ZMQ_ZAP_ENFORCE_DOMAIN is on.
+    /// A verdict is required and no handler is bound.
     Missing,
-    /// The request is out; waiting for the wake-up.
+    /// The request is out; waiting for the reply.
     Waiting,
     /// Accepted.
     Done,
@@ -63,16 +65,9 @@ enum Zap {
 impl NullMechanism {
     /// `routing_id` is sent as Identity by REQ, DEALER and ROUTER;
     /// `app_metadata` (ZMQ_METADATA, "X-..." names) follows, in the given order.
-    pub fn new(
-        socket_type: c_int,
-        routing_id: &[u8],
-        app_metadata: &[(String, Bytes)],
-    ) -> NullMechanism {
+    pub fn new(socket_type: c_int, routing_id: &[u8], app_metadata: &[(String, Bytes)]) -> NullMechanism {
         let mut ours = Properties::new();
-        ours.push(
-            SOCKET_TYPE,
-            Bytes::from_static(socket_type_name(socket_type).unwrap_or("").as_bytes()),
-        );
+        ours.push(SOCKET_TYPE, Bytes::from_static(socket_type_name(socket_type).unwrap_or("").as_bytes()));
         if sends_identity(socket_type) {
             ours.push(IDENTITY, Bytes::copy_from_slice(routing_id));
         }
@@ -86,27 +81,21 @@ impl NullMechanism {
             ready_received: false,
             failed: false,
             peer: Properties::new(),
-            link: Link::default(),
             zap: Zap::Off,
+            zap_request: None,
+            identity: None,
             error_cmd: None,
         }
     }
 
-    /// Shares `link` with the session. With a non-empty `zap.domain`, asks
-    /// the ZAP handler when the link says one is connected; without one,
-    /// fails the handshake when `enforce` (ZMQ_ZAP_ENFORCE_DOMAIN).
-    pub fn with_zap(mut self, link: Link, zap: ZapParams, enforce: bool) -> NullMechanism {
-        let connected = lock(&link).zap_connected;
-        self.zap = if zap.domain.is_empty() {
-            Zap::Off
-        } else if connected {
-            Zap::Ask(zap)
-        } else if enforce {
-            Zap::Missing
-        } else {
-            Zap::Off
+    /// Applies ZAP as `mode` says (see `ZapMode::for_socket`): ask the
+    /// handler before READY, or fail for want of one.
+    pub fn with_zap(mut self, mode: ZapMode) -> NullMechanism {
+        self.zap = match mode {
+            ZapMode::Off => Zap::Off,
+            ZapMode::Ask(p) => Zap::Ask(p),
+            ZapMode::Missing => Zap::Missing,
         };
-        self.link = link;
         self
     }
 
@@ -137,7 +126,7 @@ impl Mechanism for NullMechanism {
                 return None;
             }
             Zap::Ask(p) => {
-                lock(&self.link).zap_request = Some(ZapRequest {
+                self.zap_request = Some(ZapRequest {
                     domain: p.domain,
                     address: p.address,
                     routing_id: p.routing_id,
@@ -150,8 +139,7 @@ impl Mechanism for NullMechanism {
             Zap::Missing => {
                 // Reported when the peer's next command arrives (libzmq
                 // reports it at once, then leaves the connection hanging).
-                lock(&self.link).failure_event = Some((c::ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32));
-                self.failed = true;
+                self.zap = Zap::Missing;
                 return None;
             }
         }
@@ -159,24 +147,35 @@ impl Mechanism for NullMechanism {
         Some(Command::Ready(self.ours.clone()).to_msg())
     }
 
-    fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError> {
-        if is_wake(&msg) {
-            if !matches!(self.zap, Zap::Waiting) || self.failed {
-                return self.fail(ProtocolError::UnexpectedCommand);
+    fn take_zap_request(&mut self) -> Option<ZapRequest> {
+        self.zap_request.take()
+    }
+
+    fn zap_reply(&mut self, reply: Result<ZapReply, c_int>) -> Result<(), ProtocolError> {
+        if !matches!(self.zap, Zap::Waiting) || self.failed {
+            return self.fail(ProtocolError::UnexpectedCommand);
+        }
+        self.zap = Zap::Done;
+        match ZapVerdict::from_reply(reply) {
+            ZapVerdict::Accept(id) => {
+                self.identity = Some(id);
+                Ok(())
             }
-            return match take_zap_verdict(&self.link) {
-                None => Ok(()),
-                Some(ZapVerdict::Accept) => {
-                    self.zap = Zap::Done;
-                    Ok(())
-                }
-                Some(ZapVerdict::Refuse(err)) => {
-                    self.zap = Zap::Done;
-                    self.error_cmd = Some(err);
-                    Ok(())
-                }
-                Some(ZapVerdict::Broken) => self.fail(ProtocolError::Closed),
-            };
+            ZapVerdict::Refuse { reply, error } => {
+                self.error_cmd = reply;
+                self.failed = self.error_cmd.is_none();
+                Err(error)
+            }
+        }
+    }
+
+    fn zap_identity(&self) -> Option<&ZapIdentity> {
+        self.identity.as_ref()
+    }
+
+    fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError> {
+        if matches!(self.zap, Zap::Missing) {
+            return self.fail(ProtocolError::NoZapHandler);
         }
         if self.ready_received || self.failed {
             return self.fail(ProtocolError::UnexpectedCommand);
@@ -187,9 +186,7 @@ impl Mechanism for NullMechanism {
         }
         let cmd = match Command::from_msg(&msg) {
             Ok(c) => c,
-            Err(e @ ProtocolError::InvalidMetadata) => {
-                return self.fail(ProtocolError::NullReadyRefused(Box::new(e)))
-            }
+            Err(e @ ProtocolError::InvalidMetadata) => return self.fail(ProtocolError::NullReadyRefused(Box::new(e))),
             Err(e) => return self.fail(e),
         };
         match cmd {
@@ -207,10 +204,7 @@ impl Mechanism for NullMechanism {
                 self.ready_received = true;
                 Ok(())
             }
-            Command::Error { reason } => {
-                let e = peer_error(&self.link, &reason);
-                self.fail(e)
-            }
+            Command::Error { reason } => self.fail(ProtocolError::PeerError(reason.to_vec())),
             _ => self.fail(ProtocolError::UnexpectedCommand),
         }
     }
@@ -334,18 +328,12 @@ mod tests {
         }
     }
 
-    fn connected_link() -> Link {
-        let link = Link::default();
-        lock(&link).zap_connected = true;
-        link
+    fn asking() -> NullMechanism {
+        NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(ZapMode::Ask(zap_params()))
     }
 
-    fn wake() -> Msg {
-        cmd(&[0])
-    }
-
-    fn reply(code: &[u8], user: &[u8]) -> crate::zap::ZapReply {
-        crate::zap::ZapReply {
+    fn reply(code: &[u8], user: &[u8]) -> ZapReply {
+        ZapReply {
             status_code: Bytes::copy_from_slice(code),
             status_text: Bytes::new(),
             user_id: Bytes::copy_from_slice(user),
@@ -357,10 +345,10 @@ mod tests {
 
     #[test]
     fn zap_accept_holds_ready_until_the_reply() {
-        let link = connected_link();
-        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(link.clone(), zap_params(), false);
+        let mut m = asking();
         assert!(m.next_handshake_command().is_none());
-        let req = lock(&link).zap_request.take().unwrap();
+        let req = m.take_zap_request().unwrap();
+        assert!(m.take_zap_request().is_none());
         assert_eq!(req.mechanism, "NULL");
         assert_eq!(&req.domain[..], b"global");
         assert!(req.credentials.is_empty());
@@ -368,76 +356,81 @@ mod tests {
         m.process_handshake_command(cmd(PUSH_READY)).unwrap();
         assert!(m.next_handshake_command().is_none());
         assert_eq!(m.status(), MechanismStatus::Handshaking);
-        // A wake-up without a reply changes nothing.
-        m.process_handshake_command(wake()).unwrap();
-        lock(&link).zap_reply = Some(Ok(reply(b"200", b"anon")));
-        m.process_handshake_command(wake()).unwrap();
+        m.zap_reply(Ok(reply(b"200", b"anon"))).unwrap();
         assert!(m.next_handshake_command().unwrap().data().starts_with(b"\x05READY"));
         assert_eq!(m.status(), MechanismStatus::Ready);
-        assert_eq!(lock(&link).user_id.as_deref(), Some(&b"anon"[..]));
-        // A second wake-up is a violation.
-        assert!(m.process_handshake_command(wake()).is_err());
+        assert_eq!(&m.zap_identity().unwrap().user_id[..], b"anon");
+        // A second reply is a violation.
+        assert!(m.zap_reply(Ok(reply(b"200", b""))).is_err());
     }
 
     #[test]
     fn zap_refusals() {
-        let link = connected_link();
-        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(link.clone(), zap_params(), false);
+        let mut m = asking();
         assert!(m.next_handshake_command().is_none());
-        lock(&link).zap_reply = Some(Ok(reply(b"400", b"")));
-        m.process_handshake_command(wake()).unwrap();
+        assert_eq!(m.zap_reply(Ok(reply(b"400", b""))), Err(ProtocolError::ZapDenied(400)));
         assert_eq!(m.next_handshake_command().unwrap().data(), b"\x05ERROR\x03400");
         assert_eq!(m.status(), MechanismStatus::Error);
-        assert_eq!(lock(&link).failure_event, Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400)));
+        assert_eq!(ProtocolError::ZapDenied(400).monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400)));
         // 300: no ERROR.
-        let link = connected_link();
-        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(link.clone(), zap_params(), false);
+        let mut m = asking();
         assert!(m.next_handshake_command().is_none());
-        lock(&link).zap_reply = Some(Ok(reply(b"300", b"")));
-        assert!(m.process_handshake_command(wake()).is_err());
+        assert_eq!(m.zap_reply(Ok(reply(b"300", b""))), Err(ProtocolError::ZapDenied(300)));
         assert!(m.next_handshake_command().is_none());
-        assert_eq!(lock(&link).failure_event, Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 300)));
-        // A malformed reply: ZAP protocol error, no ERROR.
-        let link = connected_link();
-        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(link.clone(), zap_params(), false);
+        assert_eq!(m.status(), MechanismStatus::Error);
+        // A malformed reply or a handler gone: ZAP protocol error, no ERROR.
+        let mut m = asking();
         assert!(m.next_handshake_command().is_none());
-        lock(&link).zap_reply = Some(Err(ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION));
-        assert!(m.process_handshake_command(wake()).is_err());
+        let e = m.zap_reply(Err(ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION)).unwrap_err();
+        assert_eq!(
+            e.monitor_event(),
+            Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION as u32))
+        );
         assert!(m.next_handshake_command().is_none());
+        assert_eq!(m.status(), MechanismStatus::Error);
+        // A reply nobody asked for.
+        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]);
+        assert!(m.zap_reply(Ok(reply(b"200", b""))).is_err());
     }
 
     #[test]
-    fn zap_off_without_domain_or_handler_unless_enforced() {
-        // Handler, no domain.
-        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(
-            connected_link(),
-            ZapParams::default(),
-            true,
-        );
-        assert!(m.next_handshake_command().is_some());
-        // Domain, no handler.
-        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(Link::default(), zap_params(), false);
-        assert!(m.next_handshake_command().is_some());
-        // Domain, no handler, enforced.
-        let link = Link::default();
-        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(link.clone(), zap_params(), true);
+    fn zap_mode_rules() {
+        let with_domain = zap_params();
+        let mode = |mech, server, handler, enforce, p: &ZapParams| {
+            format!("{:?}", ZapMode::for_socket(mech, server, handler, enforce, p.clone()))
+        };
+        let none = ZapParams::default();
+        // NULL: only with a domain; a missing handler only matters when enforced.
+        assert!(mode(ZMQ_NULL, false, true, true, &none).starts_with("Off"));
+        assert!(mode(ZMQ_NULL, false, true, false, &with_domain).starts_with("Ask"));
+        assert!(mode(ZMQ_NULL, false, false, false, &with_domain).starts_with("Off"));
+        assert!(mode(ZMQ_NULL, false, false, true, &with_domain).starts_with("Missing"));
+        // PLAIN server: always a handler, domain or not.
+        assert!(mode(ZMQ_PLAIN, true, true, false, &none).starts_with("Ask"));
+        assert!(mode(ZMQ_PLAIN, true, false, false, &none).starts_with("Missing"));
+        assert!(mode(ZMQ_PLAIN, false, true, false, &none).starts_with("Off"));
+        // CURVE server: a handler if bound; none needed unless enforced.
+        assert!(mode(ZMQ_CURVE, true, true, false, &none).starts_with("Ask"));
+        assert!(mode(ZMQ_CURVE, true, false, false, &none).starts_with("Off"));
+        assert!(mode(ZMQ_CURVE, true, false, true, &none).starts_with("Missing"));
+    }
+
+    #[test]
+    fn missing_handler_fails_on_the_next_command() {
+        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]).with_zap(ZapMode::Missing);
         assert!(m.next_handshake_command().is_none());
-        assert!(m.process_handshake_command(cmd(PUSH_READY)).is_err());
-        assert_eq!(
-            lock(&link).failure_event,
-            Some((ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32))
-        );
-        // A peer's wake-up byte is never accepted.
-        let mut m = NullMechanism::new(ZMQ_PULL, b"", &[]);
-        assert!(m.process_handshake_command(wake()).is_err());
+        let e = m.process_handshake_command(cmd(PUSH_READY)).unwrap_err();
+        assert_eq!(e, ProtocolError::NoZapHandler);
+        assert_eq!(e.monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32)));
     }
 
     #[test]
     fn peer_error_with_zap_code_reports_auth() {
-        let link = Link::default();
-        let mut m = NullMechanism::new(ZMQ_PUSH, b"", &[]).with_zap(link.clone(), ZapParams::default(), false);
+        let mut m = NullMechanism::new(ZMQ_PUSH, b"", &[]);
         assert!(m.next_handshake_command().is_some());
-        assert!(m.process_handshake_command(cmd(b"\x05ERROR\x03400")).is_err());
-        assert_eq!(lock(&link).failure_event, Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400)));
+        let e = m.process_handshake_command(cmd(b"\x05ERROR\x03400")).unwrap_err();
+        assert_eq!(e.monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400)));
+        let e = ProtocolError::PeerError(b"no".to_vec());
+        assert_eq!(e.monitor_event(), None);
     }
 }

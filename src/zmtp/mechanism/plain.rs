@@ -1,18 +1,16 @@
 //! The PLAIN mechanism (RFC 24): client HELLO(username, password) →
 //! server WELCOME → client INITIATE(metadata) → server READY(metadata).
 //!
-//! The server asks the ZAP handler (through the `SecurityLink`) before
-//! WELCOME; as libzmq 4.3 does, a PLAIN server without a ZAP handler
+//! The server asks the ZAP handler (`take_zap_request`, `zap_reply`)
+//! before WELCOME; as libzmq 4.3 does, a PLAIN server without a ZAP handler
 //! refuses every client (HANDSHAKE_FAILED_NO_DETAIL, EFAULT). A refusal
 //! is sent as ERROR with the ZAP status code.
 
 use super::{
-    check_peer_properties, fail_with, is_wake, lock, our_properties, peer_error, take_zap_verdict, Link,
-    Mechanism, MechanismStatus, ZapParams, ZapVerdict,
+    check_peer_properties, our_properties, Mechanism, MechanismStatus, ZapIdentity, ZapMode, ZapVerdict,
 };
-use crate::constants as c;
 use crate::msg::{Msg, COMMAND};
-use crate::zap::ZapRequest;
+use crate::zmtp::zap::{ZapReply, ZapRequest};
 use crate::zmtp::command::Command;
 use crate::zmtp::error::{CommandKind, ProtocolError};
 use crate::zmtp::greeting::mechanism_name;
@@ -47,8 +45,9 @@ pub struct PlainMechanism {
     state: State,
     username: Bytes,
     password: Bytes,
-    zap: ZapParams,
-    link: Link,
+    zap: ZapMode,
+    zap_request: Option<ZapRequest>,
+    identity: Option<ZapIdentity>,
     error_cmd: Option<Msg>,
 }
 
@@ -69,7 +68,6 @@ impl PlainMechanism {
         app_metadata: &[(String, Bytes)],
         username: &[u8],
         password: &[u8],
-        link: Link,
     ) -> PlainMechanism {
         PlainMechanism {
             socket_type,
@@ -78,8 +76,9 @@ impl PlainMechanism {
             state: State::SendHello,
             username: Bytes::copy_from_slice(&username[..username.len().min(255)]),
             password: Bytes::copy_from_slice(&password[..password.len().min(255)]),
-            zap: ZapParams::default(),
-            link,
+            zap: ZapMode::Off,
+            zap_request: None,
+            identity: None,
             error_cmd: None,
         }
     }
@@ -88,8 +87,7 @@ impl PlainMechanism {
         socket_type: c_int,
         routing_id: &[u8],
         app_metadata: &[(String, Bytes)],
-        zap: ZapParams,
-        link: Link,
+        zap: ZapMode,
     ) -> PlainMechanism {
         PlainMechanism {
             socket_type,
@@ -99,7 +97,8 @@ impl PlainMechanism {
             username: Bytes::new(),
             password: Bytes::new(),
             zap,
-            link,
+            zap_request: None,
+            identity: None,
             error_cmd: None,
         }
     }
@@ -120,16 +119,14 @@ impl PlainMechanism {
         }
         let username = Bytes::copy_from_slice(&data[1..1 + ulen]);
         let password = Bytes::copy_from_slice(&data[2 + ulen..]);
-        let mut l = lock(&self.link);
-        if !l.zap_connected {
-            drop(l);
-            let e = fail_with(&self.link, c::ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT, ProtocolError::Closed);
-            return self.fail(e);
-        }
-        l.zap_request = Some(ZapRequest {
-            domain: self.zap.domain.clone(),
-            address: self.zap.address.clone(),
-            routing_id: self.zap.routing_id.clone(),
+        let ZapMode::Ask(p) = &self.zap else {
+            // Off cannot happen for a server (`ZapMode::for_socket`).
+            return self.fail(ProtocolError::NoZapHandler);
+        };
+        self.zap_request = Some(ZapRequest {
+            domain: p.domain.clone(),
+            address: p.address.clone(),
+            routing_id: p.routing_id.clone(),
             mechanism: "PLAIN",
             credentials: vec![username, password],
         });
@@ -176,29 +173,37 @@ impl Mechanism for PlainMechanism {
         }
     }
 
-    fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError> {
-        if is_wake(&msg) {
-            if self.state != State::WaitZap {
-                return self.fail(ProtocolError::UnexpectedCommand);
-            }
-            return match take_zap_verdict(&self.link) {
-                None => Ok(()),
-                Some(ZapVerdict::Accept) => {
-                    self.state = State::SendWelcome;
-                    Ok(())
-                }
-                Some(ZapVerdict::Refuse(err)) => {
-                    self.error_cmd = Some(err);
-                    self.state = State::SendError;
-                    Ok(())
-                }
-                Some(ZapVerdict::Broken) => self.fail(ProtocolError::Closed),
-            };
+    fn take_zap_request(&mut self) -> Option<ZapRequest> {
+        self.zap_request.take()
+    }
+
+    fn zap_reply(&mut self, reply: Result<ZapReply, c_int>) -> Result<(), ProtocolError> {
+        if self.state != State::WaitZap {
+            return self.fail(ProtocolError::UnexpectedCommand);
         }
+        match ZapVerdict::from_reply(reply) {
+            ZapVerdict::Accept(id) => {
+                self.identity = Some(id);
+                self.state = State::SendWelcome;
+                Ok(())
+            }
+            ZapVerdict::Refuse { reply: Some(err), error } => {
+                self.error_cmd = Some(err);
+                self.state = State::SendError;
+                Err(error)
+            }
+            ZapVerdict::Refuse { reply: None, error } => self.fail(error),
+        }
+    }
+
+    fn zap_identity(&self) -> Option<&ZapIdentity> {
+        self.identity.as_ref()
+    }
+
+    fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError> {
         if matches!(self.state, State::WaitWelcome | State::WaitReady) {
             if let Some(reason) = super::garbled_error_reason(msg.data()) {
-                let e = peer_error(&self.link, reason);
-                return self.fail(e);
+                return self.fail(ProtocolError::PeerError(reason.to_vec()));
             }
         }
         let cmd = match Command::from_msg(&msg) {
@@ -235,8 +240,7 @@ impl Mechanism for PlainMechanism {
                 Ok(())
             }
             (State::WaitWelcome | State::WaitReady, Command::Error { reason }) => {
-                let e = peer_error(&self.link, &reason);
-                self.fail(e)
+                self.fail(ProtocolError::PeerError(reason.to_vec()))
             }
             _ => self.fail(ProtocolError::UnexpectedCommand),
         }
@@ -259,13 +263,7 @@ impl Mechanism for PlainMechanism {
 mod tests {
     use super::*;
     use crate::constants::*;
-    use crate::zap::ZapReply;
-
-    fn link(zap: bool) -> Link {
-        let l = Link::default();
-        lock(&l).zap_connected = zap;
-        l
-    }
+    use crate::zmtp::mechanism::ZapParams;
 
     fn exchange(a: &mut dyn Mechanism, b: &mut dyn Mechanism) {
         while let Some(m) = a.next_handshake_command() {
@@ -273,35 +271,33 @@ mod tests {
         }
     }
 
+    fn reply(code: &'static [u8], user: &'static [u8]) -> ZapReply {
+        ZapReply {
+            status_code: Bytes::from_static(code),
+            status_text: Bytes::from_static(b"OK"),
+            user_id: Bytes::from_static(user),
+            metadata: Properties::new(),
+        }
+    }
+
+    fn asking(st: c_int) -> PlainMechanism {
+        PlainMechanism::server(st, b"", &[], ZapMode::Ask(ZapParams { domain: Bytes::from_static(b"test"), ..Default::default() }))
+    }
+
     #[test]
     fn full_handshake_with_zap() {
-        let cl = link(false);
-        let sl = link(true);
-        let mut client = PlainMechanism::client(ZMQ_DEALER, b"me", &[], b"admin", b"pw", cl.clone());
-        let mut server = PlainMechanism::server(
-            ZMQ_ROUTER,
-            b"",
-            &[],
-            ZapParams { domain: Bytes::from_static(b"test"), ..Default::default() },
-            sl.clone(),
-        );
+        let mut client = PlainMechanism::client(ZMQ_DEALER, b"me", &[], b"admin", b"pw");
+        let mut server = asking(ZMQ_ROUTER);
         let hello = client.next_handshake_command().unwrap();
         // RFC 24's HELLO layout.
         assert_eq!(hello.data(), b"\x05HELLO\x05admin\x02pw");
         server.process_handshake_command(hello).unwrap();
-        let req = lock(&sl).zap_request.take().unwrap();
+        let req = server.take_zap_request().unwrap();
         assert_eq!(req.mechanism, "PLAIN");
+        assert_eq!(&req.domain[..], b"test");
         assert_eq!(req.credentials, vec![Bytes::from_static(b"admin"), Bytes::from_static(b"pw")]);
         assert!(server.next_handshake_command().is_none());
-        lock(&sl).zap_reply = Some(Ok(ZapReply {
-            status_code: Bytes::from_static(b"200"),
-            status_text: Bytes::from_static(b"OK"),
-            user_id: Bytes::from_static(b"admin"),
-            metadata: Properties::new(),
-        }));
-        let mut wake = Msg::from_slice(&[0]);
-        wake.set_flags(COMMAND);
-        server.process_handshake_command(wake).unwrap();
+        server.zap_reply(Ok(reply(b"200", b"admin"))).unwrap();
         let welcome = server.next_handshake_command().unwrap();
         assert_eq!(welcome.data(), b"\x07WELCOME");
         client.process_handshake_command(welcome).unwrap();
@@ -310,51 +306,51 @@ mod tests {
         assert_eq!(client.status(), MechanismStatus::Ready);
         assert_eq!(server.status(), MechanismStatus::Ready);
         assert_eq!(server.peer_routing_id(), Some(&b"me"[..]));
-        assert_eq!(lock(&sl).user_id.as_deref(), Some(&b"admin"[..]));
+        assert_eq!(&server.zap_identity().unwrap().user_id[..], b"admin");
     }
 
     #[test]
     fn refusal_sends_error_and_client_reports_auth() {
-        let sl = link(true);
-        let mut server = PlainMechanism::server(ZMQ_PULL, b"", &[], ZapParams::default(), sl.clone());
+        let mut server = asking(ZMQ_PULL);
         server.process_handshake_command(command(b"HELLO", b"\x01u\x01p")).unwrap();
-        lock(&sl).zap_reply = Some(Ok(ZapReply {
-            status_code: Bytes::from_static(b"400"),
-            status_text: Bytes::new(),
-            user_id: Bytes::new(),
-            metadata: Properties::new(),
-        }));
-        let mut wake = Msg::from_slice(&[0]);
-        wake.set_flags(COMMAND);
-        server.process_handshake_command(wake).unwrap();
+        assert!(server.take_zap_request().is_some());
+        let e = server.zap_reply(Ok(reply(b"400", b""))).unwrap_err();
+        assert_eq!(e.monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400)));
         let err = server.next_handshake_command().unwrap();
         assert_eq!(err.data(), b"\x05ERROR\x03400");
         assert_eq!(server.status(), MechanismStatus::Error);
-        assert_eq!(lock(&sl).failure_event, Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400)));
-        let cl = link(false);
-        let mut client = PlainMechanism::client(ZMQ_PUSH, b"", &[], b"u", b"p", cl.clone());
+        let mut client = PlainMechanism::client(ZMQ_PUSH, b"", &[], b"u", b"p");
         client.next_handshake_command().unwrap();
-        assert!(client.process_handshake_command(err).is_err());
-        assert_eq!(lock(&cl).failure_event, Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400)));
+        let e = client.process_handshake_command(err).unwrap_err();
+        assert_eq!(e.monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400)));
+    }
+
+    #[test]
+    fn unanswered_requests_fail_closed() {
+        // A handler that went away, or a reply that does not parse.
+        for code in [ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED, ZMQ_PROTOCOL_ERROR_ZAP_MALFORMED_REPLY] {
+            let mut server = asking(ZMQ_PULL);
+            server.process_handshake_command(command(b"HELLO", b"\x01u\x01p")).unwrap();
+            let e = server.zap_reply(Err(code)).unwrap_err();
+            assert_eq!(e.monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u32)));
+            assert!(server.next_handshake_command().is_none());
+            assert_eq!(server.status(), MechanismStatus::Error);
+        }
     }
 
     #[test]
     fn no_handler_and_malformed() {
-        let sl = link(false);
-        let mut server = PlainMechanism::server(ZMQ_PULL, b"", &[], ZapParams::default(), sl.clone());
-        assert!(server.process_handshake_command(command(b"HELLO", b"\x01u\x01p")).is_err());
-        assert_eq!(lock(&sl).failure_event, Some((ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32)));
+        let mut server = PlainMechanism::server(ZMQ_PULL, b"", &[], ZapMode::Missing);
+        let e = server.process_handshake_command(command(b"HELLO", b"\x01u\x01p")).unwrap_err();
+        assert_eq!(e.monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32)));
         for bad in [&b""[..], b"\x05ab", b"\x01u\x05p", b"\x01u\x01pX"] {
-            let mut server = PlainMechanism::server(ZMQ_PULL, b"", &[], ZapParams::default(), link(true));
+            let mut server = asking(ZMQ_PULL);
             assert_eq!(
                 server.process_handshake_command(command(b"HELLO", bad)),
                 Err(ProtocolError::MalformedCommand(CommandKind::Hello))
             );
         }
-        let mut server = PlainMechanism::server(ZMQ_PULL, b"", &[], ZapParams::default(), link(true));
-        assert_eq!(
-            server.process_handshake_command(command(b"INITIATE", b"")),
-            Err(ProtocolError::UnexpectedCommand)
-        );
+        let mut server = asking(ZMQ_PULL);
+        assert_eq!(server.process_handshake_command(command(b"INITIATE", b"")), Err(ProtocolError::UnexpectedCommand));
     }
 }
