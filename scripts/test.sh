@@ -78,7 +78,7 @@ phase "set-up: Debian packages" scripts/setup.sh test || {
 cargo_log=$root/build/cargo-test.log
 cargo_test() {
     mkdir -p "$root/build"
-    timeout -k 10 900 "$CARGO" test --no-fail-fast 2>&1 | tee "$cargo_log"
+    timeout -k 10 900 "$CARGO" test --features test-hooks --no-fail-fast 2>&1 | tee "$cargo_log"
 }
 cargo_failed=0
 phase "cargo test (Rust unit and integration tests)" cargo_test || cargo_failed=1

@@ -88,6 +88,11 @@ enum State {
     Active,
 }
 
+/// With the `test-hooks` feature only: a message with this payload makes
+/// its session panic (see tests/security.rs).
+#[cfg(feature = "test-hooks")]
+pub const TEST_PANIC_PAYLOAD: &[u8] = b"zmq-oxide test hook: panic in this session";
+
 /// Read chunk size: many small frames are decoded per read.
 const READ_CHUNK: usize = 64 * 1024;
 /// While the rest of a large body is awaited (tcp), the stream's
@@ -568,6 +573,10 @@ impl Session {
             self.deliver_events(io, key);
             match r {
                 Ok(Some(m)) => {
+                    #[cfg(feature = "test-hooks")]
+                    if m.data() == TEST_PANIC_PAYLOAD {
+                        panic!("test hook: a session panics");
+                    }
                     io.frames += 1;
                     if let Some(p) = self.pipe.as_mut() {
                         if let Err(m) = p.write_deferred(m) {

@@ -2,6 +2,12 @@
 //!
 //! Owns: reinterpreting a caller's `zmq_msg_t` as a [`Msg`]. A `Msg` holds
 //! no pointer into itself, so callers may move a `zmq_msg_t` with memcpy.
+//!
+//! The last 8 of the 64 bytes hold a tag that says the message is
+//! initialised (libzmq keeps a type byte for the same purpose): a closed
+//! or never-initialised `zmq_msg_t` is refused with EFAULT (libzmq's
+//! `msg_t::check`) instead of being read as a message. `zmq_msg_close`
+//! clears it, so closing twice is an error, not a double free.
 
 #![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
@@ -20,24 +26,49 @@ pub struct zmq_msg_t {
 /// Called once when a zero-copy message's last reference is closed.
 pub type zmq_free_fn = unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void);
 
-/// Reinterprets a C message as ours.
+/// The tag of an initialised message ("zmqoxmsg"), at byte 56.
+const LIVE: u64 = u64::from_le_bytes(*b"zmqoxmsg");
+/// Where the tag lives: after the `Msg` (at most 56 bytes, see `msg`).
+const TAG_OFFSET: usize = 56;
+
+/// The tag word of `m`.
 ///
 /// # Safety
-/// `m` must be non-null and point to a `zmq_msg_t` initialised by one of
-/// the `zmq_msg_init*` functions (the libzmq contract).
+/// `m` must be non-null and point to a `zmq_msg_t` (64 bytes, 8-aligned).
+unsafe fn tag(m: *mut zmq_msg_t) -> *mut u64 {
+    // SAFETY: byte 56 of a 64-byte, 8-aligned block: in bounds and aligned.
+    unsafe { (m as *mut u8).add(TAG_OFFSET) as *mut u64 }
+}
+
+/// Reinterprets a C message as ours; EFAULT for NULL or a message that is
+/// not initialised (never, or closed).
+///
+/// # Safety
+/// `m` must be NULL or point to a `zmq_msg_t` (initialised or not).
 pub(crate) unsafe fn msg_mut<'a>(m: *mut zmq_msg_t) -> ZResult<&'a mut Msg> {
     if m.is_null() {
         return Err(EFAULT);
     }
-    Ok(&mut *(m as *mut Msg))
+    // SAFETY: `m` points to a zmq_msg_t; the tag says whether its first
+    // bytes hold a `Msg` written by `msg_write`.
+    unsafe {
+        if tag(m).read() != LIVE {
+            return Err(EFAULT);
+        }
+        Ok(&mut *(m as *mut Msg))
+    }
 }
 
-/// Writes a fresh message into uninitialised storage.
+/// Writes a fresh message into uninitialised storage, and its tag.
 ///
 /// # Safety
 /// `m` must be non-null and point to 64 writable, pointer-aligned bytes.
 pub(crate) unsafe fn msg_write(m: *mut zmq_msg_t, v: Msg) {
-    std::ptr::write(m as *mut Msg, v);
+    // SAFETY: as the caller promised; `Msg` fits before the tag.
+    unsafe {
+        std::ptr::write(m as *mut Msg, v);
+        tag(m).write(LIVE);
+    }
 }
 
 #[no_mangle]
@@ -105,7 +136,12 @@ pub unsafe extern "C" fn zmq_msg_init_data(
 pub unsafe extern "C" fn zmq_msg_close(msg_: *mut zmq_msg_t) -> c_int {
     guard_int(|| {
         let m = msg_mut(msg_)?;
-        *m = Msg::new();
+        // SAFETY: `m` is a live message; once dropped its tag is cleared
+        // so that nothing reads it again.
+        unsafe {
+            std::ptr::drop_in_place(m as *mut Msg);
+            tag(msg_).write(0);
+        }
         Ok(0)
     })
 }

@@ -13,6 +13,12 @@
 //! Must not: block; a full pipe drops the message for that peer (or, with
 //! NODROP, the send says EAGAIN and the base waits).
 //!
+//! What peers make XPUB queue for the application is bounded by ZMQ_RCVHWM:
+//! once that many messages wait, the pipes are not read further (at a
+//! message boundary) until the application has received half of them, so a
+//! peer flooding SUBSCRIBE/CANCEL is held back by its pipe's HWM and TCP,
+//! not by our memory. (libzmq reads subscriptions without limit.)
+//!
 //! Behaviour checked against Debian's libzmq 4.3.4: a topic's first
 //! subscriber and its last unsubscriber are reported (every subscribe with
 //! VERBOSE, every subscribe and unsubscribe with VERBOSER); a departing
@@ -59,6 +65,9 @@ pub struct XPub {
     more_recv: bool,
     process_subscribe: bool,
     pending: VecDeque<Pending>,
+    /// Pipes left unread because `pending` was full, read again once the
+    /// application has caught up.
+    stalled: Vec<PipeKey>,
     welcome: Option<Msg>,
     matched: Vec<PipeKey>,
 }
@@ -84,6 +93,7 @@ impl XPub {
             more_recv: false,
             process_subscribe: false,
             pending: VecDeque::new(),
+            stalled: Vec::new(),
             welcome: None,
             matched: Vec::new(),
         }
@@ -95,9 +105,25 @@ impl XPub {
         }
     }
 
-    /// Reads and applies everything the pipe has sent us.
+    /// The most messages queued for the application before pipes stop
+    /// being read (ZMQ_RCVHWM; 0 is no limit).
+    fn pending_limit(cx: &Cx) -> usize {
+        match cx.options.rcvhwm {
+            n if n > 0 => n as usize,
+            _ => usize::MAX,
+        }
+    }
+
+    /// Reads and applies what the pipe has sent us, up to the pending limit.
     fn read_pipe(&mut self, cx: &mut Cx, key: PipeKey) {
+        let limit = Self::pending_limit(cx);
         loop {
+            if !self.is_pub && !self.more_recv && self.pending.len() >= limit {
+                if !self.stalled.contains(&key) {
+                    self.stalled.push(key);
+                }
+                return;
+            }
             let r = match cx.pipes.get_mut(key) {
                 Some(p) => p.read(),
                 None => return,
@@ -178,6 +204,7 @@ impl Routing for XPub {
         if self.last_pipe == Some(key) {
             self.last_pipe = None;
         }
+        self.stalled.retain(|&k| k != key);
         // The key may be reused by a future pipe: forget it everywhere.
         for p in &mut self.pending {
             if p.sets_last == Some(Some(key)) {
@@ -216,11 +243,16 @@ impl Routing for XPub {
         Ok(())
     }
 
-    fn recv(&mut self, _cx: &mut Cx) -> ZResult<Msg> {
+    fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg> {
         if self.is_pub {
             return Err(ENOTSUP);
         }
         let Some(p) = self.pending.pop_front() else { return Err(EAGAIN) };
+        if !self.stalled.is_empty() && self.pending.len() <= Self::pending_limit(cx) / 2 {
+            for key in std::mem::take(&mut self.stalled) {
+                self.read_pipe(cx, key);
+            }
+        }
         if self.manual {
             if let Some(last) = p.sets_last {
                 self.last_pipe = last;
@@ -373,6 +405,36 @@ mod tests {
         x.detach(cx, ka);
         assert_eq!(recv_all(&mut x, cx), vec![b"\x00A".to_vec()]);
         assert!(x.subs.is_empty());
+    }
+
+    /// A peer flooding subscriptions is read only while the application
+    /// keeps up: at most RCVHWM notifications wait, and reading resumes
+    /// once half of them were received. Nothing is lost.
+    #[test]
+    fn pending_subscriptions_are_bounded_by_rcvhwm() {
+        let mut opts = Options::new(ZMQ_XPUB);
+        opts.rcvhwm = 10;
+        let mut pipes = Slab::new();
+        let mut x = XPub::new();
+        let (a, mut pa) = pipe(0);
+        let ka = pipes.insert(a);
+        let cx = &mut Cx { pipes: &mut pipes, options: &opts };
+        x.attach(cx, ka);
+        for i in 0..100u8 {
+            pa.write(Msg::from_slice(&[1, i])).unwrap();
+            pa.write(Msg::from_slice(&[0, i])).unwrap();
+        }
+        x.read_activated(cx, ka);
+        assert_eq!(x.pending.len(), 10);
+        let mut got = Vec::new();
+        while let Ok(m) = x.recv(cx) {
+            assert!(x.pending.len() <= 10);
+            got.push(m.data().to_vec());
+        }
+        assert_eq!(got.len(), 200);
+        assert_eq!(got[199], vec![0, 99]);
+        x.detach(cx, ka);
+        assert!(x.stalled.is_empty());
     }
 
     #[test]

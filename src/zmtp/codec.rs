@@ -116,6 +116,11 @@ impl Decoder {
         }
     }
 
+    /// Changes the largest frame accepted from now on (-1: unlimited).
+    pub fn set_max_msg_size(&mut self, max_msg_size: i64) {
+        self.max_msg_size = max_msg_size;
+    }
+
     fn first_header_need(framing: Framing) -> usize {
         match framing {
             Framing::V1 => 1, // length byte

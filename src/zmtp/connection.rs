@@ -34,6 +34,22 @@ use std::collections::VecDeque;
 use std::os::raw::c_int;
 use std::time::Instant;
 
+/// The largest frame a peer may send before its handshake is done (a
+/// greeting's identity, READY, HELLO, INITIATE...). Legitimate ones are a
+/// few hundred bytes, plus application metadata; the limit bounds what an
+/// unauthenticated peer can make us buffer per connection.
+pub const HANDSHAKE_FRAME_MAX: i64 = 64 * 1024;
+
+/// The decoder's frame limit before the handshake is done: ZMQ_MAXMSGSIZE
+/// when smaller.
+fn handshake_limit(max_msg_size: i64) -> i64 {
+    if max_msg_size >= 0 {
+        max_msg_size.min(HANDSHAKE_FRAME_MAX)
+    } else {
+        HANDSHAKE_FRAME_MAX
+    }
+}
+
 /// What the socket side of a connection needs to know.
 #[derive(Debug, Clone)]
 pub struct ConnectionConfig {
@@ -125,7 +141,7 @@ impl Connection {
         });
         let mut encoder = Encoder::new(Framing::V3);
         encoder.push_raw(&greeting.take_output());
-        let decoder = Decoder::new(Framing::V3, cfg.max_msg_size);
+        let decoder = Decoder::new(Framing::V3, handshake_limit(cfg.max_msg_size));
         let liveness = Liveness::new(cfg.timing, now);
         Connection {
             cfg,
@@ -432,7 +448,7 @@ impl Connection {
                                 ZmtpVersion::V2 => Framing::V2,
                                 _ => Framing::V3,
                             };
-                            self.decoder = Decoder::new(framing, self.cfg.max_msg_size);
+                            self.decoder = Decoder::new(framing, handshake_limit(self.cfg.max_msg_size));
                             self.encoder.set_framing(framing);
                             match g.version {
                                 ZmtpVersion::V1Unversioned => {
@@ -504,6 +520,7 @@ impl Connection {
             MechanismStatus::Error => return Err(ProtocolError::UnexpectedCommand),
             MechanismStatus::Ready => {
                 self.phase = Phase::Active;
+                self.decoder.set_max_msg_size(self.cfg.max_msg_size);
                 self.liveness.handshake_done(self.now);
                 let metadata = self.mechanism.peer_metadata().clone();
                 self.events.push_back(Event::Handshook {
@@ -530,6 +547,7 @@ impl Connection {
         }
         md.push(IDENTITY, id.to_bytes());
         self.phase = Phase::Active;
+        self.decoder.set_max_msg_size(self.cfg.max_msg_size);
         self.liveness.handshake_done(self.now);
         let version = self.version.unwrap_or(ZmtpVersion::V1);
         self.events.push_back(Event::Handshook {

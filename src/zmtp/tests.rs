@@ -452,3 +452,33 @@ fn zap_request_and_verdict_through_the_connection() {
     assert!(c.handle_input(&mut BytesMut::from(&b"\x00\x02ok"[..])).is_err());
     assert!(events(&mut c).is_empty());
 }
+
+/// Before the handshake is done a peer may not make us buffer a large
+/// frame (pre-authentication memory growth); afterwards ZMQ_MAXMSGSIZE
+/// alone applies.
+#[test]
+fn handshake_frames_are_capped() {
+    let now = std::time::Instant::now();
+    let mut c = conn_with(ZMQ_PULL, false, Default::default(), now);
+    let mut input = BytesMut::from(&v3_greeting(1)[..]);
+    // A command of 1 MiB + 1 announced: refused at its header.
+    input.extend_from_slice(b"\x06\x00\x00\x00\x00\x00\x10\x00\x01\x05READY");
+    let e = c.handle_input(&mut input).unwrap_err();
+    assert_eq!(e, ProtocolError::MessageTooLarge((1 << 20) + 1));
+    // A 64 KiB READY (metadata) still passes, and 1 MiB frames after it.
+    let mut c = conn_with(ZMQ_PULL, false, Default::default(), now);
+    let mut body = b"\x05READY\x0bSocket-Type\x00\x00\x00\x04PUSH\x05X-Big".to_vec();
+    let value_len = (connection::HANDSHAKE_FRAME_MAX as usize) - body.len() - 4;
+    body.extend_from_slice(&(value_len as u32).to_be_bytes());
+    body.extend_from_slice(&vec![b'v'; value_len]);
+    let mut input = BytesMut::from(&v3_greeting(1)[..]);
+    input.extend_from_slice(&[0x06]);
+    input.extend_from_slice(&(body.len() as u64).to_be_bytes());
+    input.extend_from_slice(&body);
+    input.extend_from_slice(&[0x02]);
+    input.extend_from_slice(&(1u64 << 20).to_be_bytes());
+    input.extend_from_slice(&vec![7u8; 1 << 20]);
+    c.handle_input(&mut input).unwrap();
+    let ev = events(&mut c);
+    assert!(matches!(&ev[..], [Event::Handshook { .. }, Event::Message(m)] if m.len() == 1 << 20), "{}", ev.len());
+}

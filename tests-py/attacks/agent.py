@@ -76,12 +76,14 @@ def event_value(name, value):
     if name in ("ACCEPTED", "DISCONNECTED", "CLOSED", "CONNECTED", "LISTENING",
                 "HANDSHAKE_SUCCEEDED", "MONITOR_STOPPED"):
         return None
+    if name == "CONNECT_RETRIED":
+        return None   # the reconnect interval plus a random jitter
     if name in ("HANDSHAKE_FAILED_NO_DETAIL", "ACCEPT_FAILED", "CONNECT_DELAYED",
                 "BIND_FAILED", "CLOSE_FAILED"):
         return errno_mod.errorcode.get(value, str(value))
     if name == "HANDSHAKE_FAILED_PROTOCOL":
         return PROTOCOL_ERRORS.get(value, hex(value))
-    return value  # AUTH status code, CONNECT_RETRIED interval
+    return value  # HANDSHAKE_FAILED_AUTH: the ZAP status code
 
 
 class Monitor(threading.Thread):

@@ -179,6 +179,24 @@ def cut_at_reconnect(evs):
     return out
 
 
+def recover_zero_key_messages(data):
+    """CURVE MESSAGE boxes a client sent before any key exchange: open them
+    with the key every all-zero peer key yields (see nacl_min)."""
+    import nacl_min
+    found, i = [], 0
+    while True:
+        i = data.find(b"\x07MESSAGE", i)
+        if i < 2:
+            break
+        for n in (data[i - 1], data[i - 2] - 1):      # 2.0 size; 1.0 length - flags
+            opened = nacl_min.open_message_with_zero_key(data[i:i + n])
+            if opened:
+                found.append(opened[1])
+                break
+        i += 1
+    return found
+
+
 def group_legacy_connect(lib, want):
     for cfg, opts in CLIENT_CONFIGS:
         for sg, (greeting, rev) in SERVER_GREETINGS.items():
@@ -211,6 +229,11 @@ def group_legacy_connect(lib, want):
                      "reconnects": "yes" if again else "no"}
             show = "%s; %s; reconnects:%s; client sent:%s" % (
                 exact["closed"], shown, exact["reconnects"], exact["client_sent"])
+            if "CURVE" in cfg:
+                rec = recover_zero_key_messages(bytes(r.buf))
+                exact["decrypted_without_keys"] = repr(rec) if rec else "nothing"
+                if rec:
+                    show += "; DECRYPTED WITHOUT ANY KEY: %r" % rec
             yield cid, outcome(exact, show, metrics={"reconnects_0.6s": again},
                                detail={"client_hex": bytes(r.buf[:400]).hex(), "close_kind": state})
 
@@ -665,3 +688,126 @@ GROUPS += [
     ("4", group_fd_exhaustion),
     ("5", group_zap),
 ]
+
+
+# =========================================================== 6. heartbeats
+
+def count_ev(evs, *names):
+    return sum(1 for e in evs if e["event"] in names)
+
+
+HB_BOUND = [
+    # case, bound ROUTER options (library under test), seconds
+    ("ivl50", {"heartbeat_ivl": 50}, 3),
+    ("ivl1000", {"heartbeat_ivl": 1000}, 5),
+    ("ivl50+timeout200", {"heartbeat_ivl": 50, "heartbeat_timeout": 200}, 3),
+    ("ivl50+ttl500", {"heartbeat_ivl": 50, "heartbeat_ttl": 500}, 3),
+]
+HB_CONNECT = [
+    # case, connecting DEALER options (library under test), seconds
+    ("ivl50", {"heartbeat_ivl": 50}, 3),
+    ("ivl1000", {"heartbeat_ivl": 1000}, 5),
+    ("ivl50+timeout200", {"heartbeat_ivl": 50, "heartbeat_timeout": 200}, 3),
+    ("ivl100+ttl500", {"heartbeat_ivl": 100, "heartbeat_ttl": 500}, 3),
+    ("ivl1000+ttl200", {"heartbeat_ivl": 1000, "heartbeat_ttl": 200}, 3),
+]
+
+
+def heartbeat_pair(lib, peer_lib, bound_opts, connect_opts, secs, test_side):
+    """Bound ROUTER and connecting DEALER in two processes; the DEALER sends
+    one message at the start and one at the end (both must arrive)."""
+    bound_lib, conn_lib = (lib, peer_lib) if test_side == "bound" else (peer_lib, lib)
+    with Agent(bound_lib, name="router") as b, Agent(conn_lib, name="dealer") as d:
+        b.socket("r", "ROUTER", **bound_opts)
+        port = b.bind_tcp("r")
+        n0 = b.nevents("r")
+        d.socket("d", "DEALER", reconnect_ivl=100, **connect_opts)
+        d.call("connect", name="d", ep="tcp://127.0.0.1:%d" % port)
+        d.call("send", name="d", frames=[b"start".hex()])
+        first = b.call("recv", name="r", timeout_ms=3000)
+        time.sleep(secs)                      # the run length is what is measured
+        d.call("send", name="d", frames=[b"end".hex()])
+        last = b.call("recv", name="r", timeout_ms=3000)
+        bev = b.events("r", since=n0)["events"]
+        dev = d.events("d")["events"]
+    disc = count_ev(bev, "DISCONNECTED")
+    exact = {"start_msg": "yes" if not first.get("timeout") else "no",
+             "end_msg": "yes" if not last.get("timeout") else "no",
+             "connection": "stable" if disc == 0 else "dropped"}
+    metrics = {"bound_accepted_count": count_ev(bev, "ACCEPTED"),
+               "bound_disconnected_count": disc,
+               "dealer_connected_count": count_ev(dev, "CONNECTED"),
+               "dealer_disconnected_count": count_ev(dev, "DISCONNECTED")}
+    show = "%s; bound ACCEPTED x%d DISCONNECTED x%d; dealer CONNECTED x%d; msgs %s/%s" % (
+        exact["connection"], metrics["bound_accepted_count"], disc,
+        metrics["dealer_connected_count"], exact["start_msg"], exact["end_msg"])
+    first_events = fmt_events(bev[:6])
+    return outcome(exact, show, metrics, {"bound_events_head": first_events})
+
+
+def raw_heartbeat_peer(lib, bound_opts, secs=2.0, send_ping=None):
+    """A raw DEALER that completes the NULL handshake and then never sends
+    anything (or one PING, `send_ping` = (ttl, ctx)): which PINGs does the
+    bound ROUTER send, and when does it drop us?"""
+    with Agent(lib) as b:
+        b.socket("r", "ROUTER", **bound_opts)
+        port = b.bind_tcp("r")
+        n0 = b.nevents("r")
+        r = Raw(port)
+        null_handshake(r, b"DEALER")
+        hs_len = len(r.buf)
+        t0 = time.monotonic()
+        if send_ping is not None:
+            r.send(zmtp.ping(*send_ping))
+        state = r.wait_close(secs)
+        t_close = time.monotonic() - t0 if state != "open" else None
+        if state == "open":
+            before = b.events("r", since=n0, quiet_ms=100)["events"]
+        else:
+            before = b.events("r", until=["DISCONNECTED"], timeout_ms=2000, quiet_ms=100,
+                              since=n0)["events"]
+        r.close()
+        evs = b.events("r", until=["DISCONNECTED"], timeout_ms=3000, quiet_ms=150,
+                       since=n0)["events"]
+    items, _ = zmtp.parse_frames(bytes(r.buf[hs_len:]))
+    pings = [i for i in items if i.startswith("PING")]
+    others = [i for i in items if not i.startswith("PING")]
+    exact = {"closed": closed_str(state), "events": fmt_events(evs, len(before)),
+             "ping_bytes": sorted(set(pings))[:3] and ",".join(sorted(set(pings))) or "none",
+             "other_frames": ",".join(others) or "none",
+             "pings_sent": "none" if not pings else ("one" if len(pings) == 1 else "several")}
+    metrics = {"pings_count": len(pings),
+               "close_after_ms": round(t_close * 1000) if t_close is not None else -1}
+    show = "%s%s; %s; PINGs x%d %s; other frames: %s" % (
+        exact["closed"], " after %d ms" % metrics["close_after_ms"] if t_close is not None else "",
+        exact["events"], len(pings), exact["ping_bytes"], exact["other_frames"])
+    return outcome(exact, show, metrics)
+
+
+def group_heartbeats(lib, want):
+    peers = [("peer-real", REAL), ("peer-same", lib)]
+    for name, opts, secs in HB_BOUND:
+        for pname, plib in peers:
+            cid = "6a.hb-bound-router/%s/%s" % (name, pname)
+            if want(cid):
+                yield cid, heartbeat_pair(lib, plib, opts, {}, secs, "bound")
+    for name, opts, secs in HB_CONNECT:
+        for pname, plib in peers:
+            cid = "6b.hb-connecting-dealer/%s/%s" % (name, pname)
+            if want(cid):
+                yield cid, heartbeat_pair(lib, plib, {}, opts, secs, "connect")
+    raw = [
+        ("6c.hb-raw-silent-peer/ivl50", {"heartbeat_ivl": 50}, None),
+        ("6c.hb-raw-silent-peer/ivl50+timeout200", {"heartbeat_ivl": 50, "heartbeat_timeout": 200}, None),
+        ("6c.hb-raw-silent-peer/ivl50+ttl1000", {"heartbeat_ivl": 50, "heartbeat_ttl": 1000}, None),
+        ("6d.hb-raw-ping-then-silent/ttl0", {}, (0, b"")),
+        ("6d.hb-raw-ping-then-silent/ttl3(300ms)", {}, (3, b"")),
+        ("6d.hb-raw-ping-then-silent/ttl656(65.6s)", {}, (656, b"")),
+        ("6d.hb-raw-ping-then-silent/ttl3+ctx", {}, (3, b"ctx-0123456789ab")),
+    ]
+    for cid, opts, ping in raw:
+        if want(cid):
+            yield cid, raw_heartbeat_peer(lib, opts, 2.0, ping)
+
+
+GROUPS += [("6", group_heartbeats)]

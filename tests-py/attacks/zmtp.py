@@ -140,7 +140,9 @@ def parse_frames(data, v1=False, opaque=False):
                 break
             flags = data[i + hl]
             body = data[i + hl + 1:i + hl + n]
-            items.append("v1msg%s(%r)" % ("+" if flags & 1 else "", bytes(body)))
+            b = bytes(body)
+            shown = "%dB" % len(b) if (opaque and b) or len(b) > 16 else b
+            items.append("v1msg%s(%r)" % ("+" if flags & 1 else "", shown))
             i += hl + n
             continue
         flags = data[i]
@@ -181,7 +183,7 @@ def describe_stream(data, opaque=False, our_revision=3):
         if data.startswith(SIG):
             out.append("sig")
             data = data[10:]
-        items, rest = parse_frames(data, v1=True)
+        items, rest = parse_frames(data, v1=True, opaque=opaque)
         out += items
         if rest:
             out.append("tail:" + rest.hex())
@@ -203,7 +205,7 @@ def describe_stream(data, opaque=False, our_revision=3):
         # and then frames in the 1.0 (revision 0) or 2.0 format
         out.append("type=%s" % V2_TYPE_NAME.get(rest[0], rest[0]))
         rest = rest[1:]
-        items, tail = parse_frames(rest, v1=(our_revision == 0))
+        items, tail = parse_frames(rest, v1=(our_revision == 0), opaque=opaque)
         out += items
         if tail:
             out.append("tail:" + tail.hex())

@@ -88,6 +88,14 @@ impl Sock {
         // SAFETY: data is valid for data.len() bytes.
         unsafe { zmq_send(self.0, data.as_ptr().cast(), data.len(), flags) >= 0 }
     }
+    /// ZMQ_RCVMORE: more frames of the message just received follow.
+    pub fn more(&self) -> bool {
+        let mut v: c_int = 0;
+        let mut len = std::mem::size_of::<c_int>();
+        // SAFETY: v and len are valid for the call.
+        let rc = unsafe { zmq_getsockopt(self.0, ZMQ_RCVMORE, (&mut v as *mut c_int).cast(), &mut len) };
+        rc == 0 && v != 0
+    }
     /// One frame, or None on time-out (set ZMQ_RCVTIMEO first).
     pub fn recv(&self, cap: usize) -> Option<Vec<u8>> {
         let mut buf = vec![0u8; cap];
@@ -430,3 +438,90 @@ pub fn check_events(evs: &[(c_int, u32)], want: Option<&[(c_int, Option<u32>)]>)
     }
 }
 
+
+/// A raw pointer handed to another thread (a context, for a helper socket
+/// made there).
+pub struct SendPtr(pub *mut c_void);
+// SAFETY: contexts are thread-safe; the pointer is only used while the
+// context lives (the helper thread is joined before it is terminated).
+unsafe impl Send for SendPtr {}
+
+/// What a test ZAP handler answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZapAnswer {
+    /// 200 OK, User-Id "user".
+    Accept,
+    /// This status code with an empty User-Id.
+    Status(&'static str),
+    /// Reads the request, then closes its socket without answering.
+    Vanish,
+    /// A reply of the wrong shape (ZAP version "9.9").
+    Malformed,
+}
+
+/// A ZAP handler (RFC 27) bound at inproc://zeromq.zap.01 of `ctx`, on its
+/// own thread, until dropped. Counts the requests it saw.
+pub struct ZapHandler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    pub requests: std::sync::Arc<AtomicUsize>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ZapHandler {
+    pub fn start(ctx: &Ctx, answer: ZapAnswer) -> ZapHandler {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::Arc;
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let ctx_ptr = SendPtr(ctx.0);
+        let (stop2, requests2) = (stop.clone(), requests.clone());
+        let thread = std::thread::spawn(move || {
+            let ctx_ptr = ctx_ptr;
+            // The context outlives this thread (see `Drop`).
+            let ctx = std::mem::ManuallyDrop::new(Ctx(ctx_ptr.0));
+            let rep = ctx.socket(ZMQ_REP);
+            rep.set_int(ZMQ_RCVTIMEO, 50);
+            rep.bind("inproc://zeromq.zap.01");
+            ready_tx.send(()).unwrap();
+            while !stop2.load(Ordering::Relaxed) {
+                let Some(first) = rep.recv(256) else { continue };
+                let mut req = vec![first];
+                while rep.more() {
+                    req.push(rep.recv(256).unwrap_or_default());
+                }
+                requests2.fetch_add(1, Ordering::Relaxed);
+                let request_id = req.get(1).cloned().unwrap_or_default();
+                let reply: Vec<Vec<u8>> = match answer {
+                    ZapAnswer::Accept => vec![b"1.0".to_vec(), request_id, b"200".to_vec(), b"OK".to_vec(), b"user".to_vec(), vec![]],
+                    ZapAnswer::Status(code) => {
+                        vec![b"1.0".to_vec(), request_id, code.as_bytes().to_vec(), b"no".to_vec(), vec![], vec![]]
+                    }
+                    ZapAnswer::Malformed => vec![b"9.9".to_vec(), request_id, b"200".to_vec(), vec![], vec![], vec![]],
+                    ZapAnswer::Vanish => {
+                        drop(rep);
+                        while !stop2.load(Ordering::Relaxed) {
+                            std::thread::sleep(Duration::from_millis(10));
+                        }
+                        return;
+                    }
+                };
+                let n = reply.len();
+                for (i, f) in reply.iter().enumerate() {
+                    assert!(rep.send(f, if i + 1 < n { ZMQ_SNDMORE } else { 0 }));
+                }
+            }
+        });
+        ready_rx.recv().unwrap();
+        ZapHandler { stop, requests, thread: Some(thread) }
+    }
+}
+
+impl Drop for ZapHandler {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
