@@ -10,7 +10,7 @@
 # non-zero if any phase failed. Every phase has a hard timeout.
 #
 # Environment: STAGE (default build/prefix), CARGO, MAKE, CAPI_TIMEOUT,
-# INTEROP_TIMEOUT, INTEROP_BUDGET.
+# INTEROP_TIMEOUT, INTEROP_BUDGET, FUZZ_SECONDS (per fuzz target; 0 skips).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -111,6 +111,15 @@ else
     for p in "header check" "C API tests" "demo" "wire interop" "pyzmq tests"; do
         skip "$p" "no installed library"
     done
+fi
+
+# The fuzz targets, 30 s each from the committed corpus (a smoke run; the
+# long campaign and its numbers: docs/fuzzing.md). FUZZ_SECONDS=0 skips it.
+if [[ ${FUZZ_SECONDS:-30} != 0 ]]; then
+    phase "fuzz smoke (scripts/fuzz.sh ${FUZZ_SECONDS:-30}, 6 targets)" \
+        timeout -k 10 900 scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+else
+    skip "fuzz smoke" "FUZZ_SECONDS=0"
 fi
 
 echo

@@ -14,6 +14,8 @@ pub mod capi;
 pub mod constants;
 pub mod ctx;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod io;
 pub mod monitor;
 pub mod msg;

@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    zmq::zmtp::fuzz_entry::pair(data);
+    zmq::fuzz::pair(data);
 });

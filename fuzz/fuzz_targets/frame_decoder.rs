@@ -3,5 +3,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    zmq::zmtp::fuzz_entry::decoder(data);
+    zmq::fuzz::decoder(data);
 });

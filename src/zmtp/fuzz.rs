@@ -2,7 +2,7 @@
 //! fixed-seed PRNG through every entry point; the test fails on any panic.
 //! (`fuzz/` has the libFuzzer targets for nightly.)
 
-use super::fuzz_entry;
+use crate::fuzz as fuzz_entry;
 
 /// xorshift64*: small, fast, reproducible.
 struct Rng(u64);
@@ -121,5 +121,56 @@ fn pair_scripts_deliver_exactly_what_was_sent() {
             mutate(&mut rng, seed)
         };
         fuzz_entry::pair(&input);
+    }
+}
+
+/// Scripts for `fuzz_entry::handshake_pair`: each mechanism, undisturbed
+/// (must succeed), byte by byte, with PINGs over time.
+fn handshake_seeds() -> Vec<Vec<u8>> {
+    let mut v = Vec::new();
+    for sel in 0u8..5 {
+        let mut s = vec![sel];
+        for _ in 0..4 {
+            s.extend_from_slice(&[0x07, 0x00]);
+        }
+        s.extend_from_slice(&[0x05, 0x00, 0x05, 0x01, 0x05, 0x02, 0x07, 0x00, 0x07, 0x00]);
+        s.extend_from_slice(&[0x06, 60, 0x07, 0, 0x06, 60, 0x07, 0]);
+        v.push(s);
+        let mut slow = vec![sel];
+        for _ in 0..300 {
+            slow.extend_from_slice(&[0x00, 0x00, 0x01, 0x00]);
+        }
+        v.push(slow);
+    }
+    v
+}
+
+#[test]
+fn handshakes_survive_tampering_and_succeed_without() {
+    for s in handshake_seeds() {
+        assert!(fuzz_entry::handshake_pair(&s), "seed {s:?} was not checked to the end");
+    }
+    let mut rng = Rng(0xA076_1D64_78BD_642F);
+    let seeds = handshake_seeds();
+    for i in 0..3_000 {
+        let input = if i % 3 == 0 {
+            let n = rng.below(200);
+            (0..n).map(|_| rng.next() as u8).collect()
+        } else {
+            let seed = seeds[rng.below(seeds.len())].clone();
+            mutate(&mut rng, seed)
+        };
+        fuzz_entry::handshake_pair(&input);
+        fuzz_entry::handshake_server(&input);
+    }
+}
+
+#[test]
+fn tries_match_a_plain_model() {
+    let mut rng = Rng(0xE703_7ED1_A0B4_28DB);
+    for _ in 0..3_000 {
+        let n = rng.below(400);
+        let input: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+        fuzz_entry::trie(&input);
     }
 }
