@@ -58,6 +58,36 @@ static inline void common_opts(void *s)
     CHECK(zmq_setsockopt(s, ZMQ_RCVTIMEO, &tmo, sizeof tmo));
 }
 
+/* ZBENCH_CURVE=1: the measured sockets speak CURVE, the binding side as
+ * server, the connecting side as client, with the key pairs of the
+ * zmq_curve(7) manual page (fixed, so both libraries see the same keys).
+ * No ZAP handler: every client with a valid vouch is accepted, on both. */
+#define CURVE_SERVER_PUBLIC "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
+#define CURVE_SERVER_SECRET "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"
+#define CURVE_CLIENT_PUBLIC "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID"
+#define CURVE_CLIENT_SECRET "D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs"
+
+static inline int curve_on(void)
+{
+    const char *v = getenv("ZBENCH_CURVE");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+static inline void curve_opts(void *s, int server)
+{
+    if (!curve_on())
+        return;
+    if (server) {
+        int one = 1;
+        CHECK(zmq_setsockopt(s, ZMQ_CURVE_SERVER, &one, sizeof one));
+        CHECK(zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, CURVE_SERVER_SECRET, 40));
+    } else {
+        CHECK(zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, CURVE_SERVER_PUBLIC, 40));
+        CHECK(zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, CURVE_CLIENT_PUBLIC, 40));
+        CHECK(zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, CURVE_CLIENT_SECRET, 40));
+    }
+}
+
 static inline void *new_ctx(void)
 {
     void *ctx = zmq_ctx_new();

@@ -17,6 +17,7 @@ int main(int argc, char **argv)
     void *s = zmq_socket(ctx, ZMQ_REP);
     if (!s) DIE("zmq_socket");
     common_opts(s);
+    curve_opts(s, 1);
     CHECK(zmq_bind(s, ep));
     printf("BOUND\n"); /* the runner starts the peer only now */
     fflush(stdout);

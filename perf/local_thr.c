@@ -22,6 +22,7 @@ int main(int argc, char **argv)
     void *s = zmq_socket(ctx, router ? ZMQ_ROUTER : ZMQ_PULL);
     if (!s) DIE("zmq_socket");
     common_opts(s);
+    curve_opts(s, 1);
     void *ack = NULL;
     if (argc > 5) {
         ack = zmq_socket(ctx, ZMQ_PUSH);

@@ -20,6 +20,7 @@ int main(int argc, char **argv)
     void *s = zmq_socket(ctx, ZMQ_REQ);
     if (!s) DIE("zmq_socket");
     common_opts(s);
+    curve_opts(s, 0);
     CHECK(zmq_connect(s, ep));
     zmq_msg_t msg;
     CHECK(zmq_msg_init(&msg));

@@ -25,6 +25,7 @@ int main(int argc, char **argv)
     void *s = zmq_socket(ctx, dealer ? ZMQ_DEALER : ZMQ_PUSH);
     if (!s) DIE("zmq_socket");
     common_opts(s);
+    curve_opts(s, 0);
     void *ack = NULL;
     if (argc > 5) {
         ack = zmq_socket(ctx, ZMQ_PULL);

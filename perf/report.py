@@ -72,10 +72,12 @@ print("|---|---|---|---|---|---|---|---|---|---|")
 for (case, tr, size), d in rows.items():
     if case.startswith("idle"):
         continue
-    metric = "µs (½ RTT)" if case == "lat" else "msg/s"
-    key = "usec" if case == "lat" else "msgps"
+    lat = case.endswith("lat")
+    hs = case.endswith("handshakes")
+    metric = "µs (½ RTT)" if lat else "handshakes/s" if hs else "msg/s"
+    key = "usec" if lat else "hs_per_s" if hs else "msgps"
     r, o = vals(d["real"], key), vals(d["ours"], key)
-    if case == "lat":
+    if lat or hs:
         mb = "–"
     else:
         mbr, mbo = med(vals(d["real"], "mbps")), med(vals(d["ours"], "mbps"))
@@ -83,8 +85,11 @@ for (case, tr, size), d in rows.items():
     cr, co = per_million(d["real"]), per_million(d["ours"])
     rr, ro = rss_mib(d["real"]), rss_mib(d["ours"])
     name = {"thr": "PUSH→PULL", "lat": "REQ↔REP",
-            "thr-unwritten": "PUSH→PULL, payload unwritten"}.get(case, case)
-    print(f"| {name} | {tr} | {size_name(size)} | {metric} | {cell(r)} | {cell(o)} | "
+            "thr-unwritten": "PUSH→PULL, payload unwritten",
+            "curve-thr": "CURVE PUSH→PULL", "curve-lat": "CURVE REQ↔REP",
+            "curve-handshakes": "CURVE handshakes"}.get(case, case)
+    sz = f"{size} clients" if hs else size_name(size)
+    print(f"| {name} | {tr} | {sz} | {metric} | {cell(r)} | {cell(o)} | "
           f"{ratio(med(r), med(o))} | {mb} | {fmt(cr)} / {fmt(co)} | {fmt(rr)} / {fmt(ro)} |")
 
 print()

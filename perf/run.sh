@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perf/run.sh [--quick] [--rounds N] [OURLIBDIR]
+# perf/run.sh [--quick] [--rounds N] [--curve] [OURLIBDIR]
 #
 # Side-by-side benchmark: Debian's libzmq (default loader path) against ours
 # (LD_LIBRARY_PATH=OURLIBDIR, default build/prefix/lib from `make stage`).
@@ -7,16 +7,20 @@
 # real then ours (order swapped each round), R rounds (5; --quick: 1 round,
 # 1/10 of the messages).  Loopback only.  Raw results go to
 # build/perf/results.tsv, the markdown table to build/perf/table.md and stdout.
+# --curve runs only the CURVE cases (CURVE-secured PUSH->PULL and REQ<->REP
+# over tcp and ipc, handshakes per second), which the full run includes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 QUICK=0
 ROUNDS=5
+CURVE_ONLY=0
 OURS=build/prefix/lib
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) QUICK=1; ROUNDS=1; shift ;;
         --rounds) ROUNDS=$2; shift 2 ;;
+        --curve) CURVE_ONLY=1; shift ;;
         -h|--help) sed -n 2,10p "$0"; exit 0 ;;
         *) OURS=$1; shift ;;
     esac
@@ -139,6 +143,43 @@ run_one() { # case tr size lib round msgs cmd...
     rm -f "$WORK"/o.*
 }
 
+# handshakes: a CURVE server and CLIENTS threads connecting, completing the
+# handshake and closing, for SECONDS; RESULT on the client side
+run_hs() { # case tr size lib round clients seconds
+    local case=$1 tr=$2 lib=$4 round=$5 clients=$6 secs=$7
+    endpoint "$tr"; local ep=$EP
+    setlib "$lib"
+    timed "$WORK/l.out" "$WORK/l.time" "$BIN/handshakes" server "$ep" "$secs" &
+    local lpid=$!
+    wait_bound "$WORK/l.out" || echo "  handshake server never said BOUND" >&2
+    timed "$WORK/r.out" "$WORK/r.time" "$BIN/handshakes" client "$ep" "$secs" "$clients" || true
+    wait $lpid || true
+    setlib real
+    record "$case" "$tr" "$clients" "$lib" "$round" 1 "$WORK/r.out" "$WORK/l.time" "$WORK/r.time"
+    rm -f "$WORK"/l.* "$WORK"/r.*
+}
+
+# The CURVE cases of one round (ZBENCH_CURVE=1 makes the programs secure
+# their measured sockets: perf/common.h).
+curve_round() {
+    local round=$1 tr s n
+    export ZBENCH_CURVE=1
+    for tr in tcp ipc; do
+        for s in 64 1024 65536 1048576; do
+            n=$(div "${CURVE_THR[$s]}")
+            cthr() { run_pair curve-thr "$tr" "$s" "$1" "$2" "$n" local_thr remote_thr; }
+            both "$round" cthr
+        done
+        n=$(div 5000)
+        clat() { run_pair curve-lat "$tr" 64 "$1" "$2" "$n" local_lat remote_lat; }
+        both "$round" clat
+    done
+    local secs=3; [[ $QUICK == 1 ]] && secs=1
+    chs() { run_hs curve-handshakes tcp 4 "$1" "$2" 4 "$secs"; }
+    both "$round" chs
+    unset ZBENCH_CURVE
+}
+
 both() { # run "$@" for real and ours, order alternating with the round
     local round=$1; shift
     local a=real b=ours
@@ -151,6 +192,7 @@ declare -A THR_NET=([1]=2000000 [64]=1000000 [1024]=500000 [65536]=20000 [104857
 declare -A THR_INPROC=([1]=3000000 [64]=3000000 [1024]=2000000 [65536]=1000000 [1048576]=200000)
 declare -A LAT_NET=([1]=5000 [64]=5000 [1024]=5000 [65536]=3000 [1048576]=1500)
 declare -A LAT_INPROC=([1]=60000 [64]=60000 [1024]=60000 [65536]=60000 [1048576]=60000)
+declare -A CURVE_THR=([64]=500000 [1024]=300000 [65536]=10000 [1048576]=1000)
 
 : >"$RES"
 : >"$WORK/stderr"
@@ -160,6 +202,8 @@ DATE0=$(date -u '+%Y-%m-%d %H:%M UTC')
 LIBTIME=$(date -u -r "$(readlink -f "$OURS/libzmq.so.5")" '+%H:%M:%S UTC')
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round/$ROUNDS" >&2
+    curve_round "$round"
+    [[ $CURVE_ONLY == 1 ]] && continue
     for tr in tcp ipc; do
         for s in "${SIZES[@]}"; do
             n=$(div "${THR_NET[$s]}")

@@ -27,6 +27,9 @@ fi
 export RUSTC_BOOTSTRAP=1
 # build.rs must not rewrite include/zmq.h from the fuzz build.
 export ZMQ_OXIDE_NO_HEADER_WRITE=1
+# libsodium built from source by libsodium-sys-stable does not link into an
+# AddressSanitizer build; the fuzz build links Debian's (libsodium-dev).
+export SODIUM_USE_PKG_CONFIG=1
 
 out=$PWD/build/fuzz
 mkdir -p "$out/artifacts" "$out/logs"

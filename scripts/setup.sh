@@ -8,7 +8,10 @@
 #                           #   check, the peer of interop/run.sh and of
 #                           #   tests-py/test_pyzmq_network.py), python3-zmq
 #                           #   (with zmq.asyncio), binutils (nm), coreutils
-#                           #   (timeout, mkfifo)
+#                           #   (timeout, mkfifo), and for the fuzz smoke run
+#                           #   g++ (libFuzzer) and libsodium-dev (the fuzz
+#                           #   build links the system libsodium: the one
+#                           #   built from source does not link under ASan)
 #
 # Runs `apt-get update` before installing, and only when something is missing,
 # so a machine that already has everything pays nothing. Needs root (or sudo)
@@ -18,7 +21,7 @@ set -euo pipefail
 want=(gcc libc6-dev pkg-config make)
 case "${1:-demo}" in
     demo) ;;
-    test) want+=(libzmq3-dev python3 python3-zmq python3-venv binutils coreutils) ;;
+    test) want+=(libzmq3-dev python3 python3-zmq python3-venv binutils coreutils g++ libsodium-dev) ;;
     bench) want+=(libzmq3-dev python3 binutils coreutils time) ;;
     *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
 esac

@@ -13,24 +13,35 @@
 //! every client with a valid vouch is accepted (libzmq's behaviour).
 //!
 //! Crypto failures are reported as HANDSHAKE_FAILED_PROTOCOL with
-//! ZMTP_CRYPTOGRAPHIC (or KEY_EXCHANGE for a cookie/vouch mismatch).
+//! ZMTP_CRYPTOGRAPHIC (or KEY_EXCHANGE for a cookie/vouch mismatch); a
+//! low-order public key (a shared secret of zero) is one of them.
 //!
 //! Every random byte a handshake needs is drawn when the mechanism is
 //! created: if the operating system cannot provide them, there is no
 //! mechanism and no handshake (never a zero key or nonce).
+//!
+//! Each shared key is computed once (`BoxKey`): the one between the
+//! client's short-term key and the server's long-term key serves HELLO and
+//! WELCOME, the short-term one INITIATE, READY and then every message
+//! (`message.rs`), as libzmq does with `crypto_box_beforenm`. Secrets are
+//! wiped when the mechanism is dropped.
 
 use super::{
     check_peer_properties, our_properties, Mechanism, MechanismStatus, ZapIdentity, ZapMode, ZapVerdict,
 };
 use crate::msg::{Msg, COMMAND};
-use crate::util::curve::{box_open, box_seal, public_from_secret, random, secretbox_open, secretbox_seal, NoRandomness};
+use crate::util::curve::{public_from_secret, random, secretbox_open, secretbox_seal, BoxKey, NoRandomness};
 use crate::zmtp::zap::{ZapReply, ZapRequest};
 use crate::zmtp::command::Command;
 use crate::zmtp::error::{CommandKind, ProtocolError};
 use crate::zmtp::greeting::mechanism_name;
 use crate::zmtp::metadata::Properties;
 use bytes::{Bytes, BytesMut};
+use message::MessageBox;
 use std::os::raw::c_int;
+use zeroize::Zeroize;
+
+mod message;
 
 type Key = [u8; 32];
 
@@ -67,6 +78,12 @@ pub struct CurveMechanism {
     cn_secret: Key,
     /// The peer's short-term public key.
     peer_cn_public: Key,
+    /// Client short-term key with server long-term key: HELLO, WELCOME.
+    hello_key: Option<BoxKey>,
+    /// The short-term keys' shared key: INITIATE, READY (then `messages`).
+    session: Option<BoxKey>,
+    /// The data phase, once the handshake is done.
+    messages: Option<MessageBox>,
     /// Client: the cookie from WELCOME. Server: the cookie key.
     cookie: Vec<u8>,
     cookie_key: Key,
@@ -90,10 +107,10 @@ impl std::fmt::Debug for CurveMechanism {
 
 impl Drop for CurveMechanism {
     fn drop(&mut self) {
-        self.secret = [0; 32];
-        self.cn_secret = [0; 32];
-        self.cookie_key = [0; 32];
-        self.cookie.fill(0);
+        self.secret.zeroize();
+        self.cn_secret.zeroize();
+        self.cookie_key.zeroize();
+        self.cookie.zeroize();
     }
 }
 
@@ -139,6 +156,9 @@ impl CurveMechanism {
             cn_public: public_from_secret(cn_secret),
             cn_secret,
             peer_cn_public: [0; 32],
+            hello_key: None,
+            session: None,
+            messages: None,
             cookie: Vec::new(),
             cookie_key,
             long_nonces,
@@ -216,33 +236,54 @@ impl CurveMechanism {
         true
     }
 
-    fn hello(&mut self) -> Msg {
+    /// The short-term shared key, computed once the peer's short-term key
+    /// is known. False for a low-order key.
+    fn make_session(&mut self) -> bool {
+        self.session = BoxKey::new(&self.peer_cn_public, &self.cn_secret);
+        self.session.is_some()
+    }
+
+    /// The handshake is done: the data phase takes over the nonces.
+    fn enter_data_phase(&mut self) {
+        if let Some(key) = self.session.take() {
+            self.messages = Some(MessageBox::new(key, self.server, self.nonce_out, self.nonce_in));
+        }
+        self.hello_key = None;
+        self.state = State::Ready;
+    }
+
+    fn hello(&mut self) -> Option<Msg> {
         // The first nonce of a handshake cannot be the last one.
-        let sn = self.next_nonce().unwrap_or_default();
-        let b = box_seal(&self.peer_public, &self.cn_secret, &nonce(b"CurveZMQHELLO---", &sn), &[0u8; 64]);
-        command(b"HELLO", &[&[1, 0], &[0u8; 72], &self.cn_public, &sn, &b])
+        let sn = self.next_nonce().ok()?;
+        self.hello_key = BoxKey::new(&self.peer_public, &self.cn_secret);
+        let b = self.hello_key.as_ref()?.seal(&nonce(b"CurveZMQHELLO---", &sn), &[0u8; 64]);
+        Some(command(b"HELLO", &[&[1, 0], &[0u8; 72], &self.cn_public, &sn, &b]))
     }
 
     fn process_welcome(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
         if data.len() != 160 {
             return self.fail(ProtocolError::MalformedCommand(CommandKind::Welcome));
         }
-        let Some(plain) = box_open(&self.peer_public, &self.cn_secret, &nonce(b"WELCOME-", &data[..16]), &data[16..])
-        else {
+        let opened = self.hello_key.as_ref().and_then(|k| k.open(&nonce(b"WELCOME-", &data[..16]), &data[16..]));
+        let Some(mut plain) = opened else {
             return self.crypto_fail();
         };
         self.peer_cn_public = key(&plain[..32]);
         self.cookie = plain[32..128].to_vec();
+        plain.zeroize();
+        if !self.make_session() {
+            return self.crypto_fail();
+        }
         self.state = State::SendInitiate;
         Ok(())
     }
 
-    fn initiate(&mut self) -> Msg {
+    fn initiate(&mut self) -> Option<Msg> {
         let vn = self.long_nonces[0];
         let mut vouch_plain = Vec::with_capacity(64);
         vouch_plain.extend_from_slice(&self.cn_public);
         vouch_plain.extend_from_slice(&self.peer_public);
-        let vouch = box_seal(&self.peer_cn_public, &self.secret, &nonce(b"VOUCH---", &vn), &vouch_plain);
+        let vouch = BoxKey::new(&self.peer_cn_public, &self.secret)?.seal(&nonce(b"VOUCH---", &vn), &vouch_plain);
         let mut md = BytesMut::new();
         self.ours.encode(&mut md);
         let mut plain = Vec::with_capacity(32 + 96 + md.len());
@@ -250,10 +291,10 @@ impl CurveMechanism {
         plain.extend_from_slice(&vn);
         plain.extend_from_slice(&vouch);
         plain.extend_from_slice(&md);
-        let sn = self.next_nonce().unwrap_or_default();
-        let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQINITIATE", &sn), &plain);
+        let sn = self.next_nonce().ok()?;
+        let b = self.session.as_ref()?.seal(&nonce(b"CurveZMQINITIATE", &sn), &plain);
         let cookie = std::mem::take(&mut self.cookie);
-        command(b"INITIATE", &[&cookie, &sn, &b])
+        Some(command(b"INITIATE", &[&cookie, &sn, &b]))
     }
 
     fn process_ready(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
@@ -263,9 +304,8 @@ impl CurveMechanism {
         if !self.check_nonce(&data[..8]) {
             return self.fail(ProtocolError::InvalidSequence);
         }
-        let Some(plain) =
-            box_open(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQREADY---", &data[..8]), &data[8..])
-        else {
+        let opened = self.session.as_ref().and_then(|k| k.open(&nonce(b"CurveZMQREADY---", &data[..8]), &data[8..]));
+        let Some(plain) = opened else {
             return self.crypto_fail();
         };
         let props = match Properties::parse(&Bytes::from(plain)) {
@@ -276,7 +316,7 @@ impl CurveMechanism {
             return self.fail(e);
         }
         self.peer = props;
-        self.state = State::Ready;
+        self.enter_data_phase();
         Ok(())
     }
 
@@ -293,7 +333,9 @@ impl CurveMechanism {
         if !self.check_nonce(sn) {
             return self.fail(ProtocolError::InvalidSequence);
         }
-        match box_open(&self.peer_cn_public, &self.secret, &nonce(b"CurveZMQHELLO---", sn), &data[114..]) {
+        self.hello_key = BoxKey::new(&self.peer_cn_public, &self.secret);
+        let opened = self.hello_key.as_ref().and_then(|k| k.open(&nonce(b"CurveZMQHELLO---", sn), &data[114..]));
+        match opened {
             Some(z) if z == [0u8; 64] => {}
             _ => return self.crypto_fail(),
         }
@@ -301,19 +343,20 @@ impl CurveMechanism {
         Ok(())
     }
 
-    fn welcome(&mut self) -> Msg {
+    fn welcome(&mut self) -> Option<Msg> {
         let mut cookie_plain = Vec::with_capacity(64);
         cookie_plain.extend_from_slice(&self.peer_cn_public);
         cookie_plain.extend_from_slice(&self.cn_secret);
         let cn = self.long_nonces[0];
         let cookie_box = secretbox_seal(&self.cookie_key, &nonce(b"COOKIE--", &cn), &cookie_plain);
+        cookie_plain.zeroize();
         let mut plain = Vec::with_capacity(128);
         plain.extend_from_slice(&self.cn_public);
         plain.extend_from_slice(&cn);
         plain.extend_from_slice(&cookie_box);
         let wn = self.long_nonces[1];
-        let b = box_seal(&self.peer_cn_public, &self.secret, &nonce(b"WELCOME-", &wn), &plain);
-        command(b"WELCOME", &[&wn, &b])
+        let b = self.hello_key.take()?.seal(&nonce(b"WELCOME-", &wn), &plain);
+        Some(command(b"WELCOME", &[&wn, &b]))
     }
 
     fn process_initiate(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
@@ -321,24 +364,29 @@ impl CurveMechanism {
         if data.len() < 96 + 8 + 16 + 128 {
             return self.fail(ProtocolError::MalformedCommand(CommandKind::Initiate));
         }
-        let Some(cookie) = secretbox_open(&self.cookie_key, &nonce(b"COOKIE--", &data[..16]), &data[16..96]) else {
+        let Some(mut cookie) = secretbox_open(&self.cookie_key, &nonce(b"COOKIE--", &data[..16]), &data[16..96]) else {
             return self.crypto_fail();
         };
-        if cookie[..32] != self.peer_cn_public || cookie[32..] != self.cn_secret {
+        let matches = cookie[..32] == self.peer_cn_public && cookie[32..] == self.cn_secret;
+        cookie.zeroize();
+        if !matches {
             return self.key_exchange_fail();
         }
         let sn = &data[96..104];
         if !self.check_nonce(sn) {
             return self.fail(ProtocolError::InvalidSequence);
         }
-        let Some(plain) =
-            box_open(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQINITIATE", sn), &data[104..])
-        else {
+        if !self.make_session() {
+            return self.crypto_fail();
+        }
+        let opened = self.session.as_ref().and_then(|k| k.open(&nonce(b"CurveZMQINITIATE", sn), &data[104..]));
+        let Some(plain) = opened else {
             return self.crypto_fail();
         };
         let client_key = key(&plain[..32]);
-        let Some(vouch) = box_open(&client_key, &self.cn_secret, &nonce(b"VOUCH---", &plain[32..48]), &plain[48..128])
-        else {
+        let vouch = BoxKey::new(&client_key, &self.cn_secret)
+            .and_then(|k| k.open(&nonce(b"VOUCH---", &plain[32..48]), &plain[48..128]));
+        let Some(vouch) = vouch else {
             return self.crypto_fail();
         };
         if vouch[..32] != self.peer_cn_public || vouch[32..64] != self.public {
@@ -370,12 +418,12 @@ impl CurveMechanism {
         Ok(())
     }
 
-    fn ready(&mut self) -> Msg {
+    fn ready(&mut self) -> Option<Msg> {
         let mut md = BytesMut::new();
         self.ours.encode(&mut md);
-        let sn = self.next_nonce().unwrap_or_default();
-        let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(b"CurveZMQREADY---", &sn), &md);
-        command(b"READY", &[&sn, &b])
+        let sn = self.next_nonce().ok()?;
+        let b = self.session.as_ref()?.seal(&nonce(b"CurveZMQREADY---", &sn), &md);
+        Some(command(b"READY", &[&sn, &b]))
     }
 }
 
@@ -385,29 +433,25 @@ impl Mechanism for CurveMechanism {
     }
 
     fn next_handshake_command(&mut self) -> Option<Msg> {
-        match self.state {
-            State::SendHello => {
-                self.state = State::WaitWelcome;
-                Some(self.hello())
-            }
-            State::SendInitiate => {
-                self.state = State::WaitReady;
-                Some(self.initiate())
-            }
-            State::SendWelcome => {
-                self.state = State::WaitInitiate;
-                Some(self.welcome())
-            }
+        // Building a command fails only for keys already refused on
+        // arrival; the handshake then fails rather than send garbage.
+        let (next, cmd) = match self.state {
+            State::SendHello => (State::WaitWelcome, self.hello()),
+            State::SendInitiate => (State::WaitReady, self.initiate()),
+            State::SendWelcome => (State::WaitInitiate, self.welcome()),
             State::SendReady => {
-                self.state = State::Ready;
-                Some(self.ready())
+                let cmd = self.ready();
+                self.enter_data_phase();
+                (State::Ready, cmd)
             }
             State::SendError => {
                 self.state = State::Failed;
-                self.error_cmd.take()
+                return self.error_cmd.take();
             }
-            _ => None,
-        }
+            _ => return None,
+        };
+        self.state = if cmd.is_some() { next } else { State::Failed };
+        cmd
     }
 
     fn take_zap_request(&mut self) -> Option<ZapRequest> {
@@ -484,55 +528,11 @@ impl Mechanism for CurveMechanism {
     }
 
     fn encode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
-        let mut plain = Vec::with_capacity(1 + msg.data().len());
-        let mut flags = 0u8;
-        if msg.more() {
-            flags |= 0x01;
-        }
-        if msg.is_command() {
-            flags |= 0x02;
-        }
-        plain.push(flags);
-        plain.extend_from_slice(msg.data());
-        let sn = self.next_nonce()?;
-        let prefix: &[u8] = if self.server { b"CurveZMQMESSAGES" } else { b"CurveZMQMESSAGEC" };
-        let b = box_seal(&self.peer_cn_public, &self.cn_secret, &nonce(prefix, &sn), &plain);
-        // libzmq 4.3 sends MESSAGE as a data frame (not flagged COMMAND),
-        // with the frame's MORE flag mirroring the one inside.
-        let mut m = command(b"MESSAGE", &[&sn, &b]);
-        m.reset_flags(COMMAND);
-        m.set_more(flags & 0x01 != 0);
-        Ok(m)
+        self.messages.as_mut().ok_or(ProtocolError::NotReady)?.seal(&msg)
     }
 
     fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
-        let d = msg.data();
-        if d.len() < 8 || &d[..8] != b"\x07MESSAGE" {
-            return Err(ProtocolError::UnexpectedCommand);
-        }
-        let d = &d[8..];
-        if d.len() < 8 + 16 + 1 {
-            return Err(ProtocolError::MalformedCommand(CommandKind::Message));
-        }
-        if !self.check_nonce(&d[..8]) {
-            return Err(ProtocolError::InvalidSequence);
-        }
-        let prefix: &[u8] = if self.server { b"CurveZMQMESSAGEC" } else { b"CurveZMQMESSAGES" };
-        let plain = box_open(&self.peer_cn_public, &self.cn_secret, &nonce(prefix, &d[..8]), &d[8..])
-            .ok_or(ProtocolError::MalformedCommand(CommandKind::Message))?;
-        let flags = plain[0];
-        let mut m = if plain.len() - 1 <= crate::msg::MAX_INLINE {
-            Msg::from_slice(&plain[1..])
-        } else {
-            let mut b = Bytes::from(plain);
-            let _ = b.split_to(1);
-            Msg::from_bytes(b)
-        };
-        m.set_more(flags & 0x01 != 0);
-        if flags & 0x02 != 0 {
-            m.set_flags(COMMAND);
-        }
-        Ok(m)
+        self.messages.as_mut().ok_or(ProtocolError::NotReady)?.open(&msg)
     }
 
     fn peer_metadata(&self) -> &Properties {
@@ -541,149 +541,4 @@ impl Mechanism for CurveMechanism {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::constants::*;
-    use crate::util::curve::keypair;
-    use crate::zmtp::mechanism::ZapParams;
-
-    fn pair(zap: bool) -> (CurveMechanism, CurveMechanism, Key) {
-        let (sp, ss) = keypair().unwrap();
-        let (cp, cs) = keypair().unwrap();
-        let mode = if zap { ZapMode::Ask(ZapParams::default()) } else { ZapMode::Off };
-        let client = CurveMechanism::client(ZMQ_DEALER, b"cid", &[], cp, cs, sp).unwrap();
-        let server = CurveMechanism::server(ZMQ_ROUTER, b"", &[], ss, mode).unwrap();
-        (client, server, cp)
-    }
-
-    fn pump(a: &mut CurveMechanism, b: &mut CurveMechanism) {
-        while let Some(m) = a.next_handshake_command() {
-            b.process_handshake_command(m).expect("step");
-        }
-    }
-
-    #[test]
-    fn handshake_sizes_and_traffic() {
-        let (mut c, mut s, _) = pair(false);
-        let hello = c.next_handshake_command().unwrap();
-        assert_eq!(hello.data().len(), 200);
-        assert_eq!(&hello.data()[..6], b"\x05HELLO");
-        s.process_handshake_command(hello).unwrap();
-        let welcome = s.next_handshake_command().unwrap();
-        assert_eq!(welcome.data().len(), 168);
-        c.process_handshake_command(welcome).unwrap();
-        pump(&mut c, &mut s);
-        pump(&mut s, &mut c);
-        assert_eq!(c.status(), MechanismStatus::Ready);
-        assert_eq!(s.status(), MechanismStatus::Ready);
-        assert_eq!(s.peer_routing_id(), Some(&b"cid"[..]));
-        let mut m = Msg::from_slice(b"hello");
-        m.set_more(true);
-        let wire = c.encode(m).unwrap();
-        assert_eq!(wire.data().len(), 8 + 8 + 16 + 1 + 5);
-        let back = s.decode(wire.clone()).unwrap();
-        assert_eq!(back.data(), b"hello");
-        assert!(back.more());
-        // A replayed MESSAGE is refused.
-        assert_eq!(s.decode(wire).err(), Some(ProtocolError::InvalidSequence));
-        let back = c.decode(s.encode(Msg::from_slice(b"x")).unwrap()).unwrap();
-        assert_eq!(back.data(), b"x");
-        assert!(!back.more());
-    }
-
-    #[test]
-    fn wrong_server_key_fails_cryptographically() {
-        let (sp, _) = keypair().unwrap();
-        let (_, ss) = keypair().unwrap();
-        let (cp, cs) = keypair().unwrap();
-        let mut c = CurveMechanism::client(ZMQ_REQ, b"", &[], cp, cs, sp).unwrap();
-        let mut s = CurveMechanism::server(ZMQ_REP, b"", &[], ss, ZapMode::Off).unwrap();
-        let e = s.process_handshake_command(c.next_handshake_command().unwrap()).unwrap_err();
-        assert_eq!(
-            e.monitor_event(),
-            Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC as u32))
-        );
-    }
-
-    #[test]
-    fn zap_gets_client_key_and_can_refuse() {
-        let (mut c, mut s, cp) = pair(true);
-        pump(&mut c, &mut s);
-        pump(&mut s, &mut c);
-        pump(&mut c, &mut s);
-        let req = s.take_zap_request().unwrap();
-        assert_eq!(req.mechanism, "CURVE");
-        assert_eq!(&req.credentials[0][..], &cp[..]);
-        let e = s
-            .zap_reply(Ok(ZapReply {
-                status_code: Bytes::from_static(b"400"),
-                status_text: Bytes::new(),
-                user_id: Bytes::new(),
-                metadata: Properties::new(),
-            }))
-            .unwrap_err();
-        assert_eq!(e, ProtocolError::ZapDenied(400));
-        assert_eq!(s.next_handshake_command().unwrap().data(), b"\x05ERROR\x03400");
-        assert_eq!(s.status(), MechanismStatus::Error);
-    }
-
-    #[test]
-    fn zap_accept_and_unanswered_request() {
-        let (mut c, mut s, _) = pair(true);
-        pump(&mut c, &mut s);
-        pump(&mut s, &mut c);
-        pump(&mut c, &mut s);
-        assert!(s.take_zap_request().is_some());
-        assert!(s.next_handshake_command().is_none());
-        let mut user = ZapReply {
-            status_code: Bytes::from_static(b"200"),
-            status_text: Bytes::new(),
-            user_id: Bytes::from_static(b"u"),
-            metadata: Properties::new(),
-        };
-        s.zap_reply(Ok(user.clone())).unwrap();
-        pump(&mut s, &mut c);
-        assert_eq!(s.status(), MechanismStatus::Ready);
-        assert_eq!(c.status(), MechanismStatus::Ready);
-        assert_eq!(&s.zap_identity().unwrap().user_id[..], b"u");
-        // The handler went away: refused, nothing sent.
-        let (mut c, mut s, _) = pair(true);
-        pump(&mut c, &mut s);
-        pump(&mut s, &mut c);
-        pump(&mut c, &mut s);
-        let e = s.zap_reply(Err(ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED)).unwrap_err();
-        assert_eq!(e.monitor_event(), Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED as u32)));
-        assert!(s.next_handshake_command().is_none());
-        assert_eq!(s.status(), MechanismStatus::Error);
-        user.status_code = Bytes::from_static(b"200");
-        assert!(s.zap_reply(Ok(user)).is_err());
-    }
-
-    #[test]
-    fn nonces_never_wrap() {
-        let (mut c, mut s, _) = pair(false);
-        pump(&mut c, &mut s);
-        pump(&mut s, &mut c);
-        pump(&mut c, &mut s);
-        pump(&mut s, &mut c);
-        c.nonce_out = u64::MAX - 1;
-        let m = c.encode(Msg::from_slice(b"last")).unwrap();
-        assert_eq!(s.decode(m).unwrap().data(), b"last");
-        assert_eq!(c.encode(Msg::from_slice(b"x")).err(), Some(ProtocolError::NonceExhausted));
-    }
-
-    #[test]
-    fn malformed_commands() {
-        let (_, mut s, _) = pair(false);
-        assert_eq!(
-            s.process_handshake_command(command(b"HELLO", &[&[1, 0]])),
-            Err(ProtocolError::MalformedCommand(CommandKind::Hello))
-        );
-        let (mut c, _, _) = pair(false);
-        c.next_handshake_command();
-        assert_eq!(
-            c.process_handshake_command(command(b"WELCOME", &[&[0; 10]])),
-            Err(ProtocolError::MalformedCommand(CommandKind::Welcome))
-        );
-    }
-}
+mod tests;
