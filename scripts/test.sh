@@ -71,6 +71,8 @@ phase "set-up: Debian packages" scripts/setup.sh test || {
     echo "cannot install the packages the tests need; stopping" >&2
     exit 1
 }
+# every import in src/ points down the layers (docs/architecture.md)
+phase "layering (scripts/check_layers.py)" python3 scripts/check_layers.py
 # timeouts here include compiling from scratch (a fresh clone: a few minutes)
 # cargo_test: the whole output is printed as it comes and kept in
 # build/cargo-test.log; on failure the failing tests and their panic messages

@@ -8,24 +8,33 @@
 
 use crate::constants::*;
 use crate::error::*;
-use crate::io::mailbox::{Command, Mailbox};
-use crate::io::reactor::IoThread;
+use crate::io::mailbox::Waker;
+use crate::io::reactor::{IoMailbox, IoThread};
 use crate::options::hwm_limit;
-use crate::pipe::{combined_hwm, EndConfig, PipeEnd};
+use crate::pipe::{combined_hwm, EndConfig, PipeEnd, SocketCommand, SocketMailbox};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::os::raw::c_int;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-/// What a bound (or connecting) socket tells the other side of an inproc pipe.
+/// What one side of an inproc pipe tells the other: who to wake, its
+/// routing id, HWMs and ZMQ_CONFLATE.
 #[derive(Clone)]
-pub struct BoundInfo {
-    pub socket_id: u64,
-    pub mailbox: Arc<Mailbox>,
+pub struct InprocSide {
+    pub waker: Arc<dyn Waker>,
     pub routing_id: Bytes,
     pub sndhwm: c_int,
     pub rcvhwm: c_int,
     pub conflate: bool,
+}
+
+/// A socket bound to an inproc endpoint: what connecting sides need.
+#[derive(Clone)]
+pub struct BoundInfo {
+    pub socket_id: u64,
+    /// Where new pipes are sent (`SocketCommand::Attach`).
+    pub mailbox: Arc<SocketMailbox>,
+    pub side: InprocSide,
 }
 
 /// A connection made before its endpoint was bound.
@@ -38,7 +47,7 @@ pub struct Pending {
 
 struct State {
     next_socket_id: u64,
-    sockets: HashMap<u64, Arc<Mailbox>>,
+    sockets: HashMap<u64, Arc<SocketMailbox>>,
     endpoints: HashMap<String, BoundInfo>,
     pending: HashMap<String, Vec<Pending>>,
     terminating: bool,
@@ -106,7 +115,7 @@ impl Ctx {
         self.lock().ipv6
     }
 
-    pub fn register_socket(&self, mailbox: Arc<Mailbox>) -> ZResult<u64> {
+    pub fn register_socket(&self, mailbox: Arc<SocketMailbox>) -> ZResult<u64> {
         let mut s = self.lock();
         if s.terminating || s.terminated {
             return Err(ETERM);
@@ -149,16 +158,17 @@ impl Ctx {
 
     /// Connects to an inproc endpoint; returns the connecting side's end.
     /// When nobody bound it yet, the other end waits in the pending list.
-    pub fn connect_inproc(&self, endpoint: &str, me: BoundInfo) -> ZResult<PipeEnd> {
+    pub fn connect_inproc(&self, endpoint: &str, me: InprocSide) -> ZResult<PipeEnd> {
         let mut s = self.lock();
-        let my_cfg = EndConfig { mailbox: Some(me.mailbox.clone()), routing_id: Some(me.routing_id.clone()) };
+        let my_cfg = EndConfig { mailbox: Some(me.waker.clone()), routing_id: Some(me.routing_id.clone()) };
         match s.endpoints.get(endpoint) {
-            Some(peer) => {
+            Some(bound) => {
+                let peer = &bound.side;
                 let hwm = [combined_hwm(me.sndhwm, peer.rcvhwm), combined_hwm(peer.sndhwm, me.rcvhwm)];
                 let conflate = [me.conflate || peer.conflate, me.conflate || peer.conflate];
-                let peer_cfg = EndConfig { mailbox: Some(peer.mailbox.clone()), routing_id: Some(peer.routing_id.clone()) };
+                let peer_cfg = EndConfig { mailbox: Some(peer.waker.clone()), routing_id: Some(peer.routing_id.clone()) };
                 let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, conflate);
-                peer.mailbox.send(Command::Attach(Box::new(theirs), false));
+                bound.mailbox.send(SocketCommand::Attach(Box::new(theirs), false));
                 Ok(mine)
             }
             None => {
@@ -178,7 +188,7 @@ impl Ctx {
     /// Like `connect_inproc`, but only to an endpoint that is bound now
     /// (None otherwise, leaving no pending connection): used by sessions to
     /// reach the ZAP handler.
-    pub fn connect_inproc_if_bound(&self, endpoint: &str, me: BoundInfo) -> Option<PipeEnd> {
+    pub fn connect_inproc_if_bound(&self, endpoint: &str, me: InprocSide) -> Option<PipeEnd> {
         if !self.lock().endpoints.contains_key(endpoint) {
             return None;
         }
@@ -188,7 +198,7 @@ impl Ctx {
     /// The mailbox of the I/O thread that should serve a new endpoint
     /// (by ZMQ_AFFINITY when set, else round-robin). EMTHREAD when the
     /// context has no I/O threads.
-    pub fn io_thread(&self, affinity: u64) -> ZResult<Arc<Mailbox>> {
+    pub fn io_thread(&self, affinity: u64) -> ZResult<Arc<IoMailbox>> {
         let mut s = self.lock();
         if s.terminating {
             return Err(ETERM);
@@ -219,7 +229,7 @@ impl Ctx {
         }
         s.terminating = true;
         for mb in s.sockets.values() {
-            mb.send(Command::Stop);
+            mb.send(SocketCommand::Stop);
         }
     }
 

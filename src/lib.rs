@@ -17,7 +17,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod io;
-pub mod monitor;
+
 pub mod msg;
 pub mod options;
 pub mod pipe;

@@ -11,7 +11,7 @@
 //! Must not: touch C pointers (that is `capi::poll`) or socket internals
 //! beyond `ZMQ_FD`/`ZMQ_EVENTS`.
 
-use crate::capi::handle::SocketHandle;
+use crate::socket::shared::SharedSocket as SocketHandle;
 use crate::constants::*;
 use crate::error::*;
 use std::os::raw::{c_int, c_short};

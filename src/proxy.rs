@@ -11,7 +11,7 @@
 //! Must not: touch socket internals (it uses the public socket calls only)
 //! or C pointers (that is `capi::proxy`).
 
-use crate::capi::handle::SocketHandle;
+use crate::socket::shared::SharedSocket as SocketHandle;
 use crate::constants::*;
 use crate::error::*;
 use crate::msg::Msg;

@@ -20,13 +20,14 @@
 //! then DISCONNECTED.
 
 use crate::constants::*;
-use crate::io::mailbox::{Command, Mailbox};
-use crate::io::reactor::{token, Io, TimerId};
-use crate::monitor::MonitorRef;
+use crate::io::events::EventSink;
+use crate::io::mailbox::{Notify, Waker};
+use crate::io::reactor::{token, Handler, Io, TimerId};
 use crate::msg::{Metadata, Msg, Spent};
 use crate::options::Options;
-use crate::pipe::{EndConfig, PipeEnd, Read};
-use crate::transport::address::{IpcPath, TcpSpec};
+use crate::pipe::{EndConfig, PipeEnd, Read, SocketCommand, SocketMailbox};
+use crate::transport::listener::Listener;
+use crate::transport::Target;
 use crate::transport::stream::{connect_ipc, connect_tcp, tune_connected, Stream};
 use crate::zap::ZapClient;
 use crate::zmtp::liveness::{Expired, Timing};
@@ -42,36 +43,55 @@ use std::io::{IoSlice, IoSliceMut, Read as _};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Opens a pipe to the application's ZAP handler, when one is bound (the
+/// context's inproc table knows); the argument wakes the session's end.
+pub type ZapConnect = Arc<dyn Fn(Arc<dyn Waker>) -> Option<PipeEnd> + Send + Sync>;
+
 /// What a session (or listener) knows of the socket it serves.
 #[derive(Clone)]
 pub struct SockRef {
     pub socket_id: u64,
-    pub mailbox: Arc<Mailbox>,
-    pub monitor: MonitorRef,
+    pub mailbox: Arc<SocketMailbox>,
+    pub monitor: Arc<dyn EventSink>,
     /// The socket's options when the endpoint was bound or connected.
     pub options: Arc<Options>,
     /// The socket's current ZMQ_LINGER (it may change up to zmq_close).
     pub linger: Arc<std::sync::atomic::AtomicI32>,
-    /// The context, to reach the ZAP handler (weak: the context owns the
-    /// I/O threads that own sessions).
-    pub ctx: std::sync::Weak<crate::ctx::Ctx>,
+    /// The way to the ZAP handler.
+    pub zap: ZapConnect,
 }
 
 impl SockRef {
     /// Emits a monitor event (from the I/O thread, as libzmq does).
     pub fn event(&self, event: i32, value: u32, endpoint: &str) {
-        let mut m = self.monitor.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(m) = m.as_mut() {
-            m.emit(event, value, endpoint);
-        }
+        self.monitor.event(event, value, endpoint);
     }
 }
 
-/// Where a connecting session goes.
-#[derive(Clone, Debug)]
-pub enum Target {
-    Tcp(TcpSpec),
-    Ipc(IpcPath),
+/// The object that serves a tcp/ipc endpoint the socket `owner` bound: a
+/// listener whose every accepted connection gets a session.
+pub fn listener(bound: crate::transport::Bound, owner: &SockRef) -> Box<dyn Handler> {
+    let o = owner.clone();
+    let on_accept = Box::new(move |stream: Stream, endpoint: &str| {
+        Box::new(Session::accepted(stream, endpoint.to_string(), o.clone())) as Box<dyn Handler>
+    });
+    Box::new(Listener::new(
+        bound.sock,
+        bound.endpoint,
+        owner.socket_id,
+        owner.options.clone(),
+        owner.monitor.clone(),
+        on_accept,
+        bound.unlink,
+        bound.tmpdir,
+    ))
+}
+
+/// The object that serves a tcp/ipc endpoint the socket `owner` connected
+/// to: a session that connects (and reconnects). `pipe` is the session's
+/// end of the socket's pipe, or None with ZMQ_IMMEDIATE.
+pub fn connecter(target: Target, endpoint: String, owner: SockRef, pipe: Option<PipeEnd>) -> Box<dyn Handler> {
+    Box::new(Session::connecting(target, endpoint, owner, pipe))
 }
 
 enum Role {
@@ -283,17 +303,7 @@ impl Session {
         Session::new(owner, endpoint, Role::Connect(target), pipe, None)
     }
 
-    pub fn socket_id(&self) -> u64 {
-        self.owner.socket_id
-    }
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
-    }
-    pub fn has_pipe(&self) -> bool {
-        self.pipe.is_some()
-    }
-
-    pub fn start(&mut self, io: &mut Io, key: usize) {
+    fn begin(&mut self, io: &mut Io, key: usize) {
         if let Some(p) = &self.pipe {
             io.pipe_owner.insert(p.id(), key);
         }
@@ -455,11 +465,7 @@ impl Session {
         // NULL asks ZAP on either side when a domain is set (libzmq 4.3.4).
         let null_zap = mechanism == ZMQ_NULL && !o.zap_domain.is_empty();
         if server || null_zap {
-            self.zap = self
-                .owner
-                .ctx
-                .upgrade()
-                .and_then(|ctx| ZapClient::connect(&ctx, self.owner.socket_id, io.mailbox().clone()));
+            self.zap = (self.owner.zap)(io.waker()).map(ZapClient::new);
             if let Some(z) = &self.zap {
                 io.pipe_owner.insert(z.pipe_id(), key);
             }
@@ -645,7 +651,7 @@ impl Session {
     }
 
     /// Readiness of the stream.
-    pub fn ready(&mut self, io: &mut Io, key: usize, readable: bool, writable: bool) {
+    fn stream_ready(&mut self, io: &mut Io, key: usize, readable: bool, writable: bool) {
         match self.state {
             State::Idle => {}
             State::Connecting => {
@@ -901,17 +907,17 @@ impl Session {
             None => {
                 let conflate = o.conflates();
                 let socket_cfg = EndConfig {
-                    mailbox: Some(self.owner.mailbox.clone()),
+                    mailbox: Some(self.owner.mailbox.clone() as Arc<dyn Waker>),
                     routing_id: Some(Bytes::copy_from_slice(&o.routing_id)),
                 };
-                let session_cfg = EndConfig { mailbox: Some(io.mailbox().clone()), routing_id: Some(identity) };
+                let session_cfg = EndConfig { mailbox: Some(io.waker()), routing_id: Some(identity) };
                 let (mut theirs, mine) = PipeEnd::pair(socket_cfg, session_cfg, o.pipe_hwms(), [conflate, conflate]);
                 theirs.set_io_peer();
                 mine.set_outbound_metadata(md);
                 io.pipe_owner.insert(mine.id(), key);
                 self.pipe = Some(mine);
                 let connected = matches!(self.role, Role::Connect(_));
-                self.owner.mailbox.send(Command::Attach(Box::new(theirs), connected));
+                self.owner.mailbox.send(SocketCommand::Attach(Box::new(theirs), connected));
             }
         }
     }
@@ -1167,7 +1173,7 @@ impl Session {
                 } else if let Some(p) = self.pipe.as_ref() {
                     p.clear_routing_id();
                     if matches!(o.socket_type, ZMQ_SUB | ZMQ_XSUB) {
-                        self.owner.mailbox.send(Command::Hiccup(p.id()));
+                        self.owner.mailbox.send(SocketCommand::Hiccup(p.id()));
                     }
                 }
                 self.schedule_reconnect(io, key);
@@ -1196,7 +1202,7 @@ impl Session {
         io.remove_me = true;
     }
 
-    pub fn timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
+    fn on_timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
         let is = |t: &mut Option<TimerId>| {
             if *t == Some(id) {
                 *t = None;
@@ -1230,7 +1236,7 @@ impl Session {
     }
 
     /// The socket wrote to the pipe (or the peer attached).
-    pub fn pipe_readable(&mut self, io: &mut Io, key: usize) {
+    fn pipe_readable(&mut self, io: &mut Io, key: usize) {
         if self.zap.is_some() {
             self.zap_readable(io, key);
         }
@@ -1238,7 +1244,7 @@ impl Session {
     }
 
     /// The socket read from the pipe: room to deliver again.
-    pub fn pipe_writable(&mut self, io: &mut Io, key: usize) {
+    fn pipe_writable(&mut self, io: &mut Io, key: usize) {
         if let Some(m) = self.pending_in.take() {
             if let Some(p) = self.pipe.as_mut() {
                 if let Err(m) = p.write(m) {
@@ -1260,7 +1266,7 @@ impl Session {
     }
 
     /// The socket closed its end: deliver what it left within the linger.
-    pub fn pipe_terminated(&mut self, io: &mut Io, key: usize) {
+    fn pipe_terminated(&mut self, io: &mut Io, key: usize) {
         if self.zap.as_ref().is_some_and(|z| z.closed()) {
             // The ZAP handler went away: the pending request fails.
             self.zap_readable(io, key);
@@ -1280,9 +1286,44 @@ impl Session {
         }
         self.pump_out(io, key);
     }
+}
+
+impl Handler for Session {
+    fn start(&mut self, io: &mut Io, key: usize) {
+        self.begin(io, key);
+    }
+
+    fn ready(&mut self, io: &mut Io, key: usize, readable: bool, writable: bool) {
+        self.stream_ready(io, key, readable, writable);
+    }
+
+    fn timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
+        self.on_timer(io, key, id);
+    }
+
+    fn notify(&mut self, io: &mut Io, key: usize, n: Notify) {
+        match n {
+            Notify::ReadReady(_) | Notify::PeerAttached(_) => self.pipe_readable(io, key),
+            Notify::WriteReady(_) => self.pipe_writable(io, key),
+            Notify::Closed(_) => self.pipe_terminated(io, key),
+        }
+    }
+
+    fn owner(&self) -> (u64, &str) {
+        (self.owner.socket_id, &self.endpoint)
+    }
+
+    fn holds_pipe(&self) -> bool {
+        self.pipe.is_some()
+    }
+
+    /// unbind/disconnect/close: end now.
+    fn close(&mut self, io: &mut Io, _key: usize) {
+        self.finish(io);
+    }
 
     /// The context is terminating; sessions without a socket end finish now.
-    pub fn context_stopping(&mut self, io: &mut Io, _key: usize) {
+    fn context_stopping(&mut self, io: &mut Io, _key: usize) {
         if self.pipe.is_none() {
             self.finish(io);
         }
@@ -1290,15 +1331,10 @@ impl Session {
 
     /// After a panic in this session's code: report the connection lost
     /// and end, touching as little of the (untrusted) state as possible.
-    pub fn abort(&mut self, io: &mut Io) {
+    fn abort(&mut self, io: &mut Io, _key: usize) {
         if let Some(s) = self.stream.as_ref() {
             self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
         }
-        self.finish(io);
-    }
-
-    /// unbind/disconnect/close: end now.
-    pub fn close(&mut self, io: &mut Io, _key: usize) {
         self.finish(io);
     }
 }

@@ -4,13 +4,9 @@
 //! Owns: `ZapClient`, one inproc pipe per connection that needs a verdict.
 //! Must not: build or parse the frames (`zmtp::zap` does) or decide policy.
 
-use crate::ctx::{BoundInfo, Ctx};
-use crate::io::mailbox::Mailbox;
 use crate::msg::Msg;
 use crate::pipe::{PipeEnd, Read};
-use crate::zmtp::zap::{parse_reply, ZapReply, ZapRequest, ZAP_ENDPOINT};
-use bytes::Bytes;
-use std::sync::Arc;
+use crate::zmtp::zap::{parse_reply, ZapReply, ZapRequest};
 
 /// The session's connection to the ZAP handler.
 pub struct ZapClient {
@@ -25,12 +21,10 @@ impl std::fmt::Debug for ZapClient {
 }
 
 impl ZapClient {
-    /// Connects to the handler if one is bound in `ctx`; `io` is the I/O
-    /// thread's mailbox, which receives the pipe's wake-ups.
-    pub fn connect(ctx: &Ctx, socket_id: u64, io: Arc<Mailbox>) -> Option<ZapClient> {
-        let me = BoundInfo { socket_id, mailbox: io, routing_id: Bytes::new(), sndhwm: 0, rcvhwm: 0, conflate: false };
-        let pipe = ctx.connect_inproc_if_bound(ZAP_ENDPOINT, me)?;
-        Some(ZapClient { pipe, frames: Vec::new() })
+    /// Talks to the handler over `pipe` (an inproc pipe to
+    /// `zmtp::zap::ZAP_ENDPOINT`, see `SockRef::zap`).
+    pub fn new(pipe: PipeEnd) -> ZapClient {
+        ZapClient { pipe, frames: Vec::new() }
     }
 
     pub fn pipe_id(&self) -> u64 {

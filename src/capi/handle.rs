@@ -6,23 +6,17 @@
 //! EFAULT instead of reading freed memory. Like libzmq, a pointer that was
 //! never a handle is still undefined behaviour; NULL is always caught.
 //!
-//! A socket slot is guarded by a one-word lock taken for every call. Like
-//! libzmq, sockets are not meant to be used by two threads at once, so the
-//! lock is nearly always free: taking it is one atomic swap and releasing
-//! it a plain release store (no second read-modify-write that would wait
-//! for the caller's buffered stores to drain, as a mutex unlock does). A
-//! caller that does find it taken (two threads misusing one socket) backs
-//! off, spinning briefly, then yielding, then sleeping, until it is free.
+//! A socket slot holds a `socket::shared::SharedSocket`: the lock every
+//! call takes and the mark a panicking call leaves.
 
 use crate::ctx::Ctx;
 use crate::error::*;
 use crate::socket::base::SocketBase;
-use std::cell::UnsafeCell;
+use crate::socket::shared::SharedSocket;
 use std::os::raw::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 const SOCKET_LIVE: u32 = 0xbaddecaf;
 const CTX_LIVE: u32 = 0xabadcafe;
@@ -30,79 +24,7 @@ const DEAD: u32 = 0xdeadbeef;
 
 pub struct SocketHandle {
     tag: AtomicU32,
-    /// A call on this socket panicked (a bug): its state cannot be trusted,
-    /// so every later call fails with EFAULT; only `zmq_close` still works.
-    broken: AtomicBool,
-    inner: SocketCell<SocketBase>,
-}
-
-/// The socket of a slot behind the one-word lock described above.
-struct SocketCell<T> {
-    busy: AtomicBool,
-    socket: UnsafeCell<Option<T>>,
-}
-
-// SAFETY: `socket` is only reached through `SocketCell::lock`, which hands
-// out one guard at a time (the `busy` swap is the acquire, the guard's drop
-// the release), so the socket is never used by two threads at once.
-unsafe impl<T: Send> Sync for SocketCell<T> {}
-
-struct SocketGuard<'a, T> {
-    cell: &'a SocketCell<T>,
-}
-
-impl<T> SocketCell<T> {
-    fn new() -> SocketCell<T> {
-        SocketCell { busy: AtomicBool::new(false), socket: UnsafeCell::new(None) }
-    }
-
-    #[inline]
-    fn lock(&self) -> SocketGuard<'_, T> {
-        if self.busy.swap(true, Ordering::Acquire) {
-            self.lock_contended();
-        }
-        SocketGuard { cell: self }
-    }
-
-    #[cold]
-    fn lock_contended(&self) {
-        let mut tries = 0u32;
-        loop {
-            if !self.busy.load(Ordering::Relaxed) && !self.busy.swap(true, Ordering::Acquire) {
-                return;
-            }
-            tries += 1;
-            if tries < 100 {
-                std::hint::spin_loop();
-            } else if tries < 200 {
-                std::thread::yield_now();
-            } else {
-                std::thread::sleep(Duration::from_micros(200));
-            }
-        }
-    }
-}
-
-impl<T> std::ops::Deref for SocketGuard<'_, T> {
-    type Target = Option<T>;
-    fn deref(&self) -> &Option<T> {
-        // SAFETY: this guard holds the lock (see `SocketCell`).
-        unsafe { &*self.cell.socket.get() }
-    }
-}
-
-impl<T> std::ops::DerefMut for SocketGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut Option<T> {
-        // SAFETY: this guard holds the lock (see `SocketCell`).
-        unsafe { &mut *self.cell.socket.get() }
-    }
-}
-
-impl<T> Drop for SocketGuard<'_, T> {
-    #[inline]
-    fn drop(&mut self) {
-        self.cell.busy.store(false, Ordering::Release);
-    }
+    inner: SharedSocket,
 }
 
 pub struct CtxHandle {
@@ -122,14 +44,9 @@ pub fn new_socket(s: SocketBase) -> *mut c_void {
     let h: &'static SocketHandle = match slot {
         // SAFETY: free-list entries are leaked SocketHandles, never freed.
         Some(p) => unsafe { &*(p as *const SocketHandle) },
-        None => Box::leak(Box::new(SocketHandle {
-            tag: AtomicU32::new(DEAD),
-            broken: AtomicBool::new(false),
-            inner: SocketCell::new(),
-        })),
+        None => Box::leak(Box::new(SocketHandle { tag: AtomicU32::new(DEAD), inner: SharedSocket::new() })),
     };
-    h.broken.store(false, Ordering::Relaxed);
-    *h.inner.lock() = Some(s);
+    h.inner.set(s);
     h.tag.store(SOCKET_LIVE, Ordering::Release);
     h as *const SocketHandle as *mut c_void
 }
@@ -149,33 +66,18 @@ pub unsafe fn socket(p: *mut c_void) -> ZResult<&'static SocketHandle> {
     Ok(h)
 }
 
-impl SocketHandle {
-    /// Runs `f` on the live socket. A panic in `f` marks the socket broken
-    /// (EFAULT now and for every later call but `zmq_close`).
-    pub fn with<R>(&self, f: impl FnOnce(&mut SocketBase) -> ZResult<R>) -> ZResult<R> {
-        let mut g = self.inner.lock();
-        let Some(s) = g.as_mut() else { return Err(ENOTSOCK) };
-        if self.broken.load(Ordering::Relaxed) {
-            return Err(EFAULT);
-        }
-        match catch_unwind(AssertUnwindSafe(|| f(s))) {
-            Ok(r) => r,
-            Err(_) => {
-                self.broken.store(true, Ordering::Relaxed);
-                Err(EFAULT)
-            }
-        }
+impl std::ops::Deref for SocketHandle {
+    type Target = SharedSocket;
+    fn deref(&self) -> &SharedSocket {
+        &self.inner
     }
+}
 
+impl SocketHandle {
     /// Closes the socket and recycles the slot. A broken socket's close
     /// that panics too leaves its resources behind, never the caller.
     pub fn close(&'static self) -> ZResult<()> {
-        let s = {
-            let mut g = self.inner.lock();
-            let s = g.take().ok_or(ENOTSOCK)?;
-            self.tag.store(DEAD, Ordering::Release);
-            s
-        };
+        let s = self.inner.take(|| self.tag.store(DEAD, Ordering::Release)).ok_or(ENOTSOCK)?;
         let _ = catch_unwind(AssertUnwindSafe(move || s.close()));
         lock(&FREE_SOCKETS).push(self as *const SocketHandle as usize);
         Ok(())
@@ -257,30 +159,4 @@ mod tests {
         ctx.terminate().unwrap();
     }
 
-    /// Two threads misusing one socket at once are serialised: every
-    /// increment made under the lock survives (no torn update, no crash).
-    #[test]
-    fn socket_lock_serialises_concurrent_callers() {
-        let cell = Arc::new(SocketCell::<u64>::new());
-        *cell.lock() = Some(0);
-        let threads: Vec<_> = (0..4)
-            .map(|_| {
-                let cell = cell.clone();
-                std::thread::spawn(move || {
-                    for _ in 0..20_000 {
-                        let mut g = cell.lock();
-                        let v = g.as_mut().unwrap();
-                        // A read-modify-write that two holders would tear.
-                        let x = *v;
-                        std::hint::black_box(x);
-                        *v = x + 1;
-                    }
-                })
-            })
-            .collect();
-        for t in threads {
-            t.join().unwrap();
-        }
-        assert_eq!(*cell.lock(), Some(80_000));
-    }
 }

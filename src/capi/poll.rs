@@ -43,7 +43,7 @@ pub unsafe extern "C" fn zmq_poll(items_: *mut zmq_pollitem_t, nitems_: c_int, t
                 Target::Fd(ci.fd)
             } else {
                 // SAFETY: a non-NULL socket member must be a zmq_socket handle.
-                Target::Socket(handle::socket(ci.socket)?)
+                Target::Socket(&**handle::socket(ci.socket)?)
             };
             items.push(Item { target, events: ci.events, revents: 0 });
         }

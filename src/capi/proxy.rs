@@ -36,7 +36,7 @@ pub unsafe extern "C" fn zmq_proxy_steerable(
         let back = required(backend_)?;
         let cap = optional(capture_)?;
         let ctl = optional(control_)?;
-        crate::proxy::proxy(front, back, cap, ctl)?;
+        crate::proxy::proxy(front, back, cap.map(|c| &**c), ctl.map(|c| &**c))?;
         Ok(0)
     })
 }

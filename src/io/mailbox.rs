@@ -1,48 +1,50 @@
-//! A socket's command queue plus the signaler that wakes its owner.
+//! A command queue plus the signaler that wakes its owner: every socket
+//! and every I/O thread has one.
 //!
 //! Owns: queueing commands from other threads and the empty→non-empty
 //! edge on the signaler. The signaler fires only when the queue goes from
 //! empty to non-empty, and is reset when the owner drains it, which gives
-//! `ZMQ_FD` libzmq's edge-triggered contract.
+//! `ZMQ_FD` libzmq's edge-triggered contract. The commands are the
+//! owner's own type (a socket's are `pipe::SocketCommand`, an I/O
+//! thread's `reactor::IoCommand`); what pipes tell their reader is a
+//! `Notify`, delivered through the `Waker` trait, so a pipe does not need
+//! to know whose mailbox it wakes.
 
 use super::signaler::Signaler;
 use super::watch::Watch;
 use crate::error::ZResult;
-use crate::pipe::{ypipe, PipeEnd};
+use crate::util::ypipe;
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-/// Commands sent to a socket by its peers, the context or I/O threads.
-pub enum Command {
-    /// The pipe with this id has messages to read again.
-    ActivateRead(u64),
-    /// The pipe with this id has room to write again.
-    ActivateWrite(u64),
-    /// A new pipe to attach: the bind side of an inproc connection, or a
-    /// tcp/ipc connection once its handshake is done. The flag says whether
-    /// the socket itself initiated it (its own connect), which decides
-    /// where ZMQ_CONNECT_ROUTING_ID applies.
-    Attach(Box<PipeEnd>, bool),
-    /// The peer of this pipe attached itself (and set its routing id).
+/// What a pipe tells the owner of the mailbox at its other end, by the
+/// pipe's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notify {
+    /// The pipe has messages to read again.
+    ReadReady(u64),
+    /// The pipe has room to write again.
+    WriteReady(u64),
+    /// The peer of a pipe made before its peer existed attached itself
+    /// (and set its routing id).
     PeerAttached(u64),
-    /// The peer of this pipe went away.
-    PipeTerm(u64),
-    /// The connection behind this pipe was re-established (a SUB resends
-    /// its subscriptions).
-    Hiccup(u64),
-    /// The context is terminating (for an I/O thread: finish and exit).
-    Stop,
-    /// Work for an I/O thread.
-    Io(Box<crate::io::reactor::IoCommand>),
+    /// The peer of the pipe went away.
+    Closed(u64),
 }
 
+/// Something a `Notify` can be sent to: a mailbox whose commands can carry
+/// one.
+pub trait Waker: Send + Sync {
+    fn notify(&self, n: Notify);
+}
 
-pub struct Mailbox {
+/// A command queue (see the module doc).
+pub struct Mailbox<C> {
     /// Senders serialise on this lock; the owner reads without it.
-    writer: Mutex<Writer>,
+    writer: Mutex<Writer<C>>,
     /// Only the owner thread takes this (uncontended).
-    reader: Mutex<ypipe::Consumer<Command>>,
+    reader: Mutex<ypipe::Consumer<C>>,
     /// Set (after the eventfd was written) when a sender woke the owner;
     /// the owner clears it and resets the eventfd.
     signaled: AtomicBool,
@@ -51,15 +53,15 @@ pub struct Mailbox {
     signaler: Signaler,
 }
 
-struct Writer {
-    tx: ypipe::Producer<Command>,
+struct Writer<C> {
+    tx: ypipe::Producer<C>,
     /// The owner is gone: further commands are dropped (a dropped pipe end
     /// terminates itself, so its peer learns that nobody will read).
     closed: bool,
 }
 
-impl Mailbox {
-    pub fn new() -> ZResult<Mailbox> {
+impl<C: Send> Mailbox<C> {
+    pub fn new() -> ZResult<Mailbox<C>> {
         let (tx, mut rx) = ypipe::channel();
         // Start asleep, so the very first command raises the signal.
         let _ = rx.check_read();
@@ -76,7 +78,7 @@ impl Mailbox {
         self.signaler.fd()
     }
 
-    pub fn send(&self, cmd: Command) {
+    pub fn send(&self, cmd: C) {
         let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         if w.closed {
             drop(w);
@@ -100,7 +102,7 @@ impl Mailbox {
 
     /// Takes every queued command. Afterwards the owner counts as asleep:
     /// the next `send` raises a fresh edge on the eventfd (`ZMQ_FD`).
-    pub fn drain(&self, out: &mut Vec<Command>) {
+    pub fn drain(&self, out: &mut Vec<C>) {
         // Reset the eventfd whatever `signaled` says: a sender sets the flag
         // just after writing the fd, so the flag may lag; resetting only on
         // the flag could leave the fd readable with nothing to read, and a
@@ -115,7 +117,7 @@ impl Mailbox {
 
     /// Marks the owner gone and returns what was still queued (to be
     /// dropped by the caller).
-    pub fn close(&self) -> Vec<Command> {
+    pub fn close(&self) -> Vec<C> {
         self.writer.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
         let mut out = Vec::new();
         self.drain(&mut out);
@@ -151,9 +153,14 @@ mod tests {
     use super::*;
     use crate::io::watch::GIVE_UP;
 
+    #[derive(Debug)]
+    enum Command {
+        Stop,
+    }
+
     #[test]
     fn watch_gives_up_on_long_waits_and_still_sees_commands() {
-        let mb = Mailbox::new().unwrap();
+        let mb = Mailbox::<Command>::new().unwrap();
         for i in 1..=GIVE_UP {
             assert!(!mb.wait(1, true).unwrap(), "nothing was sent");
             assert_eq!(mb.watch.misses(), i);

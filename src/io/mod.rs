@@ -1,9 +1,12 @@
-//! I/O plumbing shared by sockets and (later) I/O threads.
+//! I/O plumbing shared by sockets and I/O threads.
 //!
-//! Owns: the eventfd signaler, the command mailbox, the I/O threads and
-//! the watch-before-sleep policy they share. Must not: parse
-//! protocol bytes or know routing rules.
+//! Owns: the eventfd signaler, the command mailboxes, the I/O threads (the
+//! reactor and the `Handler` trait its objects implement), the monitor
+//! event sink they report to, and the watch-before-sleep policy they
+//! share. Must not: parse protocol bytes, know routing rules, or name
+//! anything above it (sessions, listeners, pipes, sockets).
 
+pub mod events;
 pub mod mailbox;
 pub mod reactor;
 pub mod signaler;

@@ -2,15 +2,14 @@
 //!
 //! Owns: the poll loop, the thread's mailbox (registered in the poll set),
 //! timers, and dispatching readiness, timers and commands to the objects it
-//! owns. Must not: parse bytes (sessions and the ZMTP core do) or route
-//! messages (sockets do). Application threads never block on it.
+//! owns, which it knows only as `Handler`s. Must not: parse bytes
+//! (sessions and the ZMTP core do) or route messages (sockets do).
+//! Application threads never block on it.
 
-use super::mailbox::{Command, Mailbox};
+use super::mailbox::{Mailbox, Notify, Waker};
 use super::watch::{Watch, WATCH};
 use crate::error::*;
 use crate::msg::large;
-use crate::session::Session;
-use crate::transport::listener::Listener;
 use mio::{Events, Interest, Poll, Registry, Token};
 use slab::Slab;
 use std::collections::{BTreeMap, HashMap};
@@ -23,10 +22,10 @@ use std::time::{Duration, Instant};
 
 /// Work handed to an I/O thread.
 pub enum IoCommand {
-    /// Own this listener (already bound and listening).
-    Listen(Listener),
-    /// Own this connecting session.
-    Connect(Box<Session>),
+    /// One of its objects' pipes has news (through `Waker`).
+    Pipe(Notify),
+    /// Own this object (a listener, a connecting session).
+    Spawn(Box<dyn Handler>),
     /// The socket unbound or disconnected this endpoint. `done`, when set,
     /// is signalled once the matching objects are closed.
     CloseEndpoint { socket_id: u64, endpoint: String, done: Option<SyncSender<()>> },
@@ -34,27 +33,60 @@ pub enum IoCommand {
     /// carry no pipe (sessions with a pipe finish when the pipe ends).
     /// `done` as for `CloseEndpoint`.
     CloseSocket { socket_id: u64, done: Option<SyncSender<()>> },
+    /// The context is terminating: finish (within linger) and exit.
+    Stop,
 }
 
-// Sessions are the common object; keeping them unboxed saves an indirection
-// per event, and the few listeners waste the difference.
-#[allow(clippy::large_enum_variant)]
-pub enum Obj {
-    Listener(Listener),
-    Session(Session),
+/// An I/O thread's mailbox.
+pub type IoMailbox = Mailbox<IoCommand>;
+
+impl Waker for Mailbox<IoCommand> {
+    fn notify(&self, n: Notify) {
+        self.send(IoCommand::Pipe(n));
+    }
+}
+
+/// An object an I/O thread owns (a listener, a session): the reactor calls
+/// it for its fd's readiness, its timers and its pipes' news, with the
+/// `Io` services and its own key.
+pub trait Handler: Send {
+    /// Inserted: register fds, start timers, start work.
+    fn start(&mut self, io: &mut Io, key: usize);
+    /// Its fd is readable and/or writable (or closed, or in error).
+    fn ready(&mut self, io: &mut Io, key: usize, readable: bool, writable: bool);
+    /// One of its timers fired.
+    fn timer(&mut self, io: &mut Io, key: usize, id: TimerId);
+    /// A pipe it registered in `io.pipe_owner` has news.
+    fn notify(&mut self, _io: &mut Io, _key: usize, _n: Notify) {}
+    /// The socket it serves and the endpoint it belongs to.
+    fn owner(&self) -> (u64, &str);
+    /// It carries a pipe to its socket (such a session ends when the pipe
+    /// does, not when the socket closes).
+    fn holds_pipe(&self) -> bool {
+        false
+    }
+    /// unbind, disconnect or close: end now.
+    fn close(&mut self, io: &mut Io, key: usize);
+    /// The context is terminating.
+    fn context_stopping(&mut self, io: &mut Io, key: usize);
+    /// It panicked half-way through an event: end, touching as little of
+    /// its (untrusted) state as possible.
+    fn abort(&mut self, io: &mut Io, key: usize) {
+        self.close(io, key);
+    }
 }
 
 /// What objects may use while handling an event.
 pub struct Io {
     registry: Registry,
-    mailbox: Arc<Mailbox>,
+    mailbox: Arc<IoMailbox>,
     /// Armed timers in firing order, each for one object's key.
     timers: BTreeMap<TimerId, usize>,
     next_timer: u64,
     /// Pipe id → key of the session that owns its other end.
     pub pipe_owner: HashMap<u64, usize>,
     /// Objects created while handling an event, inserted afterwards.
-    spawned: Vec<Obj>,
+    spawned: Vec<Box<dyn Handler>>,
     /// Set by an object that wants to be removed.
     pub remove_me: bool,
     /// One read buffer for all sessions of this thread: a session copies
@@ -69,8 +101,13 @@ impl Io {
     pub fn registry(&self) -> &Registry {
         &self.registry
     }
-    pub fn mailbox(&self) -> &Arc<Mailbox> {
+    pub fn mailbox(&self) -> &Arc<IoMailbox> {
         &self.mailbox
+    }
+
+    /// This thread's mailbox as the `Waker` of pipes its objects read.
+    pub fn waker(&self) -> Arc<dyn Waker> {
+        self.mailbox.clone()
     }
     /// Schedules a timer for object `key` after `after`; returns its id.
     pub fn add_timer(&mut self, key: usize, after: Duration) -> TimerId {
@@ -89,7 +126,7 @@ impl Io {
     pub fn cancel_timer(&mut self, id: TimerId) {
         self.timers.remove(&id);
     }
-    pub fn spawn(&mut self, obj: Obj) {
+    pub fn spawn(&mut self, obj: Box<dyn Handler>) {
         self.spawned.push(obj);
     }
 }
@@ -108,13 +145,13 @@ pub fn token(key: usize) -> Token {
 const MAILBOX: Token = Token(0);
 
 pub struct IoThread {
-    mailbox: Arc<Mailbox>,
+    mailbox: Arc<IoMailbox>,
     join: Option<JoinHandle<()>>,
 }
 
 impl IoThread {
     pub fn start(index: usize) -> ZResult<IoThread> {
-        let mailbox = Arc::new(Mailbox::new()?);
+        let mailbox = Arc::new(IoMailbox::new()?);
         let poll = Poll::new().map_err(|e| e.raw_os_error().unwrap_or(EMFILE))?;
         let registry = poll.registry().try_clone().map_err(|e| e.raw_os_error().unwrap_or(EMFILE))?;
         let mfd: RawFd = mailbox.fd();
@@ -139,14 +176,14 @@ impl IoThread {
         Ok(IoThread { mailbox, join: Some(join) })
     }
 
-    pub fn mailbox(&self) -> &Arc<Mailbox> {
+    pub fn mailbox(&self) -> &Arc<IoMailbox> {
         &self.mailbox
     }
 
     /// Asks the thread to finish (after sessions flush within their linger)
     /// and waits for it.
     pub fn stop(&mut self) {
-        self.mailbox.send(Command::Stop);
+        self.mailbox.send(IoCommand::Stop);
         if let Some(j) = self.join.take() {
             let _ = j.join();
         }
@@ -161,7 +198,7 @@ struct Reactor {
     watch: Watch,
     poll: Poll,
     io: Io,
-    objects: Slab<Option<Obj>>,
+    objects: Slab<Option<Box<dyn Handler>>>,
     stopping: bool,
 }
 
@@ -206,10 +243,9 @@ impl Reactor {
                     continue;
                 }
                 let key = ev.token().0 - 1;
-                self.dispatch(key, |obj, io, key| match obj {
-                    Obj::Listener(l) => l.ready(io, key),
-                    Obj::Session(s) => s.ready(io, key, ev.is_readable() || ev.is_read_closed(), ev.is_writable() || ev.is_error() || ev.is_write_closed()),
-                });
+                let readable = ev.is_readable() || ev.is_read_closed();
+                let writable = ev.is_writable() || ev.is_error() || ev.is_write_closed();
+                self.dispatch(key, |obj, io, key| obj.ready(io, key, readable, writable));
             }
             // Commands. A drain leaves the mailbox marked asleep, so every
             // later command raises `has_pending` (and the eventfd): looking
@@ -227,10 +263,7 @@ impl Reactor {
                     break;
                 }
                 self.io.timers.remove(&id);
-                self.dispatch(key, |obj, io, key| match obj {
-                    Obj::Listener(l) => l.timer(io, key, id),
-                    Obj::Session(s) => s.timer(io, key, id),
-                });
+                self.dispatch(key, |obj, io, key| obj.timer(io, key, id));
             }
         }
     }
@@ -252,7 +285,7 @@ impl Reactor {
 
     /// Runs `f` on object `key`, then inserts what it spawned and removes
     /// it if it asked to be removed.
-    fn dispatch(&mut self, key: usize, f: impl FnOnce(&mut Obj, &mut Io, usize)) {
+    fn dispatch(&mut self, key: usize, f: impl FnOnce(&mut dyn Handler, &mut Io, usize)) {
         self.run_on(key, f);
         self.insert_spawned();
     }
@@ -260,12 +293,12 @@ impl Reactor {
     /// Runs `f` on object `key` and removes it if it asked to be removed;
     /// what it spawned stays in `io.spawned`. A panic in `f` (a bug) ends
     /// only that object (see `contain_panic`), never the thread.
-    fn run_on(&mut self, key: usize, f: impl FnOnce(&mut Obj, &mut Io, usize)) {
+    fn run_on(&mut self, key: usize, f: impl FnOnce(&mut dyn Handler, &mut Io, usize)) {
         let Some(slot) = self.objects.get_mut(key) else { return };
         let Some(mut obj) = slot.take() else { return };
         self.io.remove_me = false;
         let io = &mut self.io;
-        if catch_unwind(AssertUnwindSafe(|| f(&mut obj, io, key))).is_err() {
+        if catch_unwind(AssertUnwindSafe(|| f(obj.as_mut(), io, key))).is_err() {
             self.contain_panic(key, obj);
             return;
         }
@@ -283,13 +316,10 @@ impl Reactor {
     /// pipe ends) and removed, with every timer and pipe that named it. The
     /// other objects of this thread go on.
     #[cold]
-    fn contain_panic(&mut self, key: usize, mut obj: Obj) {
+    fn contain_panic(&mut self, key: usize, mut obj: Box<dyn Handler>) {
         self.io.remove_me = false;
         let io = &mut self.io;
-        let _ = catch_unwind(AssertUnwindSafe(|| match &mut obj {
-            Obj::Listener(l) => l.close(io, key),
-            Obj::Session(s) => s.abort(io),
-        }));
+        let _ = catch_unwind(AssertUnwindSafe(|| obj.abort(io, key)));
         let _ = catch_unwind(AssertUnwindSafe(move || drop(obj)));
         self.io.remove_me = false;
         self.io.pipe_owner.retain(|_, k| *k != key);
@@ -304,98 +334,53 @@ impl Reactor {
         while let Some(obj) = self.io.spawned.pop() {
             let key = self.objects.insert(None);
             self.objects[key] = Some(obj);
-            self.run_on(key, |obj, io, key| match obj {
-                Obj::Listener(l) => l.start(io, key),
-                Obj::Session(s) => s.start(io, key),
-            });
+            self.run_on(key, |obj, io, key| obj.start(io, key));
         }
     }
 
-    fn command(&mut self, cmd: Command) {
+    fn command(&mut self, cmd: IoCommand) {
         match cmd {
-            Command::ActivateRead(id) | Command::PeerAttached(id) => {
+            IoCommand::Pipe(n) => {
+                let (Notify::ReadReady(id) | Notify::WriteReady(id) | Notify::PeerAttached(id) | Notify::Closed(id)) = n;
                 if let Some(&k) = self.io.pipe_owner.get(&id) {
-                    self.dispatch(k, |o, io, k| {
-                        if let Obj::Session(s) = o {
-                            s.pipe_readable(io, k)
-                        }
-                    });
+                    self.dispatch(k, |o, io, k| o.notify(io, k, n));
                 }
             }
-            Command::ActivateWrite(id) => {
-                if let Some(&k) = self.io.pipe_owner.get(&id) {
-                    self.dispatch(k, |o, io, k| {
-                        if let Obj::Session(s) = o {
-                            s.pipe_writable(io, k)
-                        }
-                    });
+            IoCommand::Spawn(obj) => {
+                self.io.spawn(obj);
+                self.insert_spawned();
+            }
+            IoCommand::CloseEndpoint { socket_id, endpoint, done } => {
+                self.close_matching(|o| o.owner() == (socket_id, endpoint.as_str()));
+                if let Some(d) = done {
+                    let _ = d.send(());
                 }
             }
-            Command::PipeTerm(id) => {
-                if let Some(&k) = self.io.pipe_owner.get(&id) {
-                    self.dispatch(k, |o, io, k| {
-                        if let Obj::Session(s) = o {
-                            s.pipe_terminated(io, k)
-                        }
-                    });
+            IoCommand::CloseSocket { socket_id, done } => {
+                self.close_matching(|o| o.owner().0 == socket_id && !o.holds_pipe());
+                if let Some(d) = done {
+                    let _ = d.send(());
                 }
             }
-            Command::Io(io_cmd) => match *io_cmd {
-                IoCommand::Listen(l) => {
-                    self.io.spawn(Obj::Listener(l));
-                    self.insert_spawned();
-                }
-                IoCommand::Connect(s) => {
-                    self.io.spawn(Obj::Session(*s));
-                    self.insert_spawned();
-                }
-                IoCommand::CloseEndpoint { socket_id, endpoint, done } => {
-                    self.close_matching(|o| match o {
-                        Obj::Listener(l) => l.socket_id() == socket_id && l.endpoint() == endpoint,
-                        Obj::Session(s) => s.socket_id() == socket_id && s.endpoint() == endpoint,
-                    });
-                    if let Some(d) = done {
-                        let _ = d.send(());
-                    }
-                }
-                IoCommand::CloseSocket { socket_id, done } => {
-                    self.close_matching(|o| match o {
-                        Obj::Listener(l) => l.socket_id() == socket_id,
-                        Obj::Session(s) => s.socket_id() == socket_id && !s.has_pipe(),
-                    });
-                    if let Some(d) = done {
-                        let _ = d.send(());
-                    }
-                }
-            },
-            Command::Stop => {
+            IoCommand::Stop => {
                 self.stopping = true;
-                self.close_matching(|o| matches!(o, Obj::Listener(_)));
                 let keys: Vec<usize> = self.objects.iter().map(|(k, _)| k).collect();
                 for k in keys {
-                    self.dispatch(k, |o, io, k| {
-                        if let Obj::Session(s) = o {
-                            s.context_stopping(io, k)
-                        }
-                    });
+                    self.dispatch(k, |o, io, k| o.context_stopping(io, k));
                 }
             }
-            Command::Attach(..) | Command::Hiccup(_) => {}
         }
     }
 
-    fn close_matching(&mut self, pred: impl Fn(&Obj) -> bool) {
+    fn close_matching(&mut self, pred: impl Fn(&dyn Handler) -> bool) {
         let keys: Vec<usize> = self
             .objects
             .iter()
-            .filter(|(_, o)| o.as_ref().is_some_and(&pred))
+            .filter(|(_, o)| o.as_deref().is_some_and(&pred))
             .map(|(k, _)| k)
             .collect();
         for k in keys {
-            self.dispatch(k, |o, io, k| match o {
-                Obj::Listener(l) => l.close(io, k),
-                Obj::Session(s) => s.close(io, k),
-            });
+            self.dispatch(k, |o, io, k| o.close(io, k));
         }
     }
 }

@@ -6,17 +6,21 @@
 //! the peer's mailbox. Must not: route messages or know socket types.
 //!
 //! Each direction is a lock-free single-producer single-consumer queue
-//! (`ypipe`): the writer wakes the reader (one `ActivateRead` command) only
+//! (`util::ypipe`): the writer wakes the reader (one `ReadReady` notice) only
 //! when the reader found the queue empty and went to sleep. Flow control
 //! costs a comparison per message: the reader publishes how many messages
 //! it has read every low-water-mark messages (and whenever it runs dry),
-//! and wakes the writer (`ActivateWrite`) only if the writer had stopped at
+//! and wakes the writer (`WriteReady`) only if the writer had stopped at
 //! its high-water mark. ZMQ_CONFLATE pipes keep just the newest message
 //! behind a small lock instead.
+//!
+//! A pipe wakes whoever reads its other end through `io::mailbox::Waker`:
+//! a socket's mailbox (its commands, `SocketCommand`, are defined here,
+//! since pipes, sessions and the context all send them) or an I/O
+//! thread's.
 
-pub mod ypipe;
-
-use crate::io::mailbox::{Command, Mailbox};
+use crate::io::mailbox::{Mailbox, Notify, Waker};
+use crate::util::ypipe;
 use crate::msg::{Metadata, Msg};
 use bytes::Bytes;
 use std::collections::VecDeque;
@@ -24,6 +28,32 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 static NEXT_PIPE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Commands a socket receives: from its pipes (through `Waker`), from the
+/// sessions that serve its tcp/ipc endpoints and from the context.
+pub enum SocketCommand {
+    /// Something happened to one of its pipes.
+    Pipe(Notify),
+    /// A new pipe to attach: the bind side of an inproc connection, or a
+    /// tcp/ipc connection once its handshake is done. The flag says whether
+    /// the socket itself initiated it (its own connect), which decides
+    /// where ZMQ_CONNECT_ROUTING_ID applies.
+    Attach(Box<PipeEnd>, bool),
+    /// The connection behind this pipe was re-established (a SUB resends
+    /// its subscriptions).
+    Hiccup(u64),
+    /// The context is terminating.
+    Stop,
+}
+
+/// A socket's mailbox (its fd is `ZMQ_FD`).
+pub type SocketMailbox = Mailbox<SocketCommand>;
+
+impl Waker for Mailbox<SocketCommand> {
+    fn notify(&self, n: Notify) {
+        self.send(SocketCommand::Pipe(n));
+    }
+}
 
 /// What both ends know of one direction.
 struct DirShared {
@@ -66,7 +96,7 @@ impl DirShared {
 }
 
 struct Side {
-    mailbox: Option<Arc<Mailbox>>,
+    mailbox: Option<Arc<dyn Waker>>,
     routing_id: Option<Bytes>,
 }
 
@@ -85,7 +115,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Debug)]
 pub enum Read {
     Msg(Msg),
-    /// Nothing now; the reader will get `ActivateRead` when that changes.
+    /// Nothing now; the reader will get `ReadReady` when that changes.
     Empty,
     /// The peer closed and everything it sent has been read.
     Closed,
@@ -125,7 +155,8 @@ pub struct PipeEnd {
 
 /// Settings of one end when a pipe is created or attached.
 pub struct EndConfig {
-    pub mailbox: Option<Arc<Mailbox>>,
+    /// Who is woken when this end has something to do.
+    pub mailbox: Option<Arc<dyn Waker>>,
     pub routing_id: Option<Bytes>,
 }
 
@@ -193,14 +224,14 @@ impl PipeEnd {
         self.out_dir().hwm.store(hwm[0], Ordering::Relaxed);
         self.in_dir().hwm.store(hwm[1], Ordering::Relaxed);
         // Messages may already be waiting: make sure the reader looks.
-        self.notify_peer(Command::PeerAttached(self.shared.id));
+        self.notify_peer(Notify::PeerAttached(self.shared.id));
     }
 
     /// Sets the routing id this end presents to the peer (a session learns
     /// it from the handshake) and tells the peer's socket.
     pub fn set_routing_id(&self, rid: Bytes) {
         lock(&self.shared.sides[self.side]).routing_id = Some(rid);
-        self.notify_peer(Command::PeerAttached(self.shared.id));
+        self.notify_peer(Notify::PeerAttached(self.shared.id));
     }
 
     /// Forgets the peer's routing id (its connection dropped; a new one
@@ -214,15 +245,15 @@ impl PipeEnd {
         lock(&self.shared.sides[1 - self.side]).routing_id.clone()
     }
 
-    fn notify_peer(&self, cmd: Command) {
+    fn notify_peer(&self, n: Notify) {
         let mb = lock(&self.shared.sides[1 - self.side]).mailbox.clone();
         if let Some(mb) = mb {
-            mb.send(cmd);
+            mb.notify(n);
         }
     }
 
     /// True when a new message may be written now. When false because of
-    /// the HWM, the writer will get `ActivateWrite` once there is room.
+    /// the HWM, the writer will get `WriteReady` once there is room.
     #[inline]
     pub fn check_write(&mut self) -> bool {
         if !self.pending.is_empty() {
@@ -321,7 +352,7 @@ impl PipeEnd {
     pub fn flush(&mut self) {
         if let Some(tx) = self.tx.as_mut() {
             if !tx.flush() {
-                self.notify_peer(Command::ActivateRead(self.shared.id));
+                self.notify_peer(Notify::ReadReady(self.shared.id));
             }
         }
     }
@@ -360,7 +391,7 @@ impl PipeEnd {
             }
         };
         if wake {
-            self.notify_peer(Command::ActivateRead(self.shared.id));
+            self.notify_peer(Notify::ReadReady(self.shared.id));
         }
         Ok(())
     }
@@ -413,7 +444,7 @@ impl PipeEnd {
         let d = &self.shared.dirs[1 - self.side];
         d.msgs_read.store(self.read, Ordering::SeqCst);
         if d.writer_blocked.swap(false, Ordering::SeqCst) {
-            self.notify_peer(Command::ActivateWrite(self.shared.id));
+            self.notify_peer(Notify::WriteReady(self.shared.id));
         }
     }
 
@@ -536,7 +567,7 @@ impl PipeEnd {
         // call back into the library (even into this pipe's peer socket).
         self.discard_inbound();
         lock(&self.shared.sides[self.side]).mailbox = None;
-        self.notify_peer(Command::PipeTerm(self.shared.id));
+        self.notify_peer(Notify::Closed(self.shared.id));
     }
 }
 
@@ -582,7 +613,7 @@ mod tests {
 
     #[test]
     fn hwm_blocks_and_reading_wakes_writer() {
-        let mb = Arc::new(Mailbox::new().unwrap());
+        let mb = Arc::new(SocketMailbox::new().unwrap());
         let (mut a, mut b) = PipeEnd::pair(
             EndConfig { mailbox: Some(mb.clone()), routing_id: None },
             cfg(),
@@ -597,7 +628,7 @@ mod tests {
         assert!(mb.has_pending());
         let mut cmds = Vec::new();
         mb.drain(&mut cmds);
-        assert!(matches!(cmds[0], Command::ActivateWrite(_)));
+        assert!(matches!(cmds[0], SocketCommand::Pipe(Notify::WriteReady(_))));
         assert!(a.write(Msg::new()).is_ok());
     }
 

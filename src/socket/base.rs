@@ -7,26 +7,26 @@
 
 use super::{create, Cx, PipeKey, Routing};
 use crate::constants::*;
-use crate::ctx::{BoundInfo, Ctx};
+use super::monitor::{Monitor, MonitorRef};
+use crate::ctx::{BoundInfo, Ctx, InprocSide};
 use crate::error::*;
-use crate::io::mailbox::{Command, Mailbox};
-use crate::monitor::{Monitor, MonitorRef};
-use crate::session::{Session, SockRef, Target};
-use crate::transport::address::{IpcPath, TcpSpec};
-use crate::io::reactor::IoCommand;
+use crate::io::mailbox::{Notify, Waker};
+use crate::io::reactor::{IoCommand, IoMailbox};
 use crate::msg::{Msg, Spent};
 use crate::options::Options;
-use crate::pipe::PipeEnd;
+use crate::pipe::{PipeEnd, SocketCommand, SocketMailbox};
+use crate::session::{self, SockRef};
+use crate::transport::{self, Target};
 use slab::Slab;
 use std::collections::HashMap;
 use std::os::raw::c_int;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub struct SocketBase {
     ctx: Arc<Ctx>,
     id: u64,
-    mailbox: Arc<Mailbox>,
+    mailbox: Arc<SocketMailbox>,
     pub options: Options,
     pipes: Slab<PipeEnd>,
     ids: HashMap<u64, PipeKey>,
@@ -51,10 +51,10 @@ pub struct SocketBase {
     closing: Vec<PipeKey>,
     monitor: MonitorRef,
     /// tcp/ipc endpoints (bound or connected) and the I/O thread serving each.
-    net_endpoints: Vec<(String, Arc<Mailbox>)>,
+    net_endpoints: Vec<(String, Arc<IoMailbox>)>,
     /// ZMQ_LINGER as sessions see it: it may change after connect.
     linger: Arc<std::sync::atomic::AtomicI32>,
-    cmd_buf: Vec<Command>,
+    cmd_buf: Vec<SocketCommand>,
 }
 
 macro_rules! cx {
@@ -70,7 +70,7 @@ impl SocketBase {
         if !ctx.blocky() {
             options.linger = 0;
         }
-        let mailbox = Arc::new(Mailbox::new()?);
+        let mailbox = Arc::new(SocketMailbox::new()?);
         let id = ctx.register_socket(mailbox.clone())?;
         let linger = options.linger;
         Ok(SocketBase {
@@ -91,7 +91,7 @@ impl SocketBase {
             ctx_terminated: false,
             last_endpoint: String::new(),
             closing: Vec::new(),
-            monitor: Arc::new(Mutex::new(None)),
+            monitor: MonitorRef::default(),
             net_endpoints: Vec::new(),
             linger: Arc::new(std::sync::atomic::AtomicI32::new(linger)),
             cmd_buf: Vec::new(),
@@ -102,7 +102,7 @@ impl SocketBase {
         &self.ctx
     }
 
-    pub fn mailbox(&self) -> &Arc<Mailbox> {
+    pub fn mailbox(&self) -> &Arc<SocketMailbox> {
         &self.mailbox
     }
 
@@ -122,30 +122,30 @@ impl SocketBase {
         self.mailbox.drain(&mut cmds);
         for cmd in cmds.drain(..) {
             match cmd {
-                Command::ActivateRead(id) => {
+                SocketCommand::Pipe(Notify::ReadReady(id)) => {
                     if let Some(&k) = self.ids.get(&id) {
                         self.routing.read_activated(cx!(self), k);
                     }
                 }
-                Command::ActivateWrite(id) => {
+                SocketCommand::Pipe(Notify::WriteReady(id)) => {
                     if let Some(&k) = self.ids.get(&id) {
                         self.routing.write_activated(cx!(self), k);
                     }
                 }
-                Command::Attach(pipe, connected) => {
+                SocketCommand::Attach(pipe, connected) => {
                     if self.ctx_terminated {
                         drop(pipe);
                     } else {
                         self.attach_pipe(*pipe, None, connected);
                     }
                 }
-                Command::PeerAttached(id) => {
+                SocketCommand::Pipe(Notify::PeerAttached(id)) => {
                     if let Some(&k) = self.ids.get(&id) {
                         self.routing.peer_attached(cx!(self), k);
                         self.routing.read_activated(cx!(self), k);
                     }
                 }
-                Command::PipeTerm(id) => {
+                SocketCommand::Pipe(Notify::Closed(id)) => {
                     if let Some(&k) = self.ids.get(&id) {
                         self.closing.push(k);
                         // Let the routing see the pipe once more so it reads
@@ -153,13 +153,12 @@ impl SocketBase {
                         self.routing.read_activated(cx!(self), k);
                     }
                 }
-                Command::Hiccup(id) => {
+                SocketCommand::Hiccup(id) => {
                     if let Some(&k) = self.ids.get(&id) {
                         self.routing.hiccuped(cx!(self), k);
                     }
                 }
-                Command::Stop => self.ctx_terminated = true,
-                Command::Io(_) => {}
+                SocketCommand::Stop => self.ctx_terminated = true,
             }
         }
         self.cmd_buf = cmds;
@@ -241,52 +240,21 @@ impl SocketBase {
                 self.last_endpoint = endpoint.to_string();
                 Ok(())
             }
-            "tcp" => {
-                let spec = TcpSpec::parse_bind(addr)?;
-                let local = spec.resolve_local(self.options.ipv6)?;
-                let (listener, bound) = match crate::transport::stream::listen_tcp(&local, &self.options) {
-                    Ok(x) => x,
+            "tcp" | "ipc" => {
+                let bound = match transport::bind(proto, addr, &self.options) {
+                    Ok(b) => b,
                     Err(e) => {
-                        // As libzmq, the event names the address without "tcp://".
+                        // As libzmq, the event names the address without the transport.
                         self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, addr);
                         return Err(e);
                     }
                 };
-                let resolved = match bound {
-                    std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
-                    std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
-                };
-                let fd = listener.fd();
-                self.start_listener(listener, resolved, None, None)?;
-                self.emit_event(ZMQ_EVENT_LISTENING, fd as u32, &self.last_endpoint.clone());
-                Ok(())
-            }
-            "ipc" => {
-                let (path, tmpdir) = if addr == "*" {
-                    let dir = make_tmp_dir()?;
-                    (IpcPath::File(dir.join("socket")), Some(dir))
-                } else {
-                    (IpcPath::parse(addr)?, None)
-                };
-                let listener = match crate::transport::stream::listen_ipc(&path, &self.options) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        if let Some(d) = &tmpdir {
-                            let _ = std::fs::remove_dir(d);
-                        }
-                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, addr);
-                        return Err(e);
-                    }
-                };
-                // As libzmq 4.3.5: only the file of an `ipc://*` bind (in
-                // its private directory) is removed on unbind/close; a
-                // named path is left in place (bind replaces stale files).
-                let unlink = match (&path, &tmpdir) {
-                    (IpcPath::File(p), Some(_)) => Some(p.clone()),
-                    _ => None,
-                };
-                let fd = listener.fd();
-                self.start_listener(listener, path.to_endpoint(), unlink, tmpdir)?;
+                let fd = bound.sock.fd();
+                let io = self.ctx.io_thread(self.options.affinity)?;
+                let resolved = bound.endpoint.clone();
+                io.send(IoCommand::Spawn(session::listener(bound, &self.sock_ref())));
+                self.net_endpoints.push((resolved.clone(), io));
+                self.last_endpoint = resolved;
                 self.emit_event(ZMQ_EVENT_LISTENING, fd as u32, &self.last_endpoint.clone());
                 Ok(())
             }
@@ -295,29 +263,19 @@ impl SocketBase {
     }
 
     fn sock_ref(&self) -> SockRef {
+        // The context only weakly: it owns the I/O threads that own sessions.
+        let ctx = Arc::downgrade(&self.ctx);
         SockRef {
             socket_id: self.id,
             mailbox: self.mailbox.clone(),
             monitor: self.monitor.clone(),
             options: Arc::new(self.options.clone()),
             linger: self.linger.clone(),
-            ctx: Arc::downgrade(&self.ctx),
+            zap: Arc::new(move |waker| {
+                let side = InprocSide { waker, routing_id: bytes::Bytes::new(), sndhwm: 0, rcvhwm: 0, conflate: false };
+                ctx.upgrade()?.connect_inproc_if_bound(crate::zmtp::zap::ZAP_ENDPOINT, side)
+            }),
         }
-    }
-
-    fn start_listener(
-        &mut self,
-        listener: crate::transport::stream::ListenerSock,
-        resolved: String,
-        unlink: Option<std::path::PathBuf>,
-        tmpdir: Option<std::path::PathBuf>,
-    ) -> ZResult<()> {
-        let io = self.ctx.io_thread(self.options.affinity)?;
-        let l = crate::transport::listener::Listener::new(listener, resolved.clone(), self.sock_ref(), unlink, tmpdir);
-        io.send(Command::Io(Box::new(IoCommand::Listen(l))));
-        self.net_endpoints.push((resolved.clone(), io));
-        self.last_endpoint = resolved;
-        Ok(())
     }
 
     fn connect_net(&mut self, endpoint: &str, target: Target) -> ZResult<()> {
@@ -327,14 +285,13 @@ impl SocketBase {
         } else {
             let o = &self.options;
             let conflate = o.conflates();
-            let session_cfg = crate::pipe::EndConfig { mailbox: Some(io.clone()), routing_id: None };
+            let session_cfg = crate::pipe::EndConfig { mailbox: Some(io.clone() as Arc<dyn Waker>), routing_id: None };
             let (mine, theirs) =
                 PipeEnd::pair(self.end_config(), session_cfg, o.pipe_hwms(), [conflate, conflate]);
             self.attach_pipe(mine, Some(endpoint.to_string()), true);
             Some(theirs)
         };
-        let session = Session::connecting(target, endpoint.to_string(), self.sock_ref(), pipe);
-        io.send(Command::Io(Box::new(IoCommand::Connect(Box::new(session)))));
+        io.send(IoCommand::Spawn(session::connecter(target, endpoint.to_string(), self.sock_ref(), pipe)));
         self.net_endpoints.push((endpoint.to_string(), io));
         self.last_endpoint = endpoint.to_string();
         Ok(())
@@ -348,19 +305,14 @@ impl SocketBase {
                 if addr.is_empty() {
                     return Err(EINVAL);
                 }
-                let info = self.bound_info();
-                let end = self.ctx.connect_inproc(endpoint, info)?;
+                let end = self.ctx.connect_inproc(endpoint, self.inproc_side())?;
                 self.attach_pipe(end, Some(endpoint.to_string()), true);
                 self.last_endpoint = endpoint.to_string();
                 Ok(())
             }
-            "tcp" => {
-                let spec = TcpSpec::parse_connect(addr)?;
-                self.connect_net(endpoint, Target::Tcp(spec))
-            }
-            "ipc" => {
-                let path = IpcPath::parse(addr)?;
-                self.connect_net(endpoint, Target::Ipc(path))
+            "tcp" | "ipc" => {
+                let target = Target::parse(proto, addr)?;
+                self.connect_net(endpoint, target)
             }
             _ => Err(EPROTONOSUPPORT),
         }
@@ -420,20 +372,24 @@ impl SocketBase {
 
     fn end_config(&self) -> crate::pipe::EndConfig {
         crate::pipe::EndConfig {
-            mailbox: Some(self.mailbox.clone()),
+            mailbox: Some(self.mailbox.clone() as Arc<dyn Waker>),
             routing_id: Some(bytes::Bytes::copy_from_slice(&self.options.routing_id)),
         }
     }
 
-    fn bound_info(&self) -> BoundInfo {
-        BoundInfo {
-            socket_id: self.id,
-            mailbox: self.mailbox.clone(),
+    /// This socket as one side of an inproc pipe.
+    fn inproc_side(&self) -> InprocSide {
+        InprocSide {
+            waker: self.mailbox.clone(),
             routing_id: bytes::Bytes::copy_from_slice(&self.options.routing_id),
             sndhwm: self.options.sndhwm,
             rcvhwm: self.options.rcvhwm,
             conflate: self.options.conflates(),
         }
+    }
+
+    fn bound_info(&self) -> BoundInfo {
+        BoundInfo { socket_id: self.id, mailbox: self.mailbox.clone(), side: self.inproc_side() }
     }
 
     // ----- send / recv -----
@@ -638,7 +594,7 @@ impl SocketBase {
 
     pub fn monitor(&mut self, endpoint: Option<&str>, events: c_int) -> ZResult<()> {
         self.check_alive()?;
-        let mut slot = self.monitor.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = self.monitor.lock();
         if let Some(mut old) = slot.take() {
             old.stop();
         }
@@ -656,7 +612,7 @@ impl SocketBase {
     }
 
     pub fn emit_event(&self, event: c_int, value: u32, endpoint: &str) {
-        let mut slot = self.monitor.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = self.monitor.lock();
         if let Some(m) = slot.as_mut() {
             m.emit(event, value, endpoint);
         }
@@ -675,7 +631,7 @@ impl SocketBase {
         // to the I/O threads before the pipes end, so a listener is closed
         // before any peer can see its connection drop (a peer that reacts
         // by binding the same port must not get EADDRINUSE).
-        let mut told: Vec<Arc<Mailbox>> = Vec::new();
+        let mut told: Vec<Arc<IoMailbox>> = Vec::new();
         for (_, io) in std::mem::take(&mut self.net_endpoints) {
             if !told.iter().any(|t| Arc::ptr_eq(t, &io)) {
                 let id = self.id;
@@ -689,7 +645,7 @@ impl SocketBase {
         }
         // Pipes attached by late commands are refused from now on.
         drop(self.mailbox.close());
-        let old = self.monitor.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let old = self.monitor.lock().take();
         if let Some(mut m) = old {
             m.stop();
         }
@@ -708,43 +664,10 @@ impl SocketBase {
 /// ipc path can be bound again) and its CLOSED event reached the monitor
 /// before MONITOR_STOPPED, as libzmq users observe. The wait is bounded;
 /// a thread that is gone drops the sender and ends it at once.
-fn io_sync(io: &Arc<Mailbox>, cmd: impl FnOnce(std::sync::mpsc::SyncSender<()>) -> IoCommand) {
+fn io_sync(io: &Arc<IoMailbox>, cmd: impl FnOnce(std::sync::mpsc::SyncSender<()>) -> IoCommand) {
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    io.send(Command::Io(Box::new(cmd(tx))));
+    io.send(cmd(tx));
     let _ = rx.recv_timeout(Duration::from_secs(5));
 }
 
-/// Splits `proto://address`; EINVAL when malformed.
-pub fn parse_endpoint(ep: &str) -> ZResult<(&str, &str)> {
-    let Some(i) = ep.find("://") else {
-        return Err(EINVAL);
-    };
-    let (proto, addr) = (&ep[..i], &ep[i + 3..]);
-    // As libzmq: an empty transport or address is EINVAL, checked before
-    // the transport name (so "foo://" is EINVAL, "foo://x" EPROTONOSUPPORT).
-    if proto.is_empty() || addr.is_empty() {
-        return Err(EINVAL);
-    }
-    match proto {
-        "inproc" | "tcp" | "ipc" => Ok((proto, addr)),
-        "udp" | "pgm" | "epgm" | "norm" | "ws" | "wss" | "tipc" | "vmci" => Err(EPROTONOSUPPORT),
-        _ => Err(EPROTONOSUPPORT),
-    }
-}
-
-/// A fresh private directory for `ipc://*` (libzmq makes one per bind).
-fn make_tmp_dir() -> ZResult<std::path::PathBuf> {
-    let base = std::env::var_os("TMPDIR").map(std::path::PathBuf::from).unwrap_or_else(|| "/tmp".into());
-    for _ in 0..100 {
-        let mut b = [0u8; 6];
-        getrandom::fill(&mut b).map_err(|_| EINVAL)?;
-        let name: String = b.iter().map(|x| (b'a' + x % 26) as char).collect();
-        let dir = base.join(format!("tmp{name}"));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e.raw_os_error().unwrap_or(EINVAL)),
-        }
-    }
-    Err(EADDRINUSE)
-}
+pub use crate::transport::parse_endpoint;

@@ -14,6 +14,8 @@ use slab::Slab;
 use std::os::raw::c_int;
 
 pub mod base;
+pub mod monitor;
+pub mod shared;
 
 /// Index of a pipe in its socket's pipe table.
 pub type PipeKey = usize;

@@ -1,9 +1,9 @@
-//! The listener shared by tcp and ipc: accepts connections and starts a
-//! session for each.
+//! The listener shared by tcp and ipc: accepts connections and hands each
+//! to the layer above (`on_accept`, which makes a session of it).
 //!
 //! Owns: the listening socket, accept filters (TCP_ACCEPT_FILTER,
 //! IPC_FILTER_*), the ACCEPTED/ACCEPT_FAILED/CLOSED events and removing an
-//! ipc socket file when closed. Must not: speak ZMTP (sessions do).
+//! ipc socket file when closed. Must not: speak ZMTP or know sessions.
 //!
 //! Running out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM)
 //! leaves connections waiting in the backlog. Readiness is edge-triggered,
@@ -12,11 +12,14 @@
 //! rather than spinning or going deaf.
 
 use crate::constants::*;
-use crate::io::reactor::{token, Io, Obj, TimerId};
-use crate::session::{Session, SockRef};
+use crate::io::events::EventSink;
+use crate::io::mailbox::Notify;
+use crate::io::reactor::{token, Handler, Io, TimerId};
+use crate::options::Options;
 use crate::transport::stream::{peer_cred, tune_connected, ListenerSock, Stream};
 use mio::Interest;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The first retry after an accept failed for want of resources, and the
@@ -24,10 +27,16 @@ use std::time::Duration;
 const RETRY_MIN: Duration = Duration::from_millis(10);
 const RETRY_MAX: Duration = Duration::from_millis(500);
 
+/// Makes the object that serves an accepted connection.
+pub type OnAccept = Box<dyn FnMut(Stream, &str) -> Box<dyn Handler> + Send>;
+
 pub struct Listener {
     sock: ListenerSock,
     endpoint: String,
-    owner: SockRef,
+    socket_id: u64,
+    options: Arc<Options>,
+    events: Arc<dyn EventSink>,
+    on_accept: OnAccept,
     /// Socket file to remove when closing (ipc, not abstract).
     unlink: Option<PathBuf>,
     /// Temporary directory made for `ipc://*`, removed with the file.
@@ -38,29 +47,87 @@ pub struct Listener {
 }
 
 impl Listener {
-    pub fn new(sock: ListenerSock, endpoint: String, owner: SockRef, unlink: Option<PathBuf>, tmpdir: Option<PathBuf>) -> Listener {
-        Listener { sock, endpoint, owner, unlink, tmpdir, retry: None, retry_ivl: RETRY_MIN }
+    /// A listener of the socket `socket_id` (whose `options` give the
+    /// filters) on `endpoint`; `unlink`/`tmpdir`: the ipc file and the
+    /// directory of `ipc://*` to remove when it closes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        sock: ListenerSock,
+        endpoint: String,
+        socket_id: u64,
+        options: Arc<Options>,
+        events: Arc<dyn EventSink>,
+        on_accept: OnAccept,
+        unlink: Option<PathBuf>,
+        tmpdir: Option<PathBuf>,
+    ) -> Listener {
+        Listener {
+            sock,
+            endpoint,
+            socket_id,
+            options,
+            events,
+            on_accept,
+            unlink,
+            tmpdir,
+            retry: None,
+            retry_ivl: RETRY_MIN,
+        }
     }
+}
 
-    pub fn socket_id(&self) -> u64 {
-        self.owner.socket_id
-    }
-
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
-    }
-
-    pub fn start(&mut self, io: &mut Io, key: usize) {
+impl Handler for Listener {
+    fn start(&mut self, io: &mut Io, key: usize) {
         if io.registry().register(&mut self.sock, token(key), Interest::READABLE).is_err() {
             self.close(io, key);
             return;
         }
         // A connection may already be waiting.
-        self.ready(io, key);
+        self.accept_all(io, key);
     }
 
+    fn ready(&mut self, io: &mut Io, key: usize, _readable: bool, _writable: bool) {
+        self.accept_all(io, key);
+    }
+
+    /// A timer fired: the accept retry.
+    fn timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
+        if self.retry == Some(id) {
+            self.retry = None;
+            self.accept_all(io, key);
+        }
+    }
+
+    fn notify(&mut self, _io: &mut Io, _key: usize, _n: Notify) {}
+
+    fn owner(&self) -> (u64, &str) {
+        (self.socket_id, &self.endpoint)
+    }
+
+    fn close(&mut self, io: &mut Io, _key: usize) {
+        if let Some(t) = self.retry.take() {
+            io.cancel_timer(t);
+        }
+        let _ = io.registry().deregister(&mut self.sock);
+        let fd = self.sock.fd();
+        if let Some(p) = self.unlink.take() {
+            let _ = std::fs::remove_file(p);
+        }
+        if let Some(d) = self.tmpdir.take() {
+            let _ = std::fs::remove_dir(d);
+        }
+        self.events.event(ZMQ_EVENT_CLOSED, fd as u32, &self.endpoint);
+        io.remove_me = true;
+    }
+
+    fn context_stopping(&mut self, io: &mut Io, key: usize) {
+        self.close(io, key);
+    }
+}
+
+impl Listener {
     fn allowed(&self, s: &Stream) -> bool {
-        let o = &self.owner.options;
+        let o = &self.options;
         match s {
             Stream::Tcp(t) => {
                 if o.tcp_accept_filter.is_empty() {
@@ -83,7 +150,8 @@ impl Listener {
         }
     }
 
-    pub fn ready(&mut self, io: &mut Io, key: usize) {
+    /// Accepts every waiting connection, or until resources run out.
+    fn accept_all(&mut self, io: &mut Io, key: usize) {
         loop {
             match self.sock.accept() {
                 Ok(stream) => {
@@ -92,15 +160,16 @@ impl Listener {
                         drop(stream);
                         continue;
                     }
-                    tune_connected(&stream, &self.owner.options);
-                    self.owner.event(ZMQ_EVENT_ACCEPTED, stream.fd() as u32, &self.endpoint);
-                    io.spawn(Obj::Session(Session::accepted(stream, self.endpoint.clone(), self.owner.clone())));
+                    tune_connected(&stream, &self.options);
+                    self.events.event(ZMQ_EVENT_ACCEPTED, stream.fd() as u32, &self.endpoint);
+                    let handler = (self.on_accept)(stream, &self.endpoint);
+                    io.spawn(handler);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     let code = e.raw_os_error().unwrap_or(0);
-                    self.owner.event(ZMQ_EVENT_ACCEPT_FAILED, code as u32, &self.endpoint);
+                    self.events.event(ZMQ_EVENT_ACCEPT_FAILED, code as u32, &self.endpoint);
                     if matches!(code, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
                         // The backlog stays; come back once resources may be free.
                         if self.retry.is_none() {
@@ -117,29 +186,5 @@ impl Listener {
                 }
             }
         }
-    }
-
-    /// A timer fired: the accept retry.
-    pub fn timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
-        if self.retry == Some(id) {
-            self.retry = None;
-            self.ready(io, key);
-        }
-    }
-
-    pub fn close(&mut self, io: &mut Io, _key: usize) {
-        if let Some(t) = self.retry.take() {
-            io.cancel_timer(t);
-        }
-        let _ = io.registry().deregister(&mut self.sock);
-        let fd = self.sock.fd();
-        if let Some(p) = self.unlink.take() {
-            let _ = std::fs::remove_file(p);
-        }
-        if let Some(d) = self.tmpdir.take() {
-            let _ = std::fs::remove_dir(d);
-        }
-        self.owner.event(ZMQ_EVENT_CLOSED, fd as u32, &self.endpoint);
-        io.remove_me = true;
     }
 }

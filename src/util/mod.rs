@@ -1,6 +1,7 @@
-//! Self-contained helpers of libzmq's C API that need no context or socket:
-//! Z85, CURVE keys, timers, atomic counters, stopwatch, threads, version,
-//! capabilities and error texts.
+//! Self-contained helpers that need no context or socket: those behind
+//! libzmq's C API (Z85, CURVE keys, timers, atomic counters, stopwatch,
+//! threads, version, capabilities and error texts) and the lock-free queue
+//! that pipes and mailboxes are built on (`ypipe`).
 //!
 //! Owns: the pure Rust logic; the `extern "C"` wrappers are in
 //! `crate::capi::util`. Must not: depend on sockets, contexts or the reactor.
@@ -10,6 +11,7 @@ pub mod curve;
 pub mod stopwatch;
 pub mod thread;
 pub mod timers;
+pub mod ypipe;
 pub mod z85;
 
 use crate::error::{EFSM, EHOSTUNREACH, EMTHREAD, ENOCOMPATPROTO, ETERM};

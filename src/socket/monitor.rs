@@ -4,9 +4,11 @@
 //! Owns: the monitor socket and the event encoding (frame 1: 16-bit event
 //! number and 32-bit value in native byte order; frame 2: the endpoint).
 //! Must not: decide when events happen (the socket and transports do).
+//! I/O threads reach it as an `io::events::EventSink` (`MonitorRef`).
 
 use crate::constants::*;
 use crate::ctx::Ctx;
+use crate::io::events::EventSink;
 use crate::error::ZResult;
 use crate::msg::Msg;
 use crate::socket::base::SocketBase;
@@ -63,4 +65,23 @@ impl Drop for Monitor {
 }
 
 /// A socket's monitor, shared with the I/O threads that emit its events.
-pub type MonitorRef = std::sync::Arc<std::sync::Mutex<Option<Monitor>>>;
+pub type MonitorRef = Arc<MonitorSlot>;
+
+/// The socket's monitor, if one is on (`zmq_socket_monitor` replaces it).
+#[derive(Default)]
+pub struct MonitorSlot(std::sync::Mutex<Option<Monitor>>);
+
+impl MonitorSlot {
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Option<Monitor>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl EventSink for MonitorSlot {
+    /// Emits an event (from the socket's thread or an I/O thread, as libzmq).
+    fn event(&self, event: c_int, value: u32, endpoint: &str) {
+        if let Some(m) = self.lock().as_mut() {
+            m.emit(event, value, endpoint);
+        }
+    }
+}
