@@ -24,10 +24,11 @@ pub mod pipe;
 pub mod poll;
 pub mod proxy;
 pub mod session;
+pub mod engine;
 pub mod socket;
 pub mod transport;
 pub mod util;
-pub mod zap;
+
 pub mod zmtp;
 
 /// See Cargo.toml: message buffers are allocated and freed on different

@@ -42,6 +42,22 @@ fn bad_signature_byte_is_dropped_as_libzmq_does() {
     hostile_pull(&bad_signature_bytes(), Some(&[(DISCONNECTED, None)]));
 }
 
+/// A well-formed ZMTP 1.0 peer: libzmq reports no handshake for it (no
+/// mechanism ran), delivers its message, and when it leaves reports a
+/// failed handshake, then the disconnection. So do we.
+#[test]
+fn zmtp10_peer_has_no_handshake_events() {
+    let _g = MEM.read().unwrap_or_else(|e| e.into_inner());
+    let srv = Server::new(ZMQ_PULL, |_| {});
+    let mut s = srv.raw();
+    s.write_all(b"\x01\x00\x06\x00hello").unwrap();
+    assert_eq!(srv.sock.recv(64).as_deref(), Some(&b"hello"[..]));
+    s.shutdown(Shutdown::Write).unwrap();
+    assert_closed(&mut s, CLOSE_WITHIN);
+    let evs = srv.events_until(DISCONNECTED, EV_WAIT);
+    assert_eq!(kinds(&evs), vec![FAILED_NO_DETAIL, DISCONNECTED], "{evs:x?}");
+}
+
 #[test]
 fn signature_then_garbage_is_a_mechanism_mismatch() {
     // Major version 100 counts as 3.x; the "mechanism" is garbage.

@@ -287,6 +287,17 @@ impl Connection {
         !self.encoder.is_empty()
     }
 
+    /// The bytes to write, as slices in order (then `advance_output`).
+    pub fn output_slices<'a>(&'a self, dst: &mut [std::io::IoSlice<'a>]) -> usize {
+        self.encoder.io_slices(dst)
+    }
+
+    /// How many bytes are queued for output.
+    #[inline]
+    pub fn output_len(&self) -> usize {
+        self.encoder.len()
+    }
+
     /// The small-message fast path: when the next frame in `input` is a
     /// complete single-part data frame of at most `MAX_INLINE` bytes on an
     /// unencrypted connection in its data phase, its body size; the caller

@@ -1,0 +1,94 @@
+//! Connecting, and reconnecting with back-off (ZMQ_RECONNECT_IVL,
+//! ZMQ_RECONNECT_IVL_MAX, ZMQ_CONNECT_TIMEOUT), for the sessions of a
+//! socket's `zmq_connect`.
+//!
+//! Owns: resolving the target, starting a non-blocking connect, the
+//! connect time-out, and the next attempt's delay (doubled up to the
+//! maximum, with jitter). Must not: touch the engine or the pipe.
+
+use super::driver::{ms, Role, Session, State};
+use super::security::MakeEngine;
+use crate::constants::*;
+use crate::io::reactor::{token, Io};
+use crate::transport::stream::{connect_ipc, connect_tcp, Stream};
+use crate::transport::Target;
+use mio::Interest;
+
+/// A random delay below `max` milliseconds, so that many clients of one
+/// server do not reconnect in lockstep.
+fn jitter(max: i32) -> i32 {
+    if max <= 0 {
+        return 0;
+    }
+    let mut b = [0u8; 4];
+    let _ = getrandom::fill(&mut b);
+    (u32::from_ne_bytes(b) % max as u32) as i32
+}
+
+impl<E: MakeEngine> Session<E> {
+    /// Starts connecting (or schedules the next attempt when that fails
+    /// at once).
+    pub(super) fn start_connecting(&mut self, io: &mut Io, key: usize) {
+        let Role::Connect(target) = &self.role else { return };
+        let o = &self.owner.options;
+        let result = match target {
+            Target::Tcp(spec) => spec.resolve_remote(o.ipv6).and_then(|dest| {
+                let src = match &spec.source {
+                    Some(s) => Some(s.resolve_local(o.ipv6)?),
+                    None => None,
+                };
+                connect_tcp(&dest, src.as_ref(), o)
+            }),
+            Target::Ipc(path) => connect_ipc(path),
+        };
+        let mut stream = match result {
+            Ok(s) => s,
+            Err(_) => {
+                self.schedule_reconnect(io, key);
+                return;
+            }
+        };
+        if io.registry().register(&mut stream, token(key), Interest::READABLE | Interest::WRITABLE).is_err() {
+            self.schedule_reconnect(io, key);
+            return;
+        }
+        let is_tcp = matches!(stream, Stream::Tcp(_));
+        self.stream = Some(stream);
+        self.state = State::Connecting;
+        // A unix-socket connect completes at once; only tcp is "delayed".
+        if is_tcp {
+            self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, &self.endpoint);
+        }
+        if o.connect_timeout > 0 {
+            self.t_connect = Some(io.add_timer(key, ms(o.connect_timeout)));
+        }
+    }
+
+    /// The attempt failed or the connection was lost: try again after the
+    /// reconnect interval, or end when reconnecting is off.
+    pub(super) fn schedule_reconnect(&mut self, io: &mut Io, key: usize) {
+        if self.state == State::Connecting {
+            // A refused or timed-out attempt: libzmq reports the socket closed.
+            if let Some(s) = self.stream.as_ref() {
+                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, &self.endpoint);
+            }
+        }
+        self.drop_stream(io);
+        self.state = State::Idle;
+        let o = self.owner.options.clone();
+        // A closing socket's session keeps trying until its linger expires
+        // (`pipe_terminated` ends it at once for linger 0 or nothing queued).
+        if o.reconnect_ivl < 0 {
+            // Reconnection disabled: this endpoint is done.
+            self.finish(io);
+            return;
+        }
+        let base = if o.reconnect_ivl == 0 { 0 } else { self.reconnect_ivl };
+        let interval = base.saturating_add(jitter(o.reconnect_ivl));
+        if o.reconnect_ivl_max > 0 && o.reconnect_ivl_max > o.reconnect_ivl {
+            self.reconnect_ivl = (self.reconnect_ivl.saturating_mul(2)).min(o.reconnect_ivl_max);
+        }
+        self.owner.event(ZMQ_EVENT_CONNECT_RETRIED, interval as u32, &self.endpoint);
+        self.t_reconnect = Some(io.add_timer(key, ms(interval)));
+    }
+}
