@@ -14,11 +14,11 @@ use super::security::MakeEngine;
 use super::zap_client::ZapClient;
 use super::SockRef;
 use crate::constants::*;
-use crate::engine::{EngineEvent, Inbox, Sent};
+use crate::engine::EngineEvent;
 use crate::io::mailbox::{Notify, Waker};
 use crate::io::reactor::{token, Handler, Io, TimerId};
-use crate::msg::{Metadata, Msg, Spent};
-use crate::pipe::{EndConfig, PipeEnd, Read, SocketCommand};
+use crate::msg::{Metadata, Msg};
+use crate::pipe::{EndConfig, PipeEnd, SocketCommand};
 use crate::transport::stream::{tune_connected, Stream};
 use crate::transport::Target;
 use crate::zmtp::liveness::Expired;
@@ -26,7 +26,6 @@ use crate::zmtp::zap::ZapRequest;
 use crate::zmtp::ProtocolError;
 use bytes::{Bytes, BytesMut};
 use mio::Interest;
-use std::io::{IoSlice, IoSliceMut, Read as _};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -44,24 +43,6 @@ pub(super) enum State {
     Active,
 }
 
-/// Read chunk size: many small frames are decoded per read.
-const READ_CHUNK: usize = 64 * 1024;
-/// While the rest of a large body is awaited (tcp), the stream's
-/// SO_RCVLOWAT asks for this much of it at once (the kernel caps it by
-/// the receive buffer and still wakes at end of stream or under memory
-/// pressure): one wake-up and one read per large message instead of one
-/// per 64 KiB segment. Below `LOWAT_MIN` missing bytes it stays off.
-const LOWAT_MIN: usize = 16 * 1024;
-const LOWAT_MAX: usize = 4 << 20;
-/// After a large body, what a read at the next frame boundary asks for:
-/// the headers of the next message (a REQ/REP envelope delimiter and a
-/// long frame's header are 11 bytes) and no more than a little of its
-/// body, which then is read straight into its buffer (`direct_read`). A
-/// direct read also asks for this much past the body it completes.
-const PEEK: usize = 64;
-/// Encode up to this much before writing.
-const WRITE_BATCH: usize = 256 * 1024;
-
 /// See the module doc.
 pub struct Session<E> {
     pub(super) owner: SockRef,
@@ -71,28 +52,28 @@ pub struct Session<E> {
     pub(super) pipe: Option<PipeEnd>,
     pub(super) stream: Option<Stream>,
     pub(super) engine: Option<E>,
-    inbuf: BytesMut,
+    pub(super) inbuf: BytesMut,
     /// A frame refused by the pipe (HWM); reading pauses until room.
-    pending_in: Option<Msg>,
-    out_blocked: bool,
+    pub(super) pending_in: Option<Msg>,
+    pub(super) out_blocked: bool,
     /// Mid-message toward the peer when the connection dropped: the rest of
     /// that message is discarded.
-    out_more: bool,
-    discard_out: bool,
+    pub(super) out_more: bool,
+    pub(super) discard_out: bool,
     /// The socket closed its end of the pipe: flush, then finish.
-    pipe_closing: bool,
+    pub(super) pipe_closing: bool,
     /// The socket asked to close the connection (`Sent::Close`): write
     /// what is queued, then finish for good.
-    closing: bool,
+    pub(super) closing: bool,
     /// The monitor heard of this connection's handshake (see
     /// `EngineEvent::Ready`); when not, losing it is a failed handshake.
-    reported: bool,
+    pub(super) reported: bool,
     pub(super) reconnect_ivl: i32,
     pub(super) t_reconnect: Option<TimerId>,
     pub(super) t_connect: Option<TimerId>,
-    t_linger: Option<TimerId>,
+    pub(super) t_linger: Option<TimerId>,
     /// The engine's clock (`Engine::poll_timeout`), when armed.
-    t_engine: Option<TimerId>,
+    pub(super) t_engine: Option<TimerId>,
     /// The errno of the last stream failure (EPIPE for end of file).
     pub(super) last_err: i32,
     /// This connection's pipe to the ZAP handler, while the handshake needs it.
@@ -100,51 +81,21 @@ pub struct Session<E> {
     /// A ZAP request went out and its answer is awaited.
     pub(super) zap_waiting: bool,
     /// A ZAP request the engine produced, to send once decoding stops.
-    zap_outgoing: Option<ZapRequest>,
+    pub(super) zap_outgoing: Option<ZapRequest>,
     /// The stream's SO_RCVLOWAT while a large body is being read (1: off).
-    rcvlowat: usize,
+    pub(super) rcvlowat: usize,
     /// The peer's last frame was a large body read directly: at the next
     /// frame boundary, read only its header (`PEEK` bytes), so that the
     /// body goes straight into its buffer from its first byte.
-    large_in: bool,
+    pub(super) large_in: bool,
 }
 
 pub(super) fn ms(v: i32) -> Duration {
     Duration::from_millis(v.max(0) as u64)
 }
 
-/// The socket's pipe as the engine's `Inbox`; counts frames for the
-/// reactor's watch heuristic.
-struct PipeInbox<'a> {
-    pipe: Option<&'a mut PipeEnd>,
-    frames: &'a mut u64,
-}
-
-impl Inbox for PipeInbox<'_> {
-    #[inline]
-    fn small(&mut self, src: &[u8], len: usize) -> bool {
-        let ok = self.pipe.as_mut().is_some_and(|p| p.write_small(src, len));
-        *self.frames += ok as u64;
-        ok
-    }
-
-    #[inline]
-    fn message(&mut self, m: Msg) -> Result<(), Msg> {
-        #[cfg(feature = "test-hooks")]
-        if m.data() == super::TEST_PANIC_PAYLOAD {
-            panic!("test hook: a session panics");
-        }
-        *self.frames += 1;
-        match self.pipe.as_mut() {
-            Some(p) => p.write_deferred(m),
-            // No pipe yet (nothing but a handshake can come first): dropped.
-            None => Ok(()),
-        }
-    }
-}
-
 impl<E: MakeEngine> Session<E> {
-    fn new(owner: SockRef, endpoint: String, role: Role, pipe: Option<PipeEnd>, stream: Option<Stream>) -> Session<E> {
+    pub(super) fn new(owner: SockRef, endpoint: String, role: Role, pipe: Option<PipeEnd>, stream: Option<Stream>) -> Session<E> {
         let reconnect_ivl = owner.options.reconnect_ivl;
         Session {
             owner,
@@ -187,7 +138,7 @@ impl<E: MakeEngine> Session<E> {
         Session::new(owner, endpoint, Role::Connect(target), pipe, None)
     }
 
-    fn begin(&mut self, io: &mut Io, key: usize) {
+    pub(super) fn begin(&mut self, io: &mut Io, key: usize) {
         if let Some(p) = &self.pipe {
             io.pipe_owner.insert(p.id(), key);
         }
@@ -232,7 +183,7 @@ impl<E: MakeEngine> Session<E> {
     /// Keeps one reactor timer at the engine's next deadline. A deadline
     /// that moved later is left armed (it fires early and is re-armed
     /// then); one that moved earlier replaces it.
-    fn arm_engine_timer(&mut self, io: &mut Io, key: usize) {
+    pub(super) fn arm_engine_timer(&mut self, io: &mut Io, key: usize) {
         let Some(want) = self.engine.as_ref().and_then(|e| e.poll_timeout()) else { return };
         match self.t_engine {
             Some(t) if t.when <= want => {}
@@ -246,7 +197,7 @@ impl<E: MakeEngine> Session<E> {
 
     /// The engine's clock fired: a heartbeat is due, or a deadline passed
     /// (a time-out, which reconnects, not a protocol error).
-    fn engine_timer(&mut self, io: &mut Io, key: usize) {
+    pub(super) fn engine_timer(&mut self, io: &mut Io, key: usize) {
         let Some(engine) = self.engine.as_mut() else { return };
         match engine.handle_timeout(Instant::now()) {
             Ok(()) => {
@@ -263,54 +214,8 @@ impl<E: MakeEngine> Session<E> {
         }
     }
 
-    /// Decodes what is buffered in `inbuf` and delivers each message to the
-    /// pipe as it comes (no intermediate queue), publishing them as one
-    /// batch at the end. Stops, leaving the rest buffered, when the pipe is
-    /// full. Returns false when the connection failed (already handled).
-    fn decode_input(&mut self, io: &mut Io, key: usize) -> bool {
-        let mut ok = true;
-        while self.pending_in.is_none() {
-            let Some(engine) = self.engine.as_mut() else { break };
-            let mut inbox = PipeInbox { pipe: self.pipe.as_mut(), frames: &mut io.frames };
-            let r = engine.decode(&mut self.inbuf, &mut inbox);
-            let had_events = engine.has_events();
-            // Handshake and subscription events come before the message.
-            self.deliver_events(io, key);
-            match r {
-                Ok(Some(m)) => {
-                    // Stopped for events, or the pipe was full: offer it again.
-                    let mut inbox = PipeInbox { pipe: self.pipe.as_mut(), frames: &mut io.frames };
-                    if let Err(m) = inbox.message(m) {
-                        self.pending_in = Some(m);
-                    }
-                }
-                Ok(None) if had_events && !self.inbuf.is_empty() => {}
-                Ok(None) => break,
-                Err(e) => {
-                    if let Some(p) = self.pipe.as_mut() {
-                        p.flush();
-                    }
-                    self.protocol_error(io, key, e);
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        if ok {
-            if let Some(p) = self.pipe.as_mut() {
-                p.flush();
-            }
-        }
-        if self.inbuf.is_empty() {
-            // Give the block back (messages sliced from it keep their part
-            // alive); idle connections hold nothing.
-            self.inbuf = BytesMut::new();
-        }
-        ok
-    }
-
     /// Readiness of the stream.
-    fn stream_ready(&mut self, io: &mut Io, key: usize, readable: bool, writable: bool) {
+    pub(super) fn stream_ready(&mut self, io: &mut Io, key: usize, readable: bool, writable: bool) {
         match self.state {
             State::Idle => {}
             State::Connecting => {
@@ -344,148 +249,6 @@ impl<E: MakeEngine> Session<E> {
         }
     }
 
-    fn read_loop(&mut self, io: &mut Io, key: usize) {
-        if io.readbuf.len() != READ_CHUNK {
-            io.readbuf = vec![0; READ_CHUNK];
-        }
-        loop {
-            if self.pending_in.is_some() || !matches!(self.state, State::Handshaking | State::Active) {
-                return;
-            }
-            // A large body in progress with nothing else buffered: read it
-            // straight into the engine's body buffer (one copy).
-            if self.inbuf.is_empty() {
-                match self.direct_read(io, key) {
-                    Some(true) => continue,
-                    Some(false) => return,
-                    None => {}
-                }
-            }
-            let Some(stream) = self.stream.as_mut() else { return };
-            let peek = self.large_in && self.inbuf.is_empty();
-            let want = if peek { PEEK } else { READ_CHUNK };
-            match stream.read(&mut io.readbuf[..want]) {
-                Ok(0) => {
-                    self.last_err = libc::EPIPE;
-                    self.disconnected(io, key, false);
-                    return;
-                }
-                Ok(n) => {
-                    if let Some(e) = self.engine.as_mut() {
-                        e.input_arrived(Instant::now());
-                    }
-                    self.inbuf.extend_from_slice(&io.readbuf[..n]);
-                    if !self.decode_input(io, key) {
-                        return;
-                    }
-                    if peek && !self.engine.as_ref().is_some_and(|e| e.wants_direct_read()) {
-                        // Not a large body next: back to full reads.
-                        self.large_in = false;
-                    }
-                    self.flush(io, key);
-                    self.after_input(io, key);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.last_err = e.raw_os_error().unwrap_or(libc::EIO);
-                    self.disconnected(io, key, false);
-                    return;
-                }
-            }
-        }
-    }
-
-    /// One read of a large frame body straight into the engine's (pooled)
-    /// body buffer, when it offers one (`Engine::direct_read_target`).
-    /// When the read can complete the body it also asks for the next
-    /// `PEEK` bytes (readv), so that a stream of large messages takes one
-    /// read per message, the next header included, and no body byte passes
-    /// through `inbuf`.
-    /// `None`: no such body in progress, read into `io.readbuf` instead.
-    /// `Some(true)`: bytes arrived and were processed, keep reading.
-    /// `Some(false)`: stop (would block, or the connection ended and that
-    /// was handled).
-    fn direct_read(&mut self, io: &mut Io, key: usize) -> Option<bool> {
-        let (Some(stream), Some(engine)) = (self.stream.as_mut(), self.engine.as_mut()) else {
-            return None;
-        };
-        let limit = engine.direct_read_limit();
-        let body = engine.direct_read_target()?;
-        let body_len = body.len();
-        let r = if body_len >= limit {
-            let mut iov = [IoSliceMut::new(body), IoSliceMut::new(&mut io.readbuf[..PEEK])];
-            stream.read_vectored(&mut iov)
-        } else {
-            stream.read(body)
-        };
-        match r {
-            Ok(0) => {
-                self.last_err = libc::EPIPE;
-                self.disconnected(io, key, false);
-                Some(false)
-            }
-            Ok(n) => {
-                engine.input_arrived(Instant::now());
-                self.large_in = true;
-                let into_body = n.min(body_len);
-                let r = engine.direct_read_done(into_body);
-                if self.rcvlowat > 1 && engine.direct_read_limit() < LOWAT_MIN {
-                    stream.set_rcvlowat(1);
-                    self.rcvlowat = 1;
-                }
-                // Events (a large SUBSCRIBE, say) come before the message.
-                self.deliver_events(io, key);
-                match r {
-                    Ok(Some(m)) => {
-                        let mut inbox = PipeInbox { pipe: self.pipe.as_mut(), frames: &mut io.frames };
-                        if let Err(m) = inbox.message(m) {
-                            self.pending_in = Some(m);
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(e) => {
-                        if let Some(p) = self.pipe.as_mut() {
-                            p.flush();
-                        }
-                        self.protocol_error(io, key, e);
-                        return Some(false);
-                    }
-                }
-                if n > into_body {
-                    // The start of what follows: decoded as usual (which
-                    // also publishes to the pipe; it waits while the pipe
-                    // is full).
-                    self.inbuf.extend_from_slice(&io.readbuf[..n - into_body]);
-                    if !self.decode_input(io, key) {
-                        return Some(false);
-                    }
-                } else if let Some(p) = self.pipe.as_mut() {
-                    p.flush();
-                }
-                self.flush(io, key);
-                Some(true)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                // Wake up again only once much of the rest has arrived
-                // (instead of once per segment). Not while a clock runs
-                // (heartbeats, a TTL): reads are what tell it the peer lives.
-                let want = limit.min(LOWAT_MAX);
-                let watched = engine.poll_timeout().is_some();
-                if !watched && want >= LOWAT_MIN && want != self.rcvlowat && stream.set_rcvlowat(want) {
-                    self.rcvlowat = want;
-                }
-                Some(false)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Some(true),
-            Err(e) => {
-                self.last_err = e.raw_os_error().unwrap_or(libc::EIO);
-                self.disconnected(io, key, false);
-                Some(false)
-            }
-        }
-    }
-
     /// Delivers what the engine produced. Messages are published to the
     /// socket as one batch (one wake-up at most), at the end.
     pub(super) fn process_events(&mut self, io: &mut Io, key: usize) {
@@ -495,7 +258,7 @@ impl<E: MakeEngine> Session<E> {
         }
     }
 
-    fn deliver_events(&mut self, io: &mut Io, key: usize) {
+    pub(super) fn deliver_events(&mut self, io: &mut Io, key: usize) {
         if !self.engine.as_ref().is_some_and(|e| e.has_events()) {
             return;
         }
@@ -518,7 +281,7 @@ impl<E: MakeEngine> Session<E> {
     }
 
     /// The engine is ready for traffic.
-    fn on_ready(&mut self, io: &mut Io, key: usize, identity: Bytes, mut md: Metadata, reported: bool) {
+    pub(super) fn on_ready(&mut self, io: &mut Io, key: usize, identity: Bytes, mut md: Metadata, reported: bool) {
         self.drop_zap(io);
         self.state = State::Active;
         self.reported = reported;
@@ -540,7 +303,7 @@ impl<E: MakeEngine> Session<E> {
     /// socket its end.
     /// The connection's properties (`md`) go with the pipe: the socket's
     /// side attaches them to every message it reads.
-    fn attach_pipe(&mut self, io: &mut Io, key: usize, identity: Bytes, md: Metadata) {
+    pub(super) fn attach_pipe(&mut self, io: &mut Io, key: usize, identity: Bytes, md: Metadata) {
         let o = self.owner.options.clone();
         let md = Some(Arc::new(md));
         match self.pipe.as_ref() {
@@ -566,110 +329,6 @@ impl<E: MakeEngine> Session<E> {
         }
     }
 
-    /// Moves messages from the pipe into the engine and writes them.
-    fn pump_out(&mut self, io: &mut Io, key: usize) {
-        if self.state != State::Active || self.out_blocked {
-            return;
-        }
-        // Sent messages, freed in batches.
-        let mut spent = Spent::default();
-        while !self.closing {
-            let Some(engine) = self.engine.as_mut() else { return };
-            if engine.output_len() >= WRITE_BATCH {
-                self.flush(io, key);
-                if self.out_blocked || self.state != State::Active {
-                    return;
-                }
-                continue;
-            }
-            let Some(pipe) = self.pipe.as_mut() else { break };
-            match pipe.read() {
-                Read::Msg(m) => {
-                    io.frames += 1;
-                    if self.discard_out {
-                        self.discard_out = m.more();
-                        continue;
-                    }
-                    self.out_more = m.more();
-                    match engine.send(m) {
-                        // The application's thread allocated them.
-                        Ok(Sent::Queued(Some(m))) => spent.release(m),
-                        Ok(Sent::Queued(None)) => {}
-                        Ok(Sent::Close) => self.closing = true,
-                        Err(e) => {
-                            self.protocol_error(io, key, e);
-                            return;
-                        }
-                    }
-                }
-                Read::Empty => break,
-                Read::Closed => {
-                    self.pipe_closing = true;
-                    break;
-                }
-            }
-        }
-        self.flush(io, key);
-        if self.state != State::Active {
-            return;
-        }
-        if self.closing && !self.out_pending() {
-            // Closed by the application: no notice, no event, no
-            // reconnection (libzmq ends a raw session the same way).
-            self.finish(io);
-            return;
-        }
-        self.maybe_finish_linger(io);
-    }
-
-    /// Output queued and not yet written.
-    fn out_pending(&self) -> bool {
-        self.engine.as_ref().is_some_and(|e| e.output_len() > 0)
-    }
-
-    /// When the socket is gone and everything it sent is on the wire, end.
-    fn maybe_finish_linger(&mut self, io: &mut Io) {
-        if !self.pipe_closing || self.state != State::Active {
-            return;
-        }
-        let drained = self.pipe.as_mut().is_none_or(|p| p.is_drained_and_closed());
-        let written = !self.out_pending();
-        if drained && written {
-            self.finish(io);
-        }
-    }
-
-    /// Writes what the engine queued until it is all out or the stream
-    /// would block.
-    pub(super) fn flush(&mut self, io: &mut Io, key: usize) {
-        loop {
-            let (Some(engine), Some(stream)) = (self.engine.as_mut(), self.stream.as_mut()) else { return };
-            if engine.output_len() == 0 {
-                return;
-            }
-            let mut slices = [IoSlice::new(&[]); 64];
-            let n = engine.io_slices(&mut slices);
-            match stream.write_vectored(&slices[..n]) {
-                Ok(0) => {
-                    self.last_err = libc::EPIPE;
-                    self.disconnected(io, key, false);
-                    return;
-                }
-                Ok(w) => engine.advance_output(w),
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    self.out_blocked = true;
-                    return;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.last_err = e.raw_os_error().unwrap_or(libc::EIO);
-                    self.disconnected(io, key, false);
-                    return;
-                }
-            }
-        }
-    }
-
     pub(super) fn protocol_error(&mut self, io: &mut Io, key: usize, e: ProtocolError) {
         // libzmq reports a protocol failure only where it has a ZMTP error
         // code for it; otherwise the peer is just disconnected.
@@ -683,20 +342,6 @@ impl<E: MakeEngine> Session<E> {
             }
         }
         self.disconnected(io, key, true);
-    }
-
-    /// Best effort: writes what is queued (an ERROR command) without
-    /// waiting, before the connection is closed.
-    fn write_last_words(&mut self) {
-        let (Some(engine), Some(stream)) = (self.engine.as_mut(), self.stream.as_mut()) else { return };
-        while engine.output_len() > 0 {
-            let mut slices = [IoSlice::new(&[]); 64];
-            let n = engine.io_slices(&mut slices);
-            match stream.write_vectored(&slices[..n]) {
-                Ok(w) if w > 0 => engine.advance_output(w),
-                _ => return,
-            }
-        }
     }
 
     /// The connection ended (error, EOF, time-out or protocol violation).
@@ -788,7 +433,7 @@ impl<E: MakeEngine> Session<E> {
         io.remove_me = true;
     }
 
-    fn on_timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
+    pub(super) fn on_timer(&mut self, io: &mut Io, key: usize, id: TimerId) {
         let is = |t: &mut Option<TimerId>| {
             if *t == Some(id) {
                 *t = None;
@@ -814,7 +459,7 @@ impl<E: MakeEngine> Session<E> {
 
     /// After input was decoded: a ZAP request the handshake produced goes
     /// to the handler, and the engine's clock follows its deadlines.
-    fn after_input(&mut self, io: &mut Io, key: usize) {
+    pub(super) fn after_input(&mut self, io: &mut Io, key: usize) {
         if let Some(req) = self.zap_outgoing.take() {
             self.zap_send(io, key, req);
         }
@@ -832,7 +477,7 @@ impl<E: MakeEngine> Session<E> {
     }
 
     /// The socket wrote to the pipe (or the peer attached).
-    fn pipe_readable(&mut self, io: &mut Io, key: usize) {
+    pub(super) fn pipe_readable(&mut self, io: &mut Io, key: usize) {
         if self.zap.is_some() {
             self.zap_readable(io, key);
         }
@@ -840,7 +485,7 @@ impl<E: MakeEngine> Session<E> {
     }
 
     /// The socket read from the pipe: room to deliver again.
-    fn pipe_writable(&mut self, io: &mut Io, key: usize) {
+    pub(super) fn pipe_writable(&mut self, io: &mut Io, key: usize) {
         if let Some(m) = self.pending_in.take() {
             if let Some(p) = self.pipe.as_mut() {
                 if let Err(m) = p.write(m) {
@@ -862,7 +507,7 @@ impl<E: MakeEngine> Session<E> {
     }
 
     /// The socket closed its end: deliver what it left within the linger.
-    fn pipe_terminated(&mut self, io: &mut Io, key: usize) {
+    pub(super) fn pipe_terminated(&mut self, io: &mut Io, key: usize) {
         if self.zap.as_ref().is_some_and(|z| z.closed()) {
             // The ZAP handler went away: the pending request fails.
             self.zap_readable(io, key);

@@ -13,6 +13,8 @@
 //! Must not: route messages (sockets do) or parse bytes (engines do).
 
 mod driver;
+mod input;
+mod output;
 mod reconnect;
 mod security;
 mod zap_client;
