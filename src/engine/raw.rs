@@ -14,7 +14,8 @@
 use super::{Engine, EngineEvent, Inbox, Sent};
 use crate::msg::{Metadata, Msg, MAX_INLINE};
 use crate::zmtp::ProtocolError;
-use bytes::{Buf, Bytes, BytesMut};
+use crate::util::out_queue::OutQueue;
+use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 use std::io::IoSlice;
 use std::time::Instant;
@@ -22,7 +23,7 @@ use std::time::Instant;
 /// See the module doc.
 #[derive(Default)]
 pub struct RawEngine {
-    out: RawOut,
+    out: OutQueue,
     events: VecDeque<EngineEvent>,
     /// The socket asked to close the connection.
     closing: bool,
@@ -60,7 +61,7 @@ impl Engine for RawEngine {
             self.closing = true;
             return Ok(Sent::Close);
         }
-        self.out.push(&msg);
+        push_payload(&mut self.out, &msg);
         Ok(Sent::Queued(None))
     }
 
@@ -89,69 +90,16 @@ impl Engine for RawEngine {
     }
 }
 
-/// The output queue: payloads in order, small ones coalesced.
-#[derive(Default)]
-struct RawOut {
-    segments: VecDeque<Bytes>,
-    tail: BytesMut,
-    /// Bytes in `segments` and `tail`.
-    len: usize,
-}
+/// Payloads up to this size are copied into the queue's tail buffer; larger
+/// ones are queued as they are.
+const COALESCE: usize = 1024;
 
-impl RawOut {
-    /// Payloads up to this size are copied into one buffer.
-    const COALESCE: usize = 1024;
-
-    fn push(&mut self, m: &Msg) {
-        let d = m.data();
-        self.len += d.len();
-        if d.len() <= Self::COALESCE {
-            self.tail.extend_from_slice(d);
-        } else {
-            if !self.tail.is_empty() {
-                self.segments.push_back(self.tail.split().freeze());
-            }
-            self.segments.push_back(m.to_bytes());
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn io_slices<'a>(&'a self, dst: &mut [IoSlice<'a>]) -> usize {
-        let mut i = 0;
-        for s in self.segments.iter().map(|s| &s[..]).chain(std::iter::once(&self.tail[..])) {
-            if i == dst.len() {
-                break;
-            }
-            if !s.is_empty() {
-                dst[i] = IoSlice::new(s);
-                i += 1;
-            }
-        }
-        i
-    }
-
-    fn advance(&mut self, mut n: usize) {
-        self.len -= n.min(self.len);
-        while n > 0 {
-            match self.segments.front_mut() {
-                Some(front) => {
-                    let k = n.min(front.len());
-                    front.advance(k);
-                    n -= k;
-                    if front.is_empty() {
-                        self.segments.pop_front();
-                    }
-                }
-                None => {
-                    let k = n.min(self.tail.len());
-                    self.tail.advance(k);
-                    return;
-                }
-            }
-        }
+fn push_payload(out: &mut OutQueue, m: &Msg) {
+    let d = m.data();
+    if d.len() <= COALESCE {
+        out.tail().extend_from_slice(d);
+    } else {
+        out.push_segment(m.to_bytes());
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod atomic_counter;
 pub mod curve;
+pub mod out_queue;
 pub mod stopwatch;
 pub mod thread;
 pub mod timers;

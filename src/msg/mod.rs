@@ -1,0 +1,425 @@
+//! The message: what a `zmq_msg_t` holds.
+//!
+//! Owns: message payload storage (inline for small payloads, reference
+//! counted `Bytes` for larger ones, zero-copy for `zmq_msg_init_data`),
+//! the MORE/COMMAND/SHARED flags, the routing id and connection metadata.
+//! Must not: know about sockets or pipes.
+//!
+//! A `Msg` fits in the 64 opaque bytes of `zmq_msg_t` and holds no pointer
+//! into itself, so C callers may move a `zmq_msg_t` with `memcpy`.
+
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::ffi::{CStr, CString};
+use std::os::raw::c_void;
+use std::sync::Arc;
+
+/// Payloads up to this size live inside the message, with no heap block.
+pub const MAX_INLINE: usize = 33;
+/// Largest payload whose release may be batched (`Msg::release_may_wait`).
+const RELEASE_BATCH_MAX: usize = 1024;
+
+/// Flag bits.
+pub const MORE: u8 = 1;
+pub const COMMAND: u8 = 2;
+/// The payload is shared with another message (set by copy, or const data).
+pub const SHARED: u8 = 4;
+/// The message is a routing-id announcement (internal use in pipes).
+pub const ROUTING_ID: u8 = 8;
+/// The payload is C memory with a free function (`zmq_msg_init_data`),
+/// whose release the caller may be waiting for.
+pub const FOREIGN: u8 = 16;
+
+/// Connection properties attached to received messages (`zmq_msg_gets`).
+#[derive(Debug, Default)]
+pub struct Metadata {
+    props: HashMap<String, CString>,
+}
+
+impl Metadata {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn set(&mut self, key: &str, value: &[u8]) {
+        let v = value.iter().copied().take_while(|&b| b != 0).collect::<Vec<u8>>();
+        self.props
+            .insert(key.to_ascii_lowercase(), CString::new(v).expect("nul filtered"));
+    }
+    /// Looks a property up, case-insensitively as libzmq does.
+    pub fn get(&self, key: &str) -> Option<&CStr> {
+        self.props.get(&key.to_ascii_lowercase()).map(|c| c.as_c_str())
+    }
+}
+
+#[derive(Clone)]
+enum Payload {
+    Inline { len: u8, buf: [u8; MAX_INLINE] },
+    Heap(Bytes),
+}
+
+/// A message frame.
+#[derive(Clone)]
+pub struct Msg {
+    payload: Payload,
+    flags: u8,
+    routing_id: u32,
+    metadata: Option<Arc<Metadata>>,
+}
+
+/// Owner of C-provided memory for zero-copy messages; calls the C free
+/// function exactly once, when the last reference goes away.
+struct ForeignBuf {
+    data: *mut u8,
+    len: usize,
+    ffn: Option<unsafe extern "C" fn(*mut c_void, *mut c_void)>,
+    hint: *mut c_void,
+}
+
+// SAFETY: libzmq's contract for zmq_msg_init_data is that the buffer may be
+// released from any thread; the pointer is only read (never aliased mutably
+// by us) and freed once, in Drop.
+unsafe impl Send for ForeignBuf {}
+unsafe impl Sync for ForeignBuf {}
+
+impl AsRef<[u8]> for ForeignBuf {
+    fn as_ref(&self) -> &[u8] {
+        if self.len == 0 || self.data.is_null() {
+            return &[];
+        }
+        // SAFETY: the C caller promised `len` readable bytes at `data` until
+        // the free function is called (in Drop).
+        unsafe { std::slice::from_raw_parts(self.data, self.len) }
+    }
+}
+
+impl Drop for ForeignBuf {
+    fn drop(&mut self) {
+        if let Some(f) = self.ffn {
+            // SAFETY: calling the user's free function with its own arguments,
+            // exactly once.
+            let _ = std::panic::catch_unwind(|| unsafe { f(self.data as *mut c_void, self.hint) });
+        }
+    }
+}
+
+impl Default for Msg {
+    fn default() -> Self {
+        Msg::new()
+    }
+}
+
+impl std::fmt::Debug for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Msg")
+            .field("len", &self.len())
+            .field("flags", &self.flags)
+            .finish()
+    }
+}
+
+impl Msg {
+    /// An empty message.
+    pub fn new() -> Msg {
+        Msg {
+            payload: Payload::Inline { len: 0, buf: [0; MAX_INLINE] },
+            flags: 0,
+            routing_id: 0,
+            metadata: None,
+        }
+    }
+
+    /// Makes an empty message `size` (<= `MAX_INLINE`) zero bytes long, in
+    /// place (`zmq_msg_init_size` of a small size; larger ones take a
+    /// `payload_for_fill`).
+    #[inline]
+    pub fn set_inline_len(&mut self, size: usize) {
+        if let Payload::Inline { len, .. } = &mut self.payload {
+            *len = size.min(MAX_INLINE) as u8;
+        }
+    }
+
+    /// A small message holding the first `len` bytes of `src`, which has at
+    /// least `MAX_INLINE` bytes: all of them are copied at once (fixed-size
+    /// loads and stores, no memcpy call), the ones past `len` being never
+    /// shown. Copying only `len` bytes would write the buffer piecemeal,
+    /// and the whole-message copy that follows would stall on those
+    /// narrow stores (the decoder's hot spot for 1-byte frames).
+    #[inline]
+    pub fn from_prefix(src: &[u8; MAX_INLINE], len: usize) -> Msg {
+        debug_assert!(len <= MAX_INLINE);
+        Msg {
+            payload: Payload::Inline { len: len.min(MAX_INLINE) as u8, buf: *src },
+            ..Msg::new()
+        }
+    }
+
+    /// A small message holding the first `len` (<= `MAX_INLINE`) bytes of
+    /// `src`: `from_prefix` when `src` has `MAX_INLINE` bytes to copy at
+    /// once, else `from_slice`.
+    #[inline]
+    pub fn from_front(src: &[u8], len: usize) -> Msg {
+        match src.get(..MAX_INLINE).and_then(|s| <&[u8; MAX_INLINE]>::try_from(s).ok()) {
+            Some(prefix) if len <= MAX_INLINE => Msg::from_prefix(prefix, len),
+            _ => Msg::from_slice(&src[..len.min(src.len())]),
+        }
+    }
+
+    /// A message holding a copy of `data`.
+    #[inline]
+    pub fn from_slice(data: &[u8]) -> Msg {
+        if data.len() <= MAX_INLINE {
+            let mut buf = [0; MAX_INLINE];
+            // A byte loop: for the few bytes of a small frame it beats a
+            // call to memcpy.
+            for (d, s) in buf.iter_mut().zip(data) {
+                *d = *s;
+            }
+            Msg {
+                payload: Payload::Inline { len: data.len() as u8, buf },
+                ..Msg::new()
+            }
+        } else if data.len() >= large::MIN {
+            // Placed and recycled like `payload_for_fill`'s (see `large`);
+            // out of memory is the allocator's usual abort, as below.
+            match large::copy_of(data) {
+                Some(b) => Msg::from_bytes(b),
+                None => Msg::from_bytes(Bytes::copy_from_slice(data)),
+            }
+        } else {
+            Msg::from_bytes(Bytes::copy_from_slice(data))
+        }
+    }
+
+    /// A message sharing `b` (no copy).
+    pub fn from_bytes(b: Bytes) -> Msg {
+        Msg { payload: Payload::Heap(b), ..Msg::new() }
+    }
+
+    /// A zero-copy message over C memory; `ffn(data, hint)` runs once when
+    /// the last copy is closed. With no `ffn` the memory is never freed by us.
+    ///
+    /// # Safety
+    /// `data` must point to `len` bytes valid until `ffn` is called.
+    pub unsafe fn from_foreign(
+        data: *mut u8,
+        len: usize,
+        ffn: Option<unsafe extern "C" fn(*mut c_void, *mut c_void)>,
+        hint: *mut c_void,
+    ) -> Msg {
+        let owner = ForeignBuf { data, len, ffn, hint };
+        let mut m = Msg::from_bytes(Bytes::from_owner(owner));
+        m.flags |= FOREIGN;
+        m
+    }
+
+    /// True when dropping this message may be put off a little (see
+    /// `Spent`): a small payload of our own, whose release nobody waits for.
+    #[inline]
+    pub fn release_may_wait(&self) -> bool {
+        matches!(self.payload, Payload::Heap(_)) && self.flags & FOREIGN == 0 && self.len() <= RELEASE_BATCH_MAX
+    }
+
+    /// A message over static (constant) memory: `zmq_send_const`.
+    ///
+    /// # Safety
+    /// `data` must stay valid and unchanged for as long as the message lives.
+    pub unsafe fn from_const(data: *const u8, len: usize) -> Msg {
+        let mut m = Msg::from_foreign(data as *mut u8, len, None, std::ptr::null_mut());
+        m.flags |= SHARED;
+        m
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.payload {
+            Payload::Inline { len, .. } => *len as usize,
+            Payload::Heap(b) => b.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn data(&self) -> &[u8] {
+        match &self.payload {
+            Payload::Inline { len, buf } => &buf[..*len as usize],
+            Payload::Heap(b) => b,
+        }
+    }
+
+    /// Raw pointer to the payload, writable by C code as in libzmq.
+    pub fn data_ptr(&mut self) -> *mut u8 {
+        match &mut self.payload {
+            Payload::Inline { buf, .. } => buf.as_mut_ptr(),
+            Payload::Heap(b) => b.as_ptr() as *mut u8,
+        }
+    }
+
+    /// The payload as `Bytes` (copies inline payloads).
+    pub fn to_bytes(&self) -> Bytes {
+        match &self.payload {
+            Payload::Inline { len, buf } => Bytes::copy_from_slice(&buf[..*len as usize]),
+            Payload::Heap(b) => b.clone(),
+        }
+    }
+
+    pub fn flags(&self) -> u8 {
+        self.flags
+    }
+    pub fn more(&self) -> bool {
+        self.flags & MORE != 0
+    }
+    pub fn set_more(&mut self, more: bool) {
+        if more {
+            self.flags |= MORE
+        } else {
+            self.flags &= !MORE
+        }
+    }
+    pub fn set_flags(&mut self, f: u8) {
+        self.flags |= f
+    }
+    pub fn reset_flags(&mut self, f: u8) {
+        self.flags &= !f
+    }
+    pub fn is_shared(&self) -> bool {
+        self.flags & SHARED != 0
+    }
+    pub fn is_command(&self) -> bool {
+        self.flags & COMMAND != 0
+    }
+
+    /// `zmq_msg_copy`: shares a heap payload and marks both as shared.
+    pub fn share(&mut self) -> Msg {
+        if let Payload::Heap(_) = self.payload {
+            self.flags |= SHARED;
+        }
+        self.clone()
+    }
+
+    pub fn routing_id(&self) -> u32 {
+        self.routing_id
+    }
+    pub fn set_routing_id(&mut self, id: u32) {
+        self.routing_id = id
+    }
+
+    pub fn metadata(&self) -> Option<&Arc<Metadata>> {
+        self.metadata.as_ref()
+    }
+    pub fn set_metadata(&mut self, m: Option<Arc<Metadata>>) {
+        self.metadata = m
+    }
+}
+
+/// The payload of a message of `size` (> `MAX_INLINE`) bytes for the
+/// caller to overwrite (`zmq_msg_init_size`); None when memory is
+/// exhausted. Middle sizes are a zeroed heap block. Large ones come from
+/// [`large::alloc`] and, as libzmq's, are not cleared: they hold what
+/// their memory held (zero pages, or what an earlier message left in a
+/// recycled buffer).
+#[inline]
+pub fn payload_for_fill(size: usize) -> Option<Bytes> {
+    if size < large::MIN {
+        Some(Bytes::from(zeroed(size)?))
+    } else {
+        large::alloc(size)
+    }
+}
+
+/// `n` (> 0) zeroed bytes (len == capacity), or None when memory is
+/// exhausted, from `alloc_zeroed` (for middle sizes, below `large::MIN`;
+/// large buffers are `large::Buf`s).
+fn zeroed(n: usize) -> Option<Vec<u8>> {
+    let layout = std::alloc::Layout::array::<u8>(n).ok()?;
+    // SAFETY: `layout` has a non-zero size (callers ask for more than
+    // `MAX_INLINE` bytes); a null result is reported as None, and a
+    // non-null one is `n` initialised (zero) bytes from the global
+    // allocator with exactly this layout, which is what Vec::from_raw_parts
+    // needs with capacity == length == n.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout);
+        if p.is_null() {
+            return None;
+        }
+        Some(Vec::from_raw_parts(p, n, n))
+    }
+}
+
+/// Messages let go of, freed `Spent::BATCH` at a time. A stream's
+/// payloads are allocated by one thread and freed by another: freed one by
+/// one, each free contends with the allocating thread's next allocations
+/// for the same allocator page; freed in a batch, that page's cache line
+/// moves once per batch. Only messages whose release nobody waits for are
+/// held back (`Msg::release_may_wait`); others are freed at once.
+#[derive(Default)]
+pub struct Spent(Vec<Msg>);
+
+impl Spent {
+    pub const BATCH: usize = 64;
+
+    /// Frees `m`, now or with the next batch.
+    #[inline]
+    pub fn release(&mut self, mut m: Msg) {
+        self.release_from(&mut m);
+    }
+
+    /// Frees what `m` holds, now or with the next batch, leaving `m`
+    /// empty. Moving straight from `m` into the batch copies the frame
+    /// once (a detour through a temporary cost a store-forwarding stall
+    /// per received message on the C receive path).
+    #[inline]
+    pub fn release_from(&mut self, m: &mut Msg) {
+        if !m.release_may_wait() {
+            *m = Msg::new();
+            return;
+        }
+        if self.0.capacity() == 0 {
+            self.0.reserve_exact(Self::BATCH);
+        }
+        self.0.push(std::mem::take(m));
+        if self.0.len() >= Self::BATCH {
+            self.0.clear();
+        }
+    }
+}
+
+pub mod large;
+
+
+// The C side reserves exactly 64 bytes aligned to a pointer; the C API
+// keeps the last 8 for its validity tag (capi::msg).
+const _: () = assert!(std::mem::size_of::<Msg>() <= 56);
+const _: () = assert!(std::mem::align_of::<Msg>() <= 8);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn small_is_inline_and_large_is_heap() {
+        let m = Msg::from_slice(&[7u8; MAX_INLINE]);
+        assert!(matches!(m.payload, Payload::Inline { .. }));
+        let m = Msg::from_slice(&[7u8; MAX_INLINE + 1]);
+        assert!(matches!(m.payload, Payload::Heap(_)));
+        assert_eq!(m.data(), &[7u8; MAX_INLINE + 1][..]);
+    }
+
+    static FREED: AtomicUsize = AtomicUsize::new(0);
+    unsafe extern "C" fn free_fn(_d: *mut c_void, _h: *mut c_void) {
+        FREED.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn foreign_free_runs_once_after_last_copy() {
+        let mut buf = [1u8; 100];
+        let mut m = unsafe { Msg::from_foreign(buf.as_mut_ptr(), 100, Some(free_fn), std::ptr::null_mut()) };
+        let c = m.share();
+        assert!(m.is_shared() && c.is_shared());
+        drop(m);
+        assert_eq!(FREED.load(Ordering::SeqCst), 0);
+        drop(c);
+        assert_eq!(FREED.load(Ordering::SeqCst), 1);
+    }
+}
