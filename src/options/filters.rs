@@ -1,14 +1,9 @@
-//! Address and peer filters: `ZMQ_TCP_ACCEPT_FILTER` (parsed the way
-//! glibc's numeric `getaddrinfo` and `inet_aton` read a literal) and the IPC
-//! peer credential filters.
+//! `ZMQ_TCP_ACCEPT_FILTER` entries: parsed the way glibc's numeric
+//! `getaddrinfo` and `inet_aton` read a literal, and matched against peers.
 //!
-//! Owns: parsing and matching those filters. Must not: touch sockets.
+//! Owns: parsing and matching. Must not: touch sockets or `Options`.
 
-use super::Options;
-use super::table::int_arg;
-use crate::error::{ZResult, EINVAL};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::os::raw::c_int;
 
 /// One `ZMQ_TCP_ACCEPT_FILTER` entry: an address and a prefix length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,37 +42,7 @@ impl TcpAcceptFilter {
     }
 }
 
-/// IPC peer filters: NULL clears the list, a 4-byte id adds to the set.
-pub(super) fn add_ipc_filter(list: &mut Vec<c_int>, v: Option<&[u8]>) -> ZResult<()> {
-    match v {
-        None => list.clear(),
-        Some(_) => {
-            let id = int_arg(v)?;
-            if !list.contains(&id) {
-                list.push(id);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `ZMQ_TCP_ACCEPT_FILTER`: NULL clears; otherwise a numeric address with an
-/// optional `/prefix`, resolved as libzmq does (IPv6 literals only when
-/// `ZMQ_IPV6` is on, in which case IPv4 literals become v4-mapped).
-pub(super) fn set_tcp_accept_filter(o: &mut Options, v: Option<&[u8]>) -> ZResult<()> {
-    let Some(v) = v else {
-        o.tcp_accept_filter.clear();
-        return Ok(());
-    };
-    if v.is_empty() || v.len() > 255 || v[0] == 0 {
-        return Err(EINVAL);
-    }
-    let filter = parse_accept_filter(v, o.ipv6).ok_or(EINVAL)?;
-    o.tcp_accept_filter.push(filter);
-    Ok(())
-}
-
-fn parse_accept_filter(v: &[u8], ipv6: bool) -> Option<TcpAcceptFilter> {
+pub(super) fn parse_accept_filter(v: &[u8], ipv6: bool) -> Option<TcpAcceptFilter> {
     // libzmq reads the value as a C string: anything after a NUL is ignored.
     let v = v.split(|&b| b == 0).next().unwrap_or(&[]);
     let text = std::str::from_utf8(v).ok()?;

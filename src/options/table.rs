@@ -4,7 +4,7 @@
 //! Owns: the byte layout of every value. Must not: hold state (the values
 //! live in [`Options`]).
 
-use super::filters::{add_ipc_filter, set_tcp_accept_filter};
+use super::filters::parse_accept_filter;
 use super::*;
 use crate::error::{ZResult, EINVAL};
 use crate::util::z85;
@@ -350,6 +350,36 @@ fn set_heartbeat_ttl(o: &mut Options, v: Option<&[u8]>) -> ZResult<()> {
         return Err(EINVAL);
     }
     o.heartbeat_ttl = deci * 100;
+    Ok(())
+}
+
+/// IPC peer filters: NULL clears the list, a 4-byte id adds to the set.
+fn add_ipc_filter(list: &mut Vec<c_int>, v: Option<&[u8]>) -> ZResult<()> {
+    match v {
+        None => list.clear(),
+        Some(_) => {
+            let id = int_arg(v)?;
+            if !list.contains(&id) {
+                list.push(id);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `ZMQ_TCP_ACCEPT_FILTER`: NULL clears; otherwise a numeric address with an
+/// optional `/prefix`, resolved as libzmq does (IPv6 literals only when
+/// `ZMQ_IPV6` is on, in which case IPv4 literals become v4-mapped).
+fn set_tcp_accept_filter(o: &mut Options, v: Option<&[u8]>) -> ZResult<()> {
+    let Some(v) = v else {
+        o.tcp_accept_filter.clear();
+        return Ok(());
+    };
+    if v.is_empty() || v.len() > 255 || v[0] == 0 {
+        return Err(EINVAL);
+    }
+    let filter = parse_accept_filter(v, o.ipv6).ok_or(EINVAL)?;
+    o.tcp_accept_filter.push(filter);
     Ok(())
 }
 

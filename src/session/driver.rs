@@ -10,11 +10,10 @@
 //! a connection (reconnect or finish). Must not: parse bytes or decide
 //! protocol (the engine does).
 
-use super::security::MakeEngine;
 use super::zap_client::ZapClient;
 use super::SockRef;
 use crate::constants::*;
-use crate::engine::EngineEvent;
+use crate::engine::{Engine, EngineEvent};
 use crate::io::mailbox::{Notify, Waker};
 use crate::io::reactor::{token, Handler, Io, TimerId};
 use crate::msg::{Metadata, Msg};
@@ -88,6 +87,14 @@ pub struct Session<E> {
     /// frame boundary, read only its header (`PEEK` bytes), so that the
     /// body goes straight into its buffer from its first byte.
     pub(super) large_in: bool,
+}
+
+/// How a session makes the engine of each new connection (the impls are
+/// in `security`: the mechanism is chosen there).
+pub trait MakeEngine: Engine + Sized + 'static {
+    /// The engine for `session`'s freshly connected stream. Err: the errno
+    /// to report with HANDSHAKE_FAILED_NO_DETAIL (the connection is refused).
+    fn make(session: &mut Session<Self>, io: &mut Io, key: usize) -> Result<Self, i32>;
 }
 
 pub(super) fn ms(v: i32) -> Duration {

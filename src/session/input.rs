@@ -6,8 +6,7 @@
 //! stopping while the pipe is full (the refused message waits in
 //! `pending_in`). Must not: parse bytes (the engine does).
 
-use super::driver::{Session, State};
-use super::security::MakeEngine;
+use super::driver::{MakeEngine, Session, State};
 use crate::engine::Inbox;
 use crate::io::reactor::Io;
 use crate::msg::Msg;

@@ -7,8 +7,7 @@
 //! handshake, and finishing once a closed socket's messages are all out
 //! (linger). Must not: encode (the engine does).
 
-use super::driver::{Session, State};
-use super::security::MakeEngine;
+use super::driver::{MakeEngine, Session, State};
 use crate::engine::Sent;
 use crate::io::reactor::Io;
 use crate::msg::Spent;

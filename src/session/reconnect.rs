@@ -6,8 +6,7 @@
 //! connect time-out, and the next attempt's delay (doubled up to the
 //! maximum, with jitter). Must not: touch the engine or the pipe.
 
-use super::driver::{ms, Role, Session, State};
-use super::security::MakeEngine;
+use super::driver::{MakeEngine, Role, Session, State, ms};
 use crate::constants::*;
 use crate::io::reactor::{token, Io};
 use crate::transport::stream::{connect_ipc, connect_tcp, Stream};

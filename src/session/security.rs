@@ -3,17 +3,17 @@
 //! ZAP applies (`ZapMode::for_socket`), and carrying the engine's ZAP
 //! requests to the application's handler and its verdicts back.
 //!
-//! Owns: making each connection's engine (`MakeEngine`) and the ZAP pipe.
+//! Owns: making each connection's engine (the `MakeEngine` impls) and the
+//! ZAP pipe.
 //! Must not: decide a verdict (the mechanisms turn a reply into one) or
 //! parse ZAP frames (`zmtp::zap`). A request that cannot be answered (no
 //! handler any more, a malformed reply) is a refusal: ZAP fails closed.
 
-use super::driver::{Session, State};
+use super::driver::{MakeEngine, Session, State};
 use super::zap_client::ZapClient;
 use crate::constants::*;
 use crate::engine::raw::RawEngine;
 use crate::engine::zmtp::ZmtpEngine;
-use crate::engine::Engine;
 use crate::io::reactor::Io;
 use crate::zmtp::liveness::Timing;
 use crate::zmtp::mechanism::curve::CurveMechanism;
@@ -23,13 +23,6 @@ use crate::zmtp::zap::{ZapReply, ZapRequest};
 use crate::zmtp::{Connection, ConnectionConfig, Mechanism, NullMechanism};
 use bytes::Bytes;
 use std::time::Instant;
-
-/// How a session makes the engine of each new connection.
-pub trait MakeEngine: Engine + Sized + 'static {
-    /// The engine for `session`'s freshly connected stream. Err: the errno
-    /// to report with HANDSHAKE_FAILED_NO_DETAIL (the connection is refused).
-    fn make(session: &mut Session<Self>, io: &mut Io, key: usize) -> Result<Self, i32>;
-}
 
 impl MakeEngine for RawEngine {
     fn make(_session: &mut Session<Self>, _io: &mut Io, _key: usize) -> Result<Self, i32> {

@@ -7,7 +7,7 @@
 
 use super::{create, Cx, PipeKey, Routing};
 use crate::constants::*;
-use super::monitor::{Monitor, MonitorRef};
+use super::monitor::{EventSocket, Monitor, MonitorRef};
 use crate::ctx::{BoundInfo, Ctx, InprocSide};
 use crate::error::*;
 use crate::io::mailbox::{Notify, Waker};
@@ -606,9 +606,20 @@ impl SocketBase {
             if proto != "inproc" {
                 return Err(EPROTONOSUPPORT);
             }
-            *slot = Some(Monitor::start(self.ctx.clone(), ep, events)?);
+            *slot = Some(Monitor::new(self.event_socket(ep)?, events));
         }
         Ok(())
+    }
+
+    /// The PAIR socket a monitor sends on, bound to `endpoint`.
+    fn event_socket(&self, endpoint: &str) -> ZResult<Box<dyn EventSocket>> {
+        let mut s = SocketBase::new(self.ctx.clone(), ZMQ_PAIR)?;
+        s.options.linger = 0;
+        if let Err(e) = s.bind(endpoint) {
+            s.close();
+            return Err(e);
+        }
+        Ok(Box::new(s))
     }
 
     pub fn emit_event(&self, event: c_int, value: u32, endpoint: &str) {
@@ -671,3 +682,13 @@ fn io_sync(io: &Arc<IoMailbox>, cmd: impl FnOnce(std::sync::mpsc::SyncSender<()>
 }
 
 pub use crate::transport::parse_endpoint;
+
+impl EventSocket for SocketBase {
+    fn send(&mut self, msg: Msg, flags: c_int) -> ZResult<()> {
+        SocketBase::send(self, msg, flags).map_err(|(e, _)| e)
+    }
+
+    fn close(self: Box<Self>) {
+        SocketBase::close(*self)
+    }
+}

@@ -7,28 +7,30 @@
 //! I/O threads reach it as an `io::events::EventSink` (`MonitorRef`).
 
 use crate::constants::*;
-use crate::ctx::Ctx;
-use crate::io::events::EventSink;
 use crate::error::ZResult;
+use crate::io::events::EventSink;
 use crate::msg::Msg;
-use crate::socket::base::SocketBase;
 use std::os::raw::c_int;
 use std::sync::Arc;
 
+/// The PAIR socket events go out on (`SocketBase` implements it; this
+/// module does not need to know the socket any further).
+pub trait EventSocket: Send {
+    fn send(&mut self, msg: Msg, flags: c_int) -> ZResult<()>;
+    /// Closes the socket (with linger 0, set when it was made).
+    fn close(self: Box<Self>);
+}
+
 pub struct Monitor {
-    socket: Option<Box<SocketBase>>,
+    socket: Option<Box<dyn EventSocket>>,
     events: c_int,
 }
 
 impl Monitor {
-    pub fn start(ctx: Arc<Ctx>, endpoint: &str, events: c_int) -> ZResult<Monitor> {
-        let mut s = SocketBase::new(ctx, ZMQ_PAIR)?;
-        s.options.linger = 0;
-        if let Err(e) = s.bind(endpoint) {
-            s.close();
-            return Err(e);
-        }
-        Ok(Monitor { socket: Some(Box::new(s)), events })
+    /// Monitors the events in the `events` mask, sent on `socket` (a PAIR
+    /// socket already bound to the monitor's inproc endpoint).
+    pub fn new(socket: Box<dyn EventSocket>, events: c_int) -> Monitor {
+        Monitor { socket: Some(socket), events }
     }
 
     pub fn emit(&mut self, event: c_int, value: u32, endpoint: &str) {

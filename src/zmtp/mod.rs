@@ -10,7 +10,7 @@
 //!
 //! Nothing here may panic on input from the network: every length is checked
 //! against what has arrived, `maxmsgsize` and a sanity cap before use
-//! (see `fuzz.rs` and the `fuzz/` crate).
+//! (see `crate::fuzz` and the `fuzz/` crate).
 
 pub mod codec;
 pub mod command;
@@ -22,8 +22,6 @@ pub mod mechanism;
 pub mod metadata;
 pub mod zap;
 
-#[cfg(test)]
-mod fuzz;
 #[cfg(test)]
 mod interop;
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! fixed-seed PRNG through every entry point; the test fails on any panic.
 //! (`fuzz/` has the libFuzzer targets for nightly.)
 
-use crate::fuzz as fuzz_entry;
+use super as fuzz_entry;
 
 /// xorshift64*: small, fast, reproducible.
 struct Rng(u64);

@@ -1,5 +1,5 @@
 //! Entry points for the fuzzers (`fuzz/`, cargo-fuzz) and for the
-//! deterministic fuzz tests (`zmtp::fuzz`): each takes arbitrary bytes and
+//! deterministic fuzz tests (`fuzz::deterministic`): each takes arbitrary bytes and
 //! must never panic, except where it checks a property (then the panic is
 //! the finding).
 //!
@@ -23,6 +23,9 @@ use crate::constants::*;
 use crate::msg::Msg;
 use crate::zmtp::*;
 use bytes::{Bytes, BytesMut};
+
+#[cfg(test)]
+mod deterministic;
 
 /// Runs a NULL-mechanism connection of each role over `data`, delivered
 /// in chunks.
