@@ -1,14 +1,15 @@
 //! zmq-oxide: libzmq rewritten in Rust, binary-compatible with `libzmq.so.5`.
 //!
-//! Layers, top to bottom on send (see README's design section):
-//! `capi` (the C boundary) → `socket` (routing rules per socket type) →
-//! `pipe` (lock-free queues between sockets and peers) → `session` (one
-//! tcp/ipc connection, on an I/O thread) → `zmtp` (the sans-I/O protocol:
-//! greeting, framing, NULL/PLAIN/CURVE) → `transport` (addresses, streams,
-//! listeners; inproc goes through `ctx` instead). `io` holds the mailboxes
-//! that wake sockets (their fd is `ZMQ_FD`) and the I/O threads' reactor;
-//! `ctx` owns sockets, inproc endpoints and termination; `zap` talks to
-//! the application's ZAP handler.
+//! Layers, top to bottom; a module uses its own layer and those below it
+//! (`scripts/check_layers.py` enforces it, `docs/architecture.md` draws it
+//! and follows a message through it):
+//! `capi` (the C boundary) → `socket`, `poll`, `proxy` (routing rules per
+//! socket type) → `ctx` (sockets, inproc endpoints, I/O threads) →
+//! `session` (one tcp/ipc connection on an I/O thread) → `pipe` (lock-free
+//! queues between a socket and its peers) and `engine` (what turns a byte
+//! stream into messages) → `zmtp` (the sans-I/O protocol) → `transport`
+//! (endpoints, streams, listeners) → `io` (reactor, mailboxes, timers) →
+//! `msg`, `options`, `util`, `constants`, `error`.
 
 pub mod capi;
 pub mod constants;
