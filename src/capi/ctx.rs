@@ -18,7 +18,11 @@ pub extern "C" fn zmq_ctx_new() -> *mut c_void {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_ctx_term(context_: *mut c_void) -> c_int {
     guard_int(|| {
-        let h: &'static handle::CtxHandle = handle::ctx(context_)?;
+        // SAFETY: handle::ctx needs NULL or a context from zmq_ctx_new /
+        // zmq_init (possibly terminated: slots are never freed); that is the
+        // caller's contract for `context_` in every zmq_ctx_* manual page.
+        // NULL is answered with EFAULT before any dereference.
+        let h: &'static handle::CtxHandle = unsafe { handle::ctx(context_) }?;
         h.terminate()?;
         Ok(0)
     })
@@ -27,7 +31,11 @@ pub unsafe extern "C" fn zmq_ctx_term(context_: *mut c_void) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_ctx_shutdown(context_: *mut c_void) -> c_int {
     guard_int(|| {
-        handle::ctx(context_)?.get()?.shutdown();
+        // SAFETY: handle::ctx needs NULL or a context from zmq_ctx_new /
+        // zmq_init (possibly terminated: slots are never freed); that is the
+        // caller's contract for `context_` in every zmq_ctx_* manual page.
+        // NULL is answered with EFAULT before any dereference.
+        unsafe { handle::ctx(context_) }?.get()?.shutdown();
         Ok(0)
     })
 }
@@ -35,14 +43,24 @@ pub unsafe extern "C" fn zmq_ctx_shutdown(context_: *mut c_void) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_ctx_set(context_: *mut c_void, option_: c_int, optval_: c_int) -> c_int {
     guard_int(|| {
-        handle::ctx(context_)?.get()?.set(option_, optval_)?;
+        // SAFETY: handle::ctx needs NULL or a context from zmq_ctx_new /
+        // zmq_init (possibly terminated: slots are never freed); that is the
+        // caller's contract for `context_` in every zmq_ctx_* manual page.
+        // NULL is answered with EFAULT before any dereference.
+        unsafe { handle::ctx(context_) }?.get()?.set(option_, optval_)?;
         Ok(0)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_ctx_get(context_: *mut c_void, option_: c_int) -> c_int {
-    guard_int(|| handle::ctx(context_)?.get()?.get(option_))
+    guard_int(|| {
+        // SAFETY: handle::ctx needs NULL or a context from zmq_ctx_new /
+        // zmq_init (possibly terminated: slots are never freed); that is the
+        // caller's contract for `context_` in every zmq_ctx_* manual page.
+        // NULL is answered with EFAULT before any dereference.
+        unsafe { handle::ctx(context_) }?.get()?.get(option_)
+    })
 }
 
 #[no_mangle]
@@ -59,10 +77,14 @@ pub extern "C" fn zmq_init(io_threads_: c_int) -> *mut c_void {
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_term(context_: *mut c_void) -> c_int {
-    zmq_ctx_term(context_)
+    // SAFETY: zmq_term(3) has zmq_ctx_term(3)'s contract (NULL or a context
+    // from zmq_ctx_new/zmq_init), forwarded unchanged.
+    unsafe { zmq_ctx_term(context_) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_ctx_destroy(context_: *mut c_void) -> c_int {
-    zmq_ctx_term(context_)
+    // SAFETY: zmq_ctx_destroy(3) has zmq_ctx_term(3)'s contract (NULL or a
+    // context from zmq_ctx_new/zmq_init), forwarded unchanged.
+    unsafe { zmq_ctx_term(context_) }
 }

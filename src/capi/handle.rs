@@ -42,7 +42,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub fn new_socket(s: SocketBase) -> *mut c_void {
     let slot = lock(&FREE_SOCKETS).pop();
     let h: &'static SocketHandle = match slot {
-        // SAFETY: free-list entries are leaked SocketHandles, never freed.
+        // SAFETY: FREE_SOCKETS only ever receives `self` from
+        // `SocketHandle::close`, i.e. the address of a `Box::leak`ed
+        // SocketHandle, which is never freed: valid and aligned for 'static.
         Some(p) => unsafe { &*(p as *const SocketHandle) },
         None => Box::leak(Box::new(SocketHandle { tag: AtomicU32::new(DEAD), inner: SharedSocket::new() })),
     };
@@ -59,7 +61,13 @@ pub unsafe fn socket(p: *mut c_void) -> ZResult<&'static SocketHandle> {
     if p.is_null() {
         return Err(ENOTSOCK);
     }
-    let h = &*(p as *const SocketHandle);
+    // SAFETY: `p` is non-NULL and, per the caller's contract (zmq_socket(3):
+    // the argument is a socket zmq_socket returned), points at a slot made
+    // by `new_socket`. Slots are leaked and only recycled, never freed, so
+    // even a closed socket's pointer is a live, aligned `SocketHandle` for
+    // 'static; it is only shared (`&`), its fields being atomics and locks.
+    // The tag below tells a live socket from a closed one.
+    let h = unsafe { &*(p as *const SocketHandle) };
     if h.tag.load(Ordering::Acquire) != SOCKET_LIVE {
         return Err(ENOTSOCK);
     }
@@ -87,7 +95,9 @@ impl SocketHandle {
 pub fn new_ctx(c: Arc<Ctx>) -> *mut c_void {
     let slot = lock(&FREE_CTXS).pop();
     let h: &'static CtxHandle = match slot {
-        // SAFETY: free-list entries are leaked CtxHandles, never freed.
+        // SAFETY: FREE_CTXS only ever receives `self` from
+        // `CtxHandle::terminate`, i.e. the address of a `Box::leak`ed
+        // CtxHandle, which is never freed: valid and aligned for 'static.
         Some(p) => unsafe { &*(p as *const CtxHandle) },
         None => Box::leak(Box::new(CtxHandle { tag: AtomicU32::new(DEAD), inner: Mutex::new(None) })),
     };
@@ -104,7 +114,13 @@ pub unsafe fn ctx(p: *mut c_void) -> ZResult<&'static CtxHandle> {
     if p.is_null() {
         return Err(EFAULT);
     }
-    let h = &*(p as *const CtxHandle);
+    // SAFETY: `p` is non-NULL and, per the caller's contract (zmq_ctx_new(3):
+    // the argument is a context zmq_ctx_new returned), points at a slot made
+    // by `new_ctx`. Slots are leaked and only recycled, never freed, so even
+    // a terminated context's pointer is a live, aligned `CtxHandle` for
+    // 'static; it is only shared (`&`), its fields being an atomic and a
+    // mutex. The tag below tells a live context from a terminated one.
+    let h = unsafe { &*(p as *const CtxHandle) };
     if h.tag.load(Ordering::Acquire) != CTX_LIVE {
         return Err(EFAULT);
     }
@@ -143,7 +159,8 @@ mod tests {
         let ctx = Ctx::new();
         let a = new_socket(SocketBase::new(ctx.clone(), ZMQ_PUSH).unwrap());
         let b = new_socket(SocketBase::new(ctx.clone(), ZMQ_PAIR).unwrap());
-        // SAFETY: both pointers come from new_socket.
+        // SAFETY: both pointers were just returned by new_socket (leaked,
+        // never-freed slots), which is what handle::socket requires.
         let (ha, hb) = unsafe { (socket(a).unwrap(), socket(b).unwrap()) };
         let r: ZResult<()> = ha.with(|_| panic!("injected"));
         assert_eq!(r, Err(EFAULT));
@@ -151,7 +168,7 @@ mod tests {
         assert!(hb.with(|s| s.events()).is_ok());
         ha.close().unwrap();
         let c = new_socket(SocketBase::new(ctx.clone(), ZMQ_PUSH).unwrap());
-        // SAFETY: from new_socket.
+        // SAFETY: `c` was just returned by new_socket, as handle::socket requires.
         let hc = unsafe { socket(c).unwrap() };
         assert!(hc.with(|s| s.events()).is_ok());
         hb.close().unwrap();

@@ -36,27 +36,65 @@ const TAG_OFFSET: usize = 56;
 /// # Safety
 /// `m` must be non-null and point to a `zmq_msg_t` (64 bytes, 8-aligned).
 unsafe fn tag(m: *mut zmq_msg_t) -> *mut u64 {
-    // SAFETY: byte 56 of a 64-byte, 8-aligned block: in bounds and aligned.
+    // SAFETY: the caller guarantees `m` points to a whole 64-byte,
+    // 8-aligned zmq_msg_t, so byte 56 is in the same allocation and the
+    // 8-byte word there is in bounds and aligned.
     unsafe { (m as *mut u8).add(TAG_OFFSET) as *mut u64 }
+}
+
+/// True when `m` holds a message written by `msg_write` and not closed.
+///
+/// # Safety
+/// `m` must be non-null and point to a readable `zmq_msg_t`.
+unsafe fn is_live(m: *mut zmq_msg_t) -> bool {
+    // SAFETY: `m` points to a readable zmq_msg_t (caller), so the tag word is
+    // in bounds and aligned (`tag`); a plain u64 has no invalid values. For
+    // a zmq_msg_t that was never initialised the word holds whatever bytes
+    // the C caller's storage had; like libzmq's `msg_t::check`, this is a
+    // best-effort guard against a caller error, not a proof.
+    unsafe { tag(m).read() == LIVE }
 }
 
 /// Reinterprets a C message as ours; EFAULT for NULL or a message that is
 /// not initialised (never, or closed).
 ///
 /// # Safety
-/// `m` must be NULL or point to a `zmq_msg_t` (initialised or not).
+/// `m` must be NULL or point to a `zmq_msg_t` (initialised or not) that
+/// nothing else reads or writes while the returned borrow lives (libzmq's
+/// rule: a message is used by one thread at a time).
 pub(crate) unsafe fn msg_mut<'a>(m: *mut zmq_msg_t) -> ZResult<&'a mut Msg> {
     if m.is_null() {
         return Err(EFAULT);
     }
-    // SAFETY: `m` points to a zmq_msg_t; the tag says whether its first
-    // bytes hold a `Msg` written by `msg_write`.
-    unsafe {
-        if tag(m).read() != LIVE {
-            return Err(EFAULT);
-        }
-        Ok(&mut *(m as *mut Msg))
+    // SAFETY: `m` is non-NULL and points to a zmq_msg_t (caller).
+    if !unsafe { is_live(m) } {
+        return Err(EFAULT);
     }
+    // SAFETY: the tag says the first bytes hold a `Msg` put there by
+    // `msg_write` (Msg is at most 56 bytes and 8-aligned: msg.rs asserts
+    // both at compile time, and zmq_msg_t is 64 bytes, 8-aligned). The
+    // borrow is exclusive for 'a by the caller's promise above.
+    Ok(unsafe { &mut *(m as *mut Msg) })
+}
+
+/// Shared-borrow version of [`msg_mut`], for the functions that only read
+/// (their C signature takes `const zmq_msg_t *`).
+///
+/// # Safety
+/// `m` must be NULL or point to a `zmq_msg_t` (initialised or not) that
+/// nothing writes while the returned borrow lives.
+unsafe fn msg_ref<'a>(m: *const zmq_msg_t) -> ZResult<&'a Msg> {
+    if m.is_null() {
+        return Err(EFAULT);
+    }
+    // SAFETY: `m` is non-NULL and points to a zmq_msg_t (caller); the cast
+    // to *mut is only to share `tag`, `is_live` reads through it.
+    if !unsafe { is_live(m as *mut zmq_msg_t) } {
+        return Err(EFAULT);
+    }
+    // SAFETY: as in `msg_mut`, the tag says a `Msg` lives at `m`; the
+    // borrow is shared and nothing writes it for 'a (caller).
+    Ok(unsafe { &*(m as *const Msg) })
 }
 
 /// Writes a fresh message into uninitialised storage, and its tag.
@@ -64,7 +102,10 @@ pub(crate) unsafe fn msg_mut<'a>(m: *mut zmq_msg_t) -> ZResult<&'a mut Msg> {
 /// # Safety
 /// `m` must be non-null and point to 64 writable, pointer-aligned bytes.
 pub(crate) unsafe fn msg_write(m: *mut zmq_msg_t, v: Msg) {
-    // SAFETY: as the caller promised; `Msg` fits before the tag.
+    // SAFETY: the caller guarantees 64 writable, 8-aligned bytes at `m`;
+    // `Msg` fits in the first 56 (size and alignment asserted in msg.rs),
+    // so it does not reach the tag word. `ptr::write` does not drop what
+    // was there: the storage is uninitialised or a closed message.
     unsafe {
         std::ptr::write(m as *mut Msg, v);
         tag(m).write(LIVE);
@@ -77,7 +118,9 @@ pub unsafe extern "C" fn zmq_msg_init(msg_: *mut zmq_msg_t) -> c_int {
         if msg_.is_null() {
             return Err(EFAULT);
         }
-        msg_write(msg_, Msg::new());
+        // SAFETY: non-NULL, and zmq_msg_init(3) is called on a caller-owned
+        // zmq_msg_t (64 bytes, 8-aligned by its declaration in zmq.h).
+        unsafe { msg_write(msg_, Msg::new()) };
         Ok(0)
     })
 }
@@ -93,14 +136,20 @@ pub unsafe extern "C" fn zmq_msg_init_size(msg_: *mut zmq_msg_t, size_: usize) -
             // with misaligned wide stores and read back with aligned ones
             // (a failed store-to-load forward: the stalled load had more
             // than half of this function's samples in a 1-byte sender).
-            msg_write(msg_, Msg::new());
-            (*(msg_ as *mut Msg)).set_inline_len(size_);
+            // SAFETY: non-NULL, caller-owned zmq_msg_t (zmq_msg_init_size(3));
+            // msg_write has just put a `Msg` at its start, which this
+            // thread alone touches until the call returns.
+            unsafe {
+                msg_write(msg_, Msg::new());
+                (*(msg_ as *mut Msg)).set_inline_len(size_);
+            }
             return Ok(0);
         }
         // Zeroed for middle sizes, not cleared for large ones, as libzmq's
         // (see msg::payload_for_fill).
         let payload = crate::msg::payload_for_fill(size_).ok_or(ENOMEM)?;
-        msg_write(msg_, Msg::from_bytes(payload));
+        // SAFETY: non-NULL, caller-owned zmq_msg_t (zmq_msg_init_size(3)).
+        unsafe { msg_write(msg_, Msg::from_bytes(payload)) };
         Ok(0)
     })
 }
@@ -120,14 +169,22 @@ pub unsafe extern "C" fn zmq_msg_init_data(
         if data_.is_null() && size_ != 0 {
             return Err(EFAULT);
         }
-        // SAFETY: the caller guarantees `size_` bytes at `data_` until ffn runs
-        // (with no ffn, for as long as the message lives).
         let m = match ffn_ {
-            Some(_) => Msg::from_foreign(data_ as *mut u8, size_, ffn_, hint_),
+            // SAFETY: zmq_msg_init_data(3): the caller hands over `size_`
+            // bytes at `data_` and keeps them valid until `ffn_(data_,
+            // hint_)` runs, which ForeignBuf's Drop does exactly once.
+            // NULL data reaches here only with size 0, which ForeignBuf
+            // reads as an empty slice without touching the pointer.
+            Some(_) => unsafe { Msg::from_foreign(data_ as *mut u8, size_, ffn_, hint_) },
             // No free function: constant data, which libzmq reports as shared.
-            None => Msg::from_const(data_ as *const u8, size_),
+            // SAFETY: without a free function the manual leaves the buffer
+            // to the caller for the message's whole life (libzmq never
+            // frees it), which is from_const's contract; NULL only with
+            // size 0, as above.
+            None => unsafe { Msg::from_const(data_ as *const u8, size_) },
         };
-        msg_write(msg_, m);
+        // SAFETY: non-NULL, caller-owned zmq_msg_t (zmq_msg_init_data(3)).
+        unsafe { msg_write(msg_, m) };
         Ok(0)
     })
 }
@@ -135,9 +192,13 @@ pub unsafe extern "C" fn zmq_msg_init_data(
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_close(msg_: *mut zmq_msg_t) -> c_int {
     guard_int(|| {
-        let m = msg_mut(msg_)?;
-        // SAFETY: `m` is a live message; once dropped its tag is cleared
-        // so that nothing reads it again.
+        // SAFETY: zmq_msg_close(3) takes NULL (EFAULT) or a caller-owned
+        // zmq_msg_t, initialised or not (the tag check answers EFAULT).
+        let m = unsafe { msg_mut(msg_) }?;
+        // SAFETY: `m` is the live `Msg` at `msg_` (tag checked above); it is
+        // dropped in place once and not used again, and its tag is cleared
+        // at once so that a second close, or any other call, gets EFAULT
+        // instead of reading the dropped message.
         unsafe {
             std::ptr::drop_in_place(m as *mut Msg);
             tag(msg_).write(0);
@@ -149,11 +210,16 @@ pub unsafe extern "C" fn zmq_msg_close(msg_: *mut zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_move(dest_: *mut zmq_msg_t, src_: *mut zmq_msg_t) -> c_int {
     guard_int(|| {
-        let src = msg_mut(src_)?;
-        let dest = msg_mut(dest_)?;
+        // SAFETY: zmq_msg_move(3): NULL (EFAULT) or caller-owned messages.
+        let src = unsafe { msg_mut(src_) }?;
         if src_ == dest_ {
+            // Checked before borrowing `dest_`: two `&mut` to one message
+            // must not exist. `dest_` is as valid as `src_` here.
             return Ok(0);
         }
+        // SAFETY: as for `src_`; the pointers differ and zmq_msg_t objects
+        // do not overlap, so the two borrows are disjoint.
+        let dest = unsafe { msg_mut(dest_) }?;
         *dest = std::mem::take(src);
         Ok(0)
     })
@@ -162,12 +228,15 @@ pub unsafe extern "C" fn zmq_msg_move(dest_: *mut zmq_msg_t, src_: *mut zmq_msg_
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_copy(dest_: *mut zmq_msg_t, src_: *mut zmq_msg_t) -> c_int {
     guard_int(|| {
-        let src = msg_mut(src_)?;
+        // SAFETY: zmq_msg_copy(3): NULL (EFAULT) or caller-owned messages.
+        let src = unsafe { msg_mut(src_) }?;
         if src_ == dest_ {
             return Ok(0);
         }
         let copy = src.share();
-        let dest = msg_mut(dest_)?;
+        // SAFETY: as for `src_`; `src` is not used after this point, and
+        // the pointers differ anyway.
+        let dest = unsafe { msg_mut(dest_) }?;
         *dest = copy;
         Ok(0)
     })
@@ -175,7 +244,8 @@ pub unsafe extern "C" fn zmq_msg_copy(dest_: *mut zmq_msg_t, src_: *mut zmq_msg_
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_data(msg_: *mut zmq_msg_t) -> *mut c_void {
-    match msg_mut(msg_) {
+    // SAFETY: zmq_msg_data(3): NULL (EFAULT) or a caller-owned message.
+    match unsafe { msg_mut(msg_) } {
         Ok(m) => m.data_ptr() as *mut c_void,
         Err(e) => {
             set_errno(e);
@@ -186,7 +256,9 @@ pub unsafe extern "C" fn zmq_msg_data(msg_: *mut zmq_msg_t) -> *mut c_void {
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_size(msg_: *const zmq_msg_t) -> usize {
-    match msg_mut(msg_ as *mut zmq_msg_t) {
+    // SAFETY: zmq_msg_size(3): NULL (answered 0) or a caller-owned
+    // message, only read here.
+    match unsafe { msg_ref(msg_) } {
         Ok(m) => m.len(),
         Err(_) => 0,
     }
@@ -194,7 +266,9 @@ pub unsafe extern "C" fn zmq_msg_size(msg_: *const zmq_msg_t) -> usize {
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_more(msg_: *const zmq_msg_t) -> c_int {
-    match msg_mut(msg_ as *mut zmq_msg_t) {
+    // SAFETY: zmq_msg_more(3): NULL (answered 0) or a caller-owned
+    // message, only read here.
+    match unsafe { msg_ref(msg_) } {
         Ok(m) => m.more() as c_int,
         Err(_) => 0,
     }
@@ -203,7 +277,9 @@ pub unsafe extern "C" fn zmq_msg_more(msg_: *const zmq_msg_t) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_get(msg_: *const zmq_msg_t, property_: c_int) -> c_int {
     guard_int(|| {
-        let m = msg_mut(msg_ as *mut zmq_msg_t)?;
+        // SAFETY: zmq_msg_get(3): NULL (EFAULT) or a caller-owned message,
+        // only read here.
+        let m = unsafe { msg_ref(msg_) }?;
         match property_ {
             ZMQ_MORE => Ok(m.more() as c_int),
             ZMQ_SRCFD => Ok(m
@@ -221,7 +297,8 @@ pub unsafe extern "C" fn zmq_msg_get(msg_: *const zmq_msg_t, property_: c_int) -
 pub unsafe extern "C" fn zmq_msg_set(msg_: *mut zmq_msg_t, property_: c_int, optval_: c_int) -> c_int {
     let _ = (property_, optval_);
     guard_int(|| {
-        msg_mut(msg_)?;
+        // SAFETY: zmq_msg_set(3): NULL (EFAULT) or a caller-owned message.
+        unsafe { msg_mut(msg_) }?;
         // libzmq 4.3 has no settable message property.
         Err(EINVAL)
     })
@@ -230,11 +307,15 @@ pub unsafe extern "C" fn zmq_msg_set(msg_: *mut zmq_msg_t, property_: c_int, opt
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_gets(msg_: *const zmq_msg_t, property_: *const c_char) -> *const c_char {
     let r = (|| -> ZResult<*const c_char> {
-        let m = msg_mut(msg_ as *mut zmq_msg_t)?;
+        // SAFETY: zmq_msg_gets(3): NULL (EFAULT) or a caller-owned message,
+        // only read here.
+        let m = unsafe { msg_ref(msg_) }?;
         if property_.is_null() {
             return Err(EINVAL);
         }
-        let key = std::ffi::CStr::from_ptr(property_).to_str().map_err(|_| EINVAL)?;
+        // SAFETY: non-NULL, and zmq_msg_gets(3) takes the property name as
+        // a NUL-terminated string, read only during this call.
+        let key = unsafe { std::ffi::CStr::from_ptr(property_) }.to_str().map_err(|_| EINVAL)?;
         if key.starts_with("__") {
             return Err(EINVAL);
         }
@@ -249,4 +330,3 @@ pub unsafe extern "C" fn zmq_msg_gets(msg_: *const zmq_msg_t, property_: *const 
         }
     }
 }
-

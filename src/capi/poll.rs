@@ -34,16 +34,21 @@ pub unsafe extern "C" fn zmq_poll(items_: *mut zmq_pollitem_t, nitems_: c_int, t
         let c_items: &mut [zmq_pollitem_t] = if nitems_ == 0 {
             &mut []
         } else {
-            // SAFETY: the caller passes an array of `nitems_` poll items.
-            std::slice::from_raw_parts_mut(items_, nitems_ as usize)
+            // SAFETY: zmq_poll(3): `items_` (non-NULL, checked above) is an
+            // array of `nitems_` (> 0 here, so the cast is exact) poll items
+            // that the caller does not touch until we return; we read them
+            // and write back only their `revents`.
+            unsafe { std::slice::from_raw_parts_mut(items_, nitems_ as usize) }
         };
         let mut items = Vec::with_capacity(c_items.len());
         for ci in c_items.iter() {
             let target = if ci.socket.is_null() {
                 Target::Fd(ci.fd)
             } else {
-                // SAFETY: a non-NULL socket member must be a zmq_socket handle.
-                Target::Socket(&**handle::socket(ci.socket)?)
+                // SAFETY: zmq_poll(3): a non-NULL `socket` member is a socket
+                // from zmq_socket (a closed one gets ENOTSOCK), which is
+                // handle::socket's contract; the handle it returns is 'static.
+                Target::Socket(&**unsafe { handle::socket(ci.socket) }?)
             };
             items.push(Item { target, events: ci.events, revents: 0 });
         }

@@ -15,11 +15,16 @@ use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 
 /// Reads a C endpoint string.
+///
+/// # Safety
+/// `addr` must be NULL or a NUL-terminated string that stays valid and
+/// unchanged for `'a`.
 unsafe fn endpoint<'a>(addr: *const c_char) -> ZResult<&'a str> {
     if addr.is_null() {
         return Err(EINVAL);
     }
-    CStr::from_ptr(addr).to_str().map_err(|_| EINVAL)
+    // SAFETY: non-NULL and NUL-terminated, valid for 'a (caller).
+    unsafe { CStr::from_ptr(addr) }.to_str().map_err(|_| EINVAL)
 }
 
 fn clamp_len(n: usize) -> c_int {
@@ -29,7 +34,9 @@ fn clamp_len(n: usize) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_socket(ctx_: *mut c_void, type_: c_int) -> *mut c_void {
     guard_ptr(|| {
-        let c = handle::ctx(ctx_)?.get()?;
+        // SAFETY: zmq_socket(3): `ctx_` is a context from zmq_ctx_new (or
+        // NULL, answered with EFAULT), as handle::ctx requires.
+        let c = unsafe { handle::ctx(ctx_) }?.get()?;
         let s = SocketBase::new(c, type_)?;
         Ok(handle::new_socket(s))
     })
@@ -38,7 +45,9 @@ pub unsafe extern "C" fn zmq_socket(ctx_: *mut c_void, type_: c_int) -> *mut c_v
 #[no_mangle]
 pub unsafe extern "C" fn zmq_close(s_: *mut c_void) -> c_int {
     guard_int(|| {
-        handle::socket(s_)?.close()?;
+        // SAFETY: zmq_close(3): `s_` is a socket from zmq_socket, possibly
+        // closed already (or NULL: ENOTSOCK), as handle::socket requires.
+        unsafe { handle::socket(s_) }?.close()?;
         Ok(0)
     })
 }
@@ -51,7 +60,8 @@ pub unsafe extern "C" fn zmq_setsockopt(
     optvallen_: usize,
 ) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
+        // SAFETY: zmq_setsockopt(3): `s_` is NULL or a socket from zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
         if optval_.is_null() && optvallen_ != 0 {
             return Err(EFAULT);
         }
@@ -60,7 +70,10 @@ pub unsafe extern "C" fn zmq_setsockopt(
         } else if optvallen_ == 0 {
             Some(&[])
         } else {
-            Some(std::slice::from_raw_parts(optval_ as *const u8, optvallen_))
+            // SAFETY: zmq_setsockopt(3): a non-NULL `optval_` points to
+            // `optvallen_` readable bytes, which the caller does not change
+            // during the call; the slice is dropped before we return.
+            Some(unsafe { std::slice::from_raw_parts(optval_ as *const u8, optvallen_) })
         };
         h.with(|s| s.setsockopt(option_, v))?;
         Ok(0)
@@ -75,17 +88,29 @@ pub unsafe extern "C" fn zmq_getsockopt(
     optvallen_: *mut usize,
 ) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        if optvallen_.is_null() || (optval_.is_null() && *optvallen_ != 0) {
+        // SAFETY: zmq_getsockopt(3): `s_` is NULL or a socket from zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
+        if optvallen_.is_null() {
             return Err(EFAULT);
         }
-        let out: &mut [u8] = if *optvallen_ == 0 {
+        // SAFETY: zmq_getsockopt(3): `optvallen_` (non-NULL, checked above)
+        // points to a readable and writable size_t holding the buffer size.
+        let cap = unsafe { *optvallen_ };
+        if optval_.is_null() && cap != 0 {
+            return Err(EFAULT);
+        }
+        let out: &mut [u8] = if cap == 0 {
             &mut []
         } else {
-            std::slice::from_raw_parts_mut(optval_ as *mut u8, *optvallen_)
+            // SAFETY: zmq_getsockopt(3): `optval_` (non-NULL, checked above)
+            // points to `*optvallen_` writable bytes that nothing else uses
+            // during the call; a size_t and the buffer are distinct objects,
+            // so writing `*optvallen_` below does not alias this slice.
+            unsafe { std::slice::from_raw_parts_mut(optval_ as *mut u8, cap) }
         };
         let n = h.with(|s| s.getsockopt(option_, out))?;
-        *optvallen_ = n;
+        // SAFETY: as above, `optvallen_` is a writable size_t.
+        unsafe { *optvallen_ = n };
         Ok(0)
     })
 }
@@ -93,8 +118,10 @@ pub unsafe extern "C" fn zmq_getsockopt(
 #[no_mangle]
 pub unsafe extern "C" fn zmq_bind(s_: *mut c_void, addr_: *const c_char) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        let ep = endpoint(addr_)?;
+        // SAFETY: zmq_bind(3): `s_` is NULL or a socket from zmq_socket;
+        // `addr_` is NULL (EINVAL) or a NUL-terminated string the caller
+        // keeps during the call, and `ep` does not outlive the call.
+        let (h, ep) = unsafe { (handle::socket(s_)?, endpoint(addr_)?) };
         h.with(|s| s.bind(ep))?;
         Ok(0)
     })
@@ -103,8 +130,10 @@ pub unsafe extern "C" fn zmq_bind(s_: *mut c_void, addr_: *const c_char) -> c_in
 #[no_mangle]
 pub unsafe extern "C" fn zmq_connect(s_: *mut c_void, addr_: *const c_char) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        let ep = endpoint(addr_)?;
+        // SAFETY: zmq_connect(3): `s_` is NULL or a socket from zmq_socket;
+        // `addr_` is NULL (EINVAL) or a NUL-terminated string the caller
+        // keeps during the call, and `ep` does not outlive the call.
+        let (h, ep) = unsafe { (handle::socket(s_)?, endpoint(addr_)?) };
         h.with(|s| s.connect(ep))?;
         Ok(0)
     })
@@ -113,8 +142,10 @@ pub unsafe extern "C" fn zmq_connect(s_: *mut c_void, addr_: *const c_char) -> c
 #[no_mangle]
 pub unsafe extern "C" fn zmq_unbind(s_: *mut c_void, addr_: *const c_char) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        let ep = endpoint(addr_)?;
+        // SAFETY: zmq_unbind(3): `s_` is NULL or a socket from zmq_socket;
+        // `addr_` is NULL (EINVAL) or a NUL-terminated string the caller
+        // keeps during the call, and `ep` does not outlive the call.
+        let (h, ep) = unsafe { (handle::socket(s_)?, endpoint(addr_)?) };
         h.with(|s| s.unbind(ep))?;
         Ok(0)
     })
@@ -123,27 +154,43 @@ pub unsafe extern "C" fn zmq_unbind(s_: *mut c_void, addr_: *const c_char) -> c_
 #[no_mangle]
 pub unsafe extern "C" fn zmq_disconnect(s_: *mut c_void, addr_: *const c_char) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        let ep = endpoint(addr_)?;
+        // SAFETY: zmq_disconnect(3): `s_` is NULL or a socket from
+        // zmq_socket; `addr_` is NULL (EINVAL) or a NUL-terminated string
+        // the caller keeps during the call, and `ep` does not outlive it.
+        let (h, ep) = unsafe { (handle::socket(s_)?, endpoint(addr_)?) };
         h.with(|s| s.disconnect(ep))?;
         Ok(0)
     })
 }
 
+/// Sends `msg` on the socket `s_`.
+///
+/// # Safety
+/// `s_` must be NULL or a socket returned by `zmq_socket` (possibly closed).
 unsafe fn send_msg(s_: *mut c_void, mut msg: Msg, flags: c_int) -> ZResult<()> {
-    let h = handle::socket(s_)?;
+    // SAFETY: forwarded from this function's own contract.
+    let h = unsafe { handle::socket(s_) }?;
     h.with(|s| s.send_from(&mut msg, flags))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_send(s_: *mut c_void, buf_: *const c_void, len_: usize, flags_: c_int) -> c_int {
     guard_int(|| {
-        handle::socket(s_)?;
+        // SAFETY: zmq_send(3): `s_` is NULL or a socket from zmq_socket.
+        unsafe { handle::socket(s_) }?;
         if buf_.is_null() && len_ != 0 {
             return Err(EFAULT);
         }
-        let data: &[u8] = if len_ == 0 { &[] } else { std::slice::from_raw_parts(buf_ as *const u8, len_) };
-        send_msg(s_, Msg::from_slice(data), flags_)?;
+        let data: &[u8] = if len_ == 0 {
+            &[]
+        } else {
+            // SAFETY: zmq_send(3): `buf_` (non-NULL, checked above) points
+            // to `len_` readable bytes, unchanged during the call; they are
+            // copied into the message before we return.
+            unsafe { std::slice::from_raw_parts(buf_ as *const u8, len_) }
+        };
+        // SAFETY: `s_` as above.
+        unsafe { send_msg(s_, Msg::from_slice(data), flags_) }?;
         Ok(clamp_len(len_))
     })
 }
@@ -151,12 +198,15 @@ pub unsafe extern "C" fn zmq_send(s_: *mut c_void, buf_: *const c_void, len_: us
 #[no_mangle]
 pub unsafe extern "C" fn zmq_send_const(s_: *mut c_void, buf_: *const c_void, len_: usize, flags_: c_int) -> c_int {
     guard_int(|| {
-        handle::socket(s_)?;
+        // SAFETY: zmq_send_const(3): `s_` is NULL or a socket from zmq_socket.
+        unsafe { handle::socket(s_) }?;
         if buf_.is_null() && len_ != 0 {
             return Err(EFAULT);
         }
-        // SAFETY: zmq_send_const's contract: the buffer is constant and outlives the message.
-        send_msg(s_, Msg::from_const(buf_ as *const u8, len_), flags_)?;
+        // SAFETY: zmq_send_const(3): the `len_` bytes at `buf_` are constant
+        // and outlive the message, which is from_const's contract (NULL
+        // only with length 0, read as empty); `s_` as above.
+        unsafe { send_msg(s_, Msg::from_const(buf_ as *const u8, len_), flags_) }?;
         Ok(clamp_len(len_))
     })
 }
@@ -164,14 +214,21 @@ pub unsafe extern "C" fn zmq_send_const(s_: *mut c_void, buf_: *const c_void, le
 #[no_mangle]
 pub unsafe extern "C" fn zmq_recv(s_: *mut c_void, buf_: *mut c_void, len_: usize, flags_: c_int) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
+        // SAFETY: zmq_recv(3): `s_` is NULL or a socket from zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
         if buf_.is_null() && len_ != 0 {
             return Err(EFAULT);
         }
         let m = h.with(|s| s.recv(flags_))?;
         let n = m.len().min(len_);
         if n > 0 {
-            std::ptr::copy_nonoverlapping(m.data().as_ptr(), buf_ as *mut u8, n);
+            // SAFETY: n > 0 implies len_ > 0, so `buf_` is non-NULL and, per
+            // zmq_recv(3), has room for `len_` >= n bytes; the source is n
+            // bytes of `m`'s payload. They do not overlap: the payload is
+            // our allocation, or caller memory given to zmq_msg_init_data /
+            // zmq_send_const, which the caller must not reuse as a receive
+            // buffer while the message lives.
+            unsafe { std::ptr::copy_nonoverlapping(m.data().as_ptr(), buf_ as *mut u8, n) };
         }
         Ok(clamp_len(m.len()))
     })
@@ -180,8 +237,11 @@ pub unsafe extern "C" fn zmq_recv(s_: *mut c_void, buf_: *mut c_void, len_: usiz
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_send(msg_: *mut zmq_msg_t, s_: *mut c_void, flags_: c_int) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        let msg = msg_mut(msg_)?;
+        // SAFETY: zmq_msg_send(3): `s_` is NULL or a socket from zmq_socket;
+        // `msg_` is NULL (EFAULT) or a caller-owned zmq_msg_t, initialised
+        // by zmq_msg_init* (checked by its tag), not used by anyone else
+        // during the call.
+        let (h, msg) = unsafe { (handle::socket(s_)?, msg_mut(msg_)?) };
         let len = msg.len();
         // On success the message is taken (left empty, as libzmq leaves it);
         // on failure the caller keeps it.
@@ -193,8 +253,11 @@ pub unsafe extern "C" fn zmq_msg_send(msg_: *mut zmq_msg_t, s_: *mut c_void, fla
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_recv(msg_: *mut zmq_msg_t, s_: *mut c_void, flags_: c_int) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        let dest = msg_mut(msg_)?;
+        // SAFETY: zmq_msg_recv(3): `s_` is NULL or a socket from zmq_socket;
+        // `msg_` is NULL (EFAULT) or a caller-owned zmq_msg_t, initialised
+        // by zmq_msg_init* (checked by its tag), not used by anyone else
+        // during the call.
+        let (h, dest) = unsafe { (handle::socket(s_)?, msg_mut(msg_)?) };
         // As libzmq, the old content is released whatever happens (a failed
         // receive leaves an empty message). Released here, before the socket
         // is locked (a zero-copy free function may call back into the
@@ -217,28 +280,35 @@ pub unsafe extern "C" fn zmq_msg_recv(msg_: *mut zmq_msg_t, s_: *mut c_void, fla
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_sendmsg(s_: *mut c_void, msg_: *mut zmq_msg_t, flags_: c_int) -> c_int {
-    zmq_msg_send(msg_, s_, flags_)
+    // SAFETY: zmq_sendmsg(3) has zmq_msg_send(3)'s contract, arguments swapped.
+    unsafe { zmq_msg_send(msg_, s_, flags_) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_recvmsg(s_: *mut c_void, msg_: *mut zmq_msg_t, flags_: c_int) -> c_int {
-    zmq_msg_recv(msg_, s_, flags_)
+    // SAFETY: zmq_recvmsg(3) has zmq_msg_recv(3)'s contract, arguments swapped.
+    unsafe { zmq_msg_recv(msg_, s_, flags_) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_sendiov(s_: *mut c_void, iov_: *mut libc::iovec, count_: usize, flags_: c_int) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
+        // SAFETY: zmq_sendiov(3): `s_` is NULL or a socket from zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
         if count_ == 0 || iov_.is_null() {
             return Err(EINVAL);
         }
-        let iov = std::slice::from_raw_parts(iov_, count_);
+        // SAFETY: zmq_sendiov(3): `iov_` (non-NULL, checked above) is an
+        // array of `count_` iovecs the caller does not change during the call.
+        let iov = unsafe { std::slice::from_raw_parts(iov_, count_) };
         let mut rc = 0;
         for (i, v) in iov.iter().enumerate() {
             let data: &[u8] = if v.iov_len == 0 || v.iov_base.is_null() {
                 &[]
             } else {
-                std::slice::from_raw_parts(v.iov_base as *const u8, v.iov_len)
+                // SAFETY: a non-NULL `iov_base` points to `iov_len` readable
+                // bytes (the iovec contract), copied into the message below.
+                unsafe { std::slice::from_raw_parts(v.iov_base as *const u8, v.iov_len) }
             };
             // As libzmq: the caller's flags apply to every part and SNDMORE is
             // only cleared on the last one, so without ZMQ_SNDMORE each part
@@ -254,25 +324,42 @@ pub unsafe extern "C" fn zmq_sendiov(s_: *mut c_void, iov_: *mut libc::iovec, co
 #[no_mangle]
 pub unsafe extern "C" fn zmq_recviov(s_: *mut c_void, iov_: *mut libc::iovec, count_: *mut usize, flags_: c_int) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        if count_.is_null() || *count_ == 0 || iov_.is_null() {
+        // SAFETY: zmq_recviov(3): `s_` is NULL or a socket from zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
+        if count_.is_null() || iov_.is_null() {
             return Err(EINVAL);
         }
-        let max = *count_;
-        *count_ = 0;
-        let iov = std::slice::from_raw_parts_mut(iov_, max);
+        // SAFETY: zmq_recviov(3): `count_` (non-NULL, checked above) points
+        // to a readable and writable size_t, the capacity of `iov_`.
+        let max = unsafe { *count_ };
+        if max == 0 {
+            return Err(EINVAL);
+        }
+        // SAFETY: as above.
+        unsafe { *count_ = 0 };
+        // SAFETY: zmq_recviov(3): `iov_` (non-NULL) is an array of `*count_`
+        // iovecs we may overwrite, used by nothing else during the call;
+        // `count_` is a separate size_t, so updating it below does not
+        // alias the slice.
+        let iov = unsafe { std::slice::from_raw_parts_mut(iov_, max) };
         let mut nread = 0;
         for v in iov.iter_mut() {
             let m = h.with(|s| s.recv(flags_))?;
             let len = m.len();
-            let p = libc::malloc(len.max(1)) as *mut u8;
+            // SAFETY: malloc has no preconditions; the result is checked for
+            // NULL below. The caller frees it with free(), as zmq_recviov(3)
+            // says.
+            let p = unsafe { libc::malloc(len.max(1)) } as *mut u8;
             if p.is_null() {
                 return Err(ENOMEM);
             }
-            std::ptr::copy_nonoverlapping(m.data().as_ptr(), p, len);
+            // SAFETY: `p` is a fresh allocation of at least `len` bytes, so
+            // it is writable and cannot overlap `m`'s payload of `len` bytes.
+            unsafe { std::ptr::copy_nonoverlapping(m.data().as_ptr(), p, len) };
             v.iov_base = p as *mut c_void;
             v.iov_len = len;
-            *count_ += 1;
+            // SAFETY: `count_` is a writable size_t, as above.
+            unsafe { *count_ += 1 };
             nread += 1;
             if !m.more() {
                 break;
@@ -285,8 +372,16 @@ pub unsafe extern "C" fn zmq_recviov(s_: *mut c_void, iov_: *mut libc::iovec, co
 #[no_mangle]
 pub unsafe extern "C" fn zmq_socket_monitor(s_: *mut c_void, addr_: *const c_char, events_: c_int) -> c_int {
     guard_int(|| {
-        let h = handle::socket(s_)?;
-        let ep = if addr_.is_null() { None } else { Some(endpoint(addr_)?) };
+        // SAFETY: zmq_socket_monitor(3): `s_` is NULL or a socket from
+        // zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
+        let ep = if addr_.is_null() {
+            None
+        } else {
+            // SAFETY: a non-NULL `addr_` is a NUL-terminated string the
+            // caller keeps during the call; `ep` does not outlive it.
+            Some(unsafe { endpoint(addr_) }?)
+        };
         h.with(|s| s.monitor(ep, events_))?;
         Ok(0)
     })

@@ -71,10 +71,13 @@ pub unsafe extern "C" fn zmq_has(capability: *const c_char) -> c_int {
 
 /// Writes `bytes` plus a terminating NUL at `dest`.
 ///
-/// SAFETY: `dest` must have room for `bytes.len() + 1` bytes.
+/// # Safety
+/// `dest` must be valid for writes of `bytes.len() + 1` bytes and must not
+/// overlap `bytes`.
 unsafe fn write_c_string(dest: *mut c_char, bytes: &[u8]) {
-    // SAFETY: guaranteed by the caller; the regions cannot overlap since
-    // `bytes` is our own allocation.
+    // SAFETY: the caller guarantees `bytes.len() + 1` writable bytes at
+    // `dest`, not overlapping `bytes` (every caller passes a string it just
+    // built); `c_char` and `u8` have the same size and alignment.
     unsafe {
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), dest.cast::<u8>(), bytes.len());
         *dest.add(bytes.len()) = 0;
@@ -169,10 +172,15 @@ pub unsafe extern "C" fn zmq_curve_public(
 
 // ---------------------------------------------------------------- atomic counters
 
-/// SAFETY: `counter` must be NULL or come from `zmq_atomic_counter_new`
-/// and not be destroyed yet.
+/// Resolves a C counter pointer; EFAULT for NULL.
+///
+/// # Safety
+/// `counter` must be NULL or come from `zmq_atomic_counter_new` and not be
+/// destroyed while the returned borrow lives.
 unsafe fn counter<'a>(counter: *mut c_void) -> ZResult<&'a Counter> {
-    // SAFETY: guaranteed by the caller.
+    // SAFETY: the caller guarantees NULL (as_ref gives None: EFAULT) or a
+    // live Box<Counter> from zmq_atomic_counter_new, aligned and valid for
+    // 'a; only shared borrows are made, Counter being an atomic.
     unsafe { counter.cast::<Counter>().as_ref() }.ok_or(EFAULT)
 }
 
@@ -254,15 +262,24 @@ struct TimersHandle {
     timers: RefCell<Timers<TimerCallback>>,
 }
 
-/// SAFETY: `p` must be NULL, a live handle from `zmq_timers_new`, or at
-/// least point to 4 readable bytes.
+/// Resolves a C timers pointer; EFAULT for NULL or a destroyed set.
+///
+/// # Safety
+/// `p` must be NULL, a live handle from `zmq_timers_new`, or at least point
+/// to 4 readable, 4-aligned bytes; a live handle must not be freed while
+/// the returned borrow lives.
 unsafe fn timers_handle<'a>(p: *mut c_void) -> ZResult<&'a TimersHandle> {
     let h = p.cast::<TimersHandle>();
-    // SAFETY: guaranteed by the caller; the tag is read before anything else.
+    // SAFETY: checked non-NULL first; the caller guarantees the first 4
+    // bytes are readable, and `tag` is the first field of the #[repr(C)]
+    // TimersHandle, so only those bytes are read.
     if h.is_null() || unsafe { (*h).tag.get() } != TIMERS_TAG {
         return Err(EFAULT);
     }
-    // SAFETY: the tag says this is a live handle.
+    // SAFETY: the tag says this is a live handle from zmq_timers_new (a
+    // destroyed one has TIMERS_DEAD, or is freed, which the caller excludes);
+    // valid for 'a by the caller's contract. Shared only: its fields are
+    // Cells and a RefCell, used from the one thread zmq_timers(3) allows.
     Ok(unsafe { &*h })
 }
 
@@ -526,6 +543,9 @@ mod tests {
         let mut n: c_int = 0;
         let hp = (&raw mut handle).cast::<c_void>();
         let np = (&raw mut n).cast::<c_void>();
+        // SAFETY: `handle` is a fresh set; `hp` and `np` point to this
+        // frame's `handle` and `n`, which outlive every call below and are
+        // not otherwise touched until execute returns.
         unsafe {
             assert!(zmq_timers_add(handle, 0, Some(destroy_own_set), hp) > 0);
             assert!(zmq_timers_add(handle, 0, Some(count), np) > 0);
@@ -538,6 +558,11 @@ mod tests {
 
     #[test]
     fn null_handles_do_not_crash() {
+        // SAFETY: every pointer passed is either NULL, which each of these
+        // functions checks before any dereference (what this test is
+        // about), or points to live storage valid for the whole block: the
+        // local `c`, the 41-byte `buf` (room for 40 Z85 characters and the
+        // NUL), a 4-byte array, or the C string literal.
         unsafe {
             set_errno(0);
             assert_eq!(zmq_atomic_counter_inc(null_mut()), -1);

@@ -647,6 +647,10 @@ mod tests {
     fn dropped_messages_are_freed_outside_the_queue_lock() {
         let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [0, 0], [false, false]);
         let mut buf = [7u8; 64];
+        // SAFETY: `buf` is 64 valid bytes that outlive the message: the only
+        // copy is dropped by `b.terminate()` below, while `buf` is still in
+        // scope, and nothing writes `buf` meanwhile. free_writes_back
+        // ignores the data pointer.
         let m = unsafe {
             Msg::from_foreign(buf.as_mut_ptr(), buf.len(), Some(free_writes_back), std::ptr::null_mut())
         };

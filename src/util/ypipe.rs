@@ -74,6 +74,10 @@ struct Core<T> {
 // (release/acquire) and the chunk pointers by `next`/`spare`. Items cross
 // threads, hence `T: Send`.
 unsafe impl<T: Send> Send for Core<T> {}
+// SAFETY: the two threads share a `Core` only through its atomics and its
+// mutex; the chunk slots they reach through it are owned by one side at a time
+// (written before the release in `flush`, read after the acquire), so no
+// `T` is ever accessed from two threads at once and `T: Sync` is not needed.
 unsafe impl<T: Send> Sync for Core<T> {}
 
 pub struct Producer<T> {
@@ -94,6 +98,9 @@ pub struct Consumer<T> {
 // point at (see the module doc); moving it to another thread moves that
 // exclusive use with it.
 unsafe impl<T: Send> Send for Producer<T> {}
+// SAFETY: as for Producer: the consumer's cursors and the published slots it
+// reads are used by it alone, wherever it moves; items it hands out were
+// sent from the producer's thread, hence `T: Send`.
 unsafe impl<T: Send> Send for Consumer<T> {}
 
 /// A new, empty queue.
@@ -115,7 +122,10 @@ impl<T> Producer<T> {
     #[inline]
     pub fn push(&mut self, item: T) {
         let slot = self.next_slot();
-        // SAFETY: see `next_slot`.
+        // SAFETY: `next_slot` returns a slot in the live tail chunk that the
+        // reader cannot see before the next `flush` and that holds no item
+        // (each index is handed out once), so writing it neither races nor
+        // overwrites a value that needed dropping.
         unsafe { (*slot).write(item) };
     }
 
@@ -127,7 +137,8 @@ impl<T> Producer<T> {
         T: Default,
     {
         let slot = self.next_slot();
-        // SAFETY: see `next_slot`.
+        // SAFETY: as in `push`: an empty slot of the live tail chunk, not
+        // visible to the reader before the next `flush`.
         unsafe { (*slot).write(std::mem::take(item)) };
     }
 
@@ -143,7 +154,10 @@ impl<T> Producer<T> {
         }
         self.prefetch_ahead(idx);
         self.written += 1;
-        // SAFETY: `tail` is the live tail chunk (see above).
+        // SAFETY: `tail` is the producer's current chunk, allocated by
+        // `channel` or `grow` and not retired: the reader only retires a
+        // chunk after reading past it, which it cannot do before this slot
+        // is written and flushed. `idx` < CHUNK, so the index is in bounds.
         unsafe { (*self.tail).slots[idx as usize].get() }
     }
 
@@ -172,11 +186,15 @@ impl<T> Producer<T> {
         let next = if spare.is_null() {
             Chunk::alloc()
         } else {
-            // SAFETY: a spare chunk is owned by whoever took it out.
+            // SAFETY: `spare` is non-NULL and was swapped out of `core.spare`
+            // (with Acquire, pairing with the consumer's AcqRel swap that put
+            // it there), so it is a retired, still-allocated chunk that no
+            // one else can reach any more: we own it.
             unsafe { (*spare).next.store(ptr::null_mut(), Ordering::Relaxed) };
             spare
         };
-        // SAFETY: the tail chunk is alive (see `push`).
+        // SAFETY: the tail chunk is still allocated: the reader retires it
+        // only after following this very link (see `next_slot`).
         unsafe { (*self.tail).next.store(next, Ordering::Release) };
         self.tail = next;
     }
@@ -229,7 +247,9 @@ impl<T> Consumer<T> {
     #[inline]
     pub fn pop(&mut self) -> Option<T> {
         let slot = self.next_published()?;
-        // SAFETY: see `next_published`.
+        // SAFETY: `next_published` returns a slot below the acquired
+        // committed count, so it was written (initialised) and published by
+        // the producer, and counts it as read so that it is read out once.
         Some(unsafe { (*slot).assume_init_read() })
     }
 
@@ -238,7 +258,7 @@ impl<T> Consumer<T> {
     #[inline]
     pub fn pop_into(&mut self, out: &mut T) -> bool {
         let Some(slot) = self.next_published() else { return false };
-        // SAFETY: see `next_published`.
+        // SAFETY: as in `pop`: an initialised, published slot read once.
         *out = unsafe { (*slot).assume_init_read() };
         true
     }
@@ -256,7 +276,9 @@ impl<T> Consumer<T> {
             self.advance_chunk();
         }
         self.read += 1;
-        // SAFETY: `head` is the live chunk holding slot `idx`.
+        // SAFETY: `head` is the consumer's current chunk (advanced above if
+        // `idx` starts a new one); it is retired only by `advance_chunk`, so
+        // it is allocated, and `idx` < CHUNK is in bounds.
         Some(unsafe { (*self.head).slots[idx as usize].get() })
     }
 
@@ -264,11 +286,17 @@ impl<T> Consumer<T> {
     #[cold]
     fn advance_chunk(&mut self) {
         let old = self.head;
-        // SAFETY: the link was published before the item we now read.
+        // SAFETY: `old` is our current chunk, still allocated (only this
+        // function retires it, below). Its `next` link was stored (Release)
+        // by `grow` before the item we are about to read was flushed, so it
+        // is non-NULL and this Acquire load sees the new chunk.
         self.head = unsafe { (*old).next.load(Ordering::Acquire) };
         let prev = self.core.spare.swap(old, Ordering::AcqRel);
         if !prev.is_null() {
-            // SAFETY: a retired chunk nobody else references.
+            // SAFETY: `prev` came out of `spare`, so it is a chunk from
+            // `Chunk::alloc` (Box::into_raw) that was retired earlier and
+            // that the producer never took back (it would have swapped it
+            // out): nobody references it, and it is freed once, here.
             unsafe { drop(Box::from_raw(prev)) };
         }
     }
@@ -301,24 +329,39 @@ impl<T> Drop for Core<T> {
         let mut pos = read;
         while pos < written {
             while pos >= base + CHUNK {
-                // SAFETY: the chain from head reaches every written slot.
+                // SAFETY: both handles are gone (we have `&mut self`), and
+                // `pos` < written lies beyond `cur`, so the producer linked a
+                // next chunk after `cur`; the chain from the reader's head is
+                // still allocated (nothing in it has been freed yet).
                 cur = unsafe { (*cur).next.load(Ordering::Relaxed) };
                 base += CHUNK;
             }
-            // SAFETY: slot `pos` holds an item nobody read.
+            // SAFETY: read <= pos < written: the producer initialised this
+            // slot and the consumer never read it out, so it holds a live
+            // item, dropped here exactly once; `cur` is the allocated chunk
+            // holding it and `pos - base` < CHUNK.
             unsafe { (*(*cur).slots[(pos - base) as usize].get()).assume_init_drop() };
             pos += 1;
         }
         let mut c = head as *mut Chunk<T>;
         while !c.is_null() {
-            // SAFETY: each chunk of the chain is freed once.
+            // SAFETY: `c` is a chunk of the chain from the reader's head, not
+            // freed yet (we free each one only after reading its link).
             let next = unsafe { (*c).next.load(Ordering::Relaxed) };
+            // SAFETY: `c` came from Box::into_raw in `Chunk::alloc`; the
+            // chain holds each chunk once and no handle is left to use it,
+            // so it is freed exactly once. Its items were dropped above or
+            // read out (MaybeUninit slots drop nothing themselves).
             unsafe { drop(Box::from_raw(c)) };
             c = next;
         }
         let spare = *self.spare.get_mut();
         if !spare.is_null() {
-            // SAFETY: the spare chunk is not part of the chain any more.
+            // SAFETY: the spare chunk came from Box::into_raw in
+            // `Chunk::alloc` and was retired by the consumer: it lies behind
+            // the reader's head, so the loop above (which walks forward from
+            // the head) did not free it, and nothing else holds it. Freed
+            // once, here.
             unsafe { drop(Box::from_raw(spare)) };
         }
     }
