@@ -21,11 +21,6 @@ pub mod error;
 pub mod fuzz;
 pub mod io;
 
-// TEMPORARY: src/msg.rs is being restructured elsewhere and is not edited
-// on this branch. Its one violation: `Msg::from_const` (msg.rs:227) calls
-// the unsafe `Msg::from_foreign` without an `unsafe {}` block. Remove this
-// allow once that call is wrapped (with a SAFETY note).
-#[allow(unsafe_op_in_unsafe_fn)]
 pub mod msg;
 pub mod options;
 pub mod pipe;

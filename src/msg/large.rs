@@ -68,6 +68,8 @@ struct Buf {
 // SAFETY: `Buf` owns its block exclusively (like a `Box<[u8]>`);
 // mimalloc blocks may be freed from any thread.
 unsafe impl Send for Buf {}
+// SAFETY: `&Buf` only gives out `&[u8]` of the block (no interior
+// mutability), as `&Box<[u8]>` would.
 unsafe impl Sync for Buf {}
 
 impl Buf {

@@ -79,6 +79,8 @@ struct ForeignBuf {
 // released from any thread; the pointer is only read (never aliased mutably
 // by us) and freed once, in Drop.
 unsafe impl Send for ForeignBuf {}
+// SAFETY: shared access only reads the buffer (`as_ref`), which the
+// contract above allows from any thread.
 unsafe impl Sync for ForeignBuf {}
 
 impl AsRef<[u8]> for ForeignBuf {
@@ -224,7 +226,10 @@ impl Msg {
     /// # Safety
     /// `data` must stay valid and unchanged for as long as the message lives.
     pub unsafe fn from_const(data: *const u8, len: usize) -> Msg {
-        let mut m = Msg::from_foreign(data as *mut u8, len, None, std::ptr::null_mut());
+        // SAFETY: our caller guarantees `data` stays valid and unchanged
+        // while the message lives, which is all `from_foreign` needs; with
+        // no free function the pointer is never freed or written through.
+        let mut m = unsafe { Msg::from_foreign(data as *mut u8, len, None, std::ptr::null_mut()) };
         m.flags |= SHARED;
         m
     }
@@ -414,6 +419,8 @@ mod tests {
     #[test]
     fn foreign_free_runs_once_after_last_copy() {
         let mut buf = [1u8; 100];
+        // SAFETY: `buf` outlives both messages (dropped below), and
+        // `free_fn` only counts.
         let mut m = unsafe { Msg::from_foreign(buf.as_mut_ptr(), 100, Some(free_fn), std::ptr::null_mut()) };
         let c = m.share();
         assert!(m.is_shared() && c.is_shared());
