@@ -73,6 +73,10 @@ phase "set-up: Debian packages" scripts/setup.sh test || {
 }
 # every import in src/ points down the layers (docs/architecture.md)
 phase "layering (scripts/check_layers.py)" python3 scripts/check_layers.py
+# every unsafe block carries a SAFETY note (clippy::undocumented_unsafe_blocks,
+# denied in src/lib.rs; rustc alone does not check it)
+phase "unsafe blocks documented (cargo clippy)" \
+    cargo clippy --quiet --lib --features test-hooks -- -A clippy::all -D clippy::undocumented_unsafe_blocks
 # timeouts here include compiling from scratch (a fresh clone: a few minutes)
 # cargo_test: the whole output is printed as it comes and kept in
 # build/cargo-test.log; on failure the failing tests and their panic messages

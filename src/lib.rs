@@ -12,6 +12,7 @@
 //! `msg`, `options`, `util`, `constants`, `error`.
 
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod capi;
 pub mod constants;
