@@ -141,7 +141,7 @@ struct IfAddrs(*mut libc::ifaddrs);
 
 impl IfAddrs {
     fn new() -> Option<IfAddrs> {
-        let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+        let mut head = std::ptr::null_mut();
         // SAFETY: `head` is a valid place for the list pointer; on success
         // the list is ours until `freeifaddrs` (in `drop`).
         if unsafe { libc::getifaddrs(&mut head) } != 0 {
@@ -158,7 +158,7 @@ impl IfAddrs {
             while !p.is_null() {
                 // SAFETY: `p` is a node of the list `self` owns, which
                 // lives (unchanged) as long as the borrow of `self`.
-                let ifa: &libc::ifaddrs = unsafe { &*p };
+                let ifa = unsafe { &*p };
                 p = ifa.ifa_next;
                 if ifa.ifa_addr.is_null() || ifa.ifa_name.is_null() {
                     continue;
