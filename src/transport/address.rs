@@ -7,6 +7,7 @@
 
 use crate::error::*;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::os::raw::c_int;
 
 /// A tcp endpoint as the user wrote it, split into host and port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,44 +109,89 @@ impl TcpSpec {
     }
 }
 
-/// The first address of a network interface, by name.
+/// The first address of a network interface, by name (the first IPv4
+/// address, or with `ipv6` the first IPv6 one, else the first IPv4 one).
 fn interface_addr(name: &str, ipv6: bool) -> Option<IpAddr> {
+    let list = IfAddrs::new()?;
     let mut found = None;
-    // SAFETY: getifaddrs allocates a list we walk read-only and free once.
-    unsafe {
-        let mut ifap: *mut libc::ifaddrs = std::ptr::null_mut();
-        if libc::getifaddrs(&mut ifap) != 0 {
-            return None;
+    for (ifname, ip) in list.iter() {
+        if ifname != name.as_bytes() {
+            continue;
         }
-        let mut p = ifap;
-        while !p.is_null() {
-            let ifa = &*p;
-            p = ifa.ifa_next;
-            if ifa.ifa_addr.is_null() || ifa.ifa_name.is_null() {
-                continue;
-            }
-            if std::ffi::CStr::from_ptr(ifa.ifa_name).to_bytes() != name.as_bytes() {
-                continue;
-            }
-            let fam = (*ifa.ifa_addr).sa_family as i32;
-            if fam == libc::AF_INET {
-                let sin = &*(ifa.ifa_addr as *const libc::sockaddr_in);
-                let ip = IpAddr::V4(Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)));
-                if found.is_none() || !ipv6 {
-                    found = Some(ip);
-                    if !ipv6 {
-                        break;
-                    }
+        match ip {
+            IpAddr::V4(_) if found.is_none() || !ipv6 => {
+                found = Some(ip);
+                if !ipv6 {
+                    break;
                 }
-            } else if fam == libc::AF_INET6 && ipv6 {
-                let sin6 = &*(ifa.ifa_addr as *const libc::sockaddr_in6);
-                found = Some(IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr)));
+            }
+            IpAddr::V6(_) if ipv6 => {
+                found = Some(ip);
                 break;
             }
+            _ => {}
         }
-        libc::freeifaddrs(ifap);
     }
     found
+}
+
+/// The interface address list from `getifaddrs(3)`, freed when dropped.
+/// Neither socket2 nor std lists interfaces, so this is raw libc.
+struct IfAddrs(*mut libc::ifaddrs);
+
+impl IfAddrs {
+    fn new() -> Option<IfAddrs> {
+        let mut head = std::ptr::null_mut();
+        // SAFETY: `head` is a valid place for the list pointer; on success
+        // the list is ours until `freeifaddrs` (in `drop`).
+        if unsafe { libc::getifaddrs(&mut head) } != 0 {
+            return None;
+        }
+        Some(IfAddrs(head))
+    }
+
+    /// Each entry's name and its IPv4 or IPv6 address (entries without
+    /// one, or of another family, are skipped).
+    fn iter(&self) -> impl Iterator<Item = (&[u8], IpAddr)> + '_ {
+        let mut p = self.0;
+        std::iter::from_fn(move || {
+            while !p.is_null() {
+                // SAFETY: `p` is a node of the list `self` owns, which
+                // lives (unchanged) as long as the borrow of `self`.
+                let ifa = unsafe { &*p };
+                p = ifa.ifa_next;
+                if ifa.ifa_addr.is_null() || ifa.ifa_name.is_null() {
+                    continue;
+                }
+                // SAFETY: a non-null name is a NUL-terminated string in the list.
+                let name = unsafe { std::ffi::CStr::from_ptr(ifa.ifa_name) }.to_bytes();
+                // SAFETY: a non-null address points at a sockaddr of at
+                // least its family's size; the family field comes first.
+                let fam = c_int::from(unsafe { (*ifa.ifa_addr).sa_family });
+                let ip = if fam == libc::AF_INET {
+                    // SAFETY: an AF_INET address is a sockaddr_in.
+                    let sin = unsafe { &*(ifa.ifa_addr as *const libc::sockaddr_in) };
+                    IpAddr::V4(Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)))
+                } else if fam == libc::AF_INET6 {
+                    // SAFETY: an AF_INET6 address is a sockaddr_in6.
+                    let sin6 = unsafe { &*(ifa.ifa_addr as *const libc::sockaddr_in6) };
+                    IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr))
+                } else {
+                    continue;
+                };
+                return Some((name, ip));
+            }
+            None
+        })
+    }
+}
+
+impl Drop for IfAddrs {
+    fn drop(&mut self) {
+        // SAFETY: the list came from `getifaddrs`, is freed once, here, and
+        // no borrow of it (from `iter`) outlives `self`.
+        unsafe { libc::freeifaddrs(self.0) }
+    }
 }
 
 /// An ipc endpoint: a filesystem path or an abstract-namespace name.
@@ -210,6 +256,9 @@ mod tests {
         assert_eq!(s.resolve_local(false), Err(ENODEV));
         assert_eq!(TcpSpec::parse_bind("lo:1").unwrap().resolve_local(false).unwrap().ip(), IpAddr::V4(Ipv4Addr::LOCALHOST));
         assert_eq!(TcpSpec::parse_bind("nosuchif0:1").unwrap().resolve_local(false), Err(ENODEV));
+        // With IPv6 an interface's IPv6 address wins, else its IPv4 one.
+        let lo6 = TcpSpec::parse_bind("lo:1").unwrap().resolve_local(true).unwrap().ip();
+        assert!(lo6 == IpAddr::V6(Ipv6Addr::LOCALHOST) || lo6 == IpAddr::V4(Ipv4Addr::LOCALHOST), "{lo6}");
         assert_eq!(TcpSpec::parse_bind("1.2.3.4"), Err(EINVAL));
         assert_eq!(TcpSpec::parse_bind("*:70000"), Err(EINVAL));
         assert_eq!(TcpSpec::parse_bind(":5"), Err(EINVAL));

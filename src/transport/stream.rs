@@ -3,17 +3,22 @@
 //!
 //! Owns: creating, binding, connecting and tuning OS sockets (non-blocking,
 //! close-on-exec, TCP_NODELAY, keepalive, TOS, buffer sizes, source
-//! address, SO_BINDTODEVICE, ipc file cleanup). Must not: parse ZMTP.
+//! address, SO_BINDTODEVICE, SO_RCVLOWAT, removing a stale ipc socket file
+//! before bind) and writing without SIGPIPE. Socket calls go through
+//! `socket2`; raw `libc` only for what it lacks (SO_RCVLOWAT, SO_PEERCRED).
+//! Must not: parse ZMTP.
 
 use crate::error::*;
 use crate::options::Options;
 use crate::transport::address::IpcPath;
 use mio::event::Source;
 use mio::{Interest, Registry, Token};
+use socket2::{Domain, SockAddr, SockRef, Socket, TcpKeepalive, Type};
 use std::io::{self, IoSlice, Read};
 use std::net::SocketAddr;
-use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::raw::c_int;
+use std::time::Duration;
 
 pub enum Stream {
     Tcp(mio::net::TcpStream),
@@ -59,14 +64,17 @@ impl Stream {
         match self {
             Stream::Tcp(s) => {
                 let v = n.clamp(1, i32::MAX as usize / 2) as c_int;
-                // SAFETY: passes a pointer to a local int with its size.
+                // socket2 has no SO_RCVLOWAT setter.
+                // SAFETY: `s` owns an open socket for the call; the option
+                // value is a local int, passed with its size, that the
+                // kernel only reads.
                 let r = unsafe {
                     libc::setsockopt(
                         s.as_raw_fd(),
                         libc::SOL_SOCKET,
                         libc::SO_RCVLOWAT,
-                        &v as *const c_int as *const _,
-                        std::mem::size_of::<c_int>() as u32,
+                        &v as *const c_int as *const libc::c_void,
+                        std::mem::size_of::<c_int>() as libc::socklen_t,
                     )
                 };
                 r == 0
@@ -80,20 +88,17 @@ impl Stream {
     /// not ignore the signal (`writev`, what std's `write_vectored` uses,
     /// raises it).
     pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        // sendmsg(2) takes at most UIO_MAXIOV buffers (EMSGSIZE beyond).
         let n = bufs.len().min(libc::UIO_MAXIOV as usize);
-        // SAFETY: `IoSlice` is ABI-compatible with `iovec` (std guarantees
-        // it on Unix); the header points at `n` of them, which stay borrowed
-        // for the call, and at no name or control data.
-        let r = unsafe {
-            let mut hdr: libc::msghdr = std::mem::zeroed();
-            hdr.msg_iov = bufs.as_ptr() as *mut libc::iovec;
-            hdr.msg_iovlen = n as _;
-            libc::sendmsg(self.fd(), &hdr, libc::MSG_NOSIGNAL)
-        };
-        if r < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(r as usize)
+        SockRef::from(&*self).send_vectored_with_flags(&bufs[..n], libc::MSG_NOSIGNAL)
+    }
+}
+
+impl AsFd for Stream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Stream::Tcp(s) => s.as_fd(),
+            Stream::Ipc(s) => s.as_fd(),
         }
     }
 }
@@ -135,125 +140,80 @@ impl Source for Stream {
     }
 }
 
-fn cvt(r: c_int) -> ZResult<c_int> {
-    if r < 0 {
-        Err(errno())
-    } else {
-        Ok(r)
-    }
+/// The errno of a failed socket call, as the C API reports it.
+fn os_err(e: io::Error) -> Errno {
+    e.raw_os_error().unwrap_or(EINVAL)
 }
 
-fn setsockopt_int(fd: RawFd, level: c_int, name: c_int, v: c_int) {
-    // SAFETY: passes a pointer to a local int with its size.
-    unsafe {
-        libc::setsockopt(fd, level, name, &v as *const c_int as *const _, std::mem::size_of::<c_int>() as u32);
-    }
-}
-
-fn sockaddr_of(addr: &SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
-    // SAFETY: sockaddr_storage is plain old data; zeroed is a valid value.
-    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-    let len = match addr {
-        SocketAddr::V4(a) => {
-            // SAFETY: sockaddr_storage is large enough and aligned for sockaddr_in.
-            let sin = unsafe { &mut *(&mut ss as *mut _ as *mut libc::sockaddr_in) };
-            sin.sin_family = libc::AF_INET as u16;
-            sin.sin_port = a.port().to_be();
-            sin.sin_addr.s_addr = u32::from(*a.ip()).to_be();
-            std::mem::size_of::<libc::sockaddr_in>()
-        }
-        SocketAddr::V6(a) => {
-            // SAFETY: as above, for sockaddr_in6.
-            let sin6 = unsafe { &mut *(&mut ss as *mut _ as *mut libc::sockaddr_in6) };
-            sin6.sin6_family = libc::AF_INET6 as u16;
-            sin6.sin6_port = a.port().to_be();
-            sin6.sin6_addr.s6_addr = a.ip().octets();
-            sin6.sin6_scope_id = a.scope_id();
-            std::mem::size_of::<libc::sockaddr_in6>()
-        }
-    };
-    (ss, len as libc::socklen_t)
-}
-
-fn new_tcp_socket(addr: &SocketAddr) -> ZResult<RawFd> {
-    let fam = if addr.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
-    // SAFETY: plain system call.
-    cvt(unsafe { libc::socket(fam, libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, 0) })
+/// `socket(2)` with `SOCK_NONBLOCK`; `Socket::new` adds `SOCK_CLOEXEC`
+/// (one system call, no window in which the descriptor could leak).
+fn new_tcp_socket(addr: &SocketAddr) -> ZResult<Socket> {
+    Socket::new(Domain::for_address(*addr), Type::STREAM.nonblocking(), None).map_err(os_err)
 }
 
 /// Socket options that apply to every tcp socket before bind/connect.
-fn tune_tcp(fd: RawFd, o: &Options) {
+/// Failures are ignored, each on its own, as libzmq does for these.
+fn tune_tcp(s: &Socket, o: &Options) {
     if o.sndbuf >= 0 {
-        setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_SNDBUF, o.sndbuf);
+        let _ = s.set_send_buffer_size(o.sndbuf as usize);
     }
     if o.rcvbuf >= 0 {
-        setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_RCVBUF, o.rcvbuf);
+        let _ = s.set_recv_buffer_size(o.rcvbuf as usize);
     }
     if o.tos != 0 {
-        setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_TOS, o.tos);
-        setsockopt_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS, o.tos);
+        // Both, whatever the family: the one that does not apply fails.
+        let _ = s.set_tos(o.tos as u32);
+        let _ = s.set_tclass_v6(o.tos as u32);
     }
     if !o.bindtodevice.is_empty() {
-        // SAFETY: passes the device name bytes with their length.
-        unsafe {
-            libc::setsockopt(
-                fd,
-                libc::SOL_SOCKET,
-                libc::SO_BINDTODEVICE,
-                o.bindtodevice.as_ptr() as *const _,
-                o.bindtodevice.len() as u32,
-            );
-        }
+        let _ = s.bind_device(Some(&o.bindtodevice));
     }
 }
 
 /// Options for a connected tcp stream (both accepted and connected).
 pub fn tune_connected(s: &Stream, o: &Options) {
-    let fd = s.fd();
-    if let Stream::Tcp(_) = s {
-        setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, 1);
-        if o.tcp_keepalive == 1 {
-            setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1);
-            if o.tcp_keepalive_cnt > 0 {
-                setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, o.tcp_keepalive_cnt);
-            }
-            if o.tcp_keepalive_idle > 0 {
-                setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, o.tcp_keepalive_idle);
-            }
-            if o.tcp_keepalive_intvl > 0 {
-                setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, o.tcp_keepalive_intvl);
-            }
-        } else if o.tcp_keepalive == 0 {
-            setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0);
+    let Stream::Tcp(t) = s else { return };
+    let s = SockRef::from(t);
+    let _ = s.set_nodelay(true);
+    if o.tcp_keepalive == 1 {
+        let _ = s.set_keepalive(true);
+        // One `TcpKeepalive` per parameter, so that a value the kernel
+        // rejects (TCP_KEEPCNT > 127, say) leaves the others applied:
+        // `set_tcp_keepalive` stops at the first failure. Each call also
+        // sets SO_KEEPALIVE again, which is idempotent.
+        if o.tcp_keepalive_cnt > 0 {
+            let _ = s.set_tcp_keepalive(&TcpKeepalive::new().with_retries(o.tcp_keepalive_cnt as u32));
         }
-        if o.tcp_maxrt > 0 {
-            setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT, o.tcp_maxrt);
+        if o.tcp_keepalive_idle > 0 {
+            let idle = Duration::from_secs(o.tcp_keepalive_idle as u64);
+            let _ = s.set_tcp_keepalive(&TcpKeepalive::new().with_time(idle));
         }
+        if o.tcp_keepalive_intvl > 0 {
+            let intvl = Duration::from_secs(o.tcp_keepalive_intvl as u64);
+            let _ = s.set_tcp_keepalive(&TcpKeepalive::new().with_interval(intvl));
+        }
+    } else if o.tcp_keepalive == 0 {
+        let _ = s.set_keepalive(false);
+    }
+    if o.tcp_maxrt > 0 {
+        let _ = s.set_tcp_user_timeout(Some(Duration::from_millis(o.tcp_maxrt as u64)));
     }
 }
 
 /// Starts a non-blocking tcp connect (optionally from a source address).
 pub fn connect_tcp(dest: &SocketAddr, source: Option<&SocketAddr>, o: &Options) -> ZResult<Stream> {
-    let fd = new_tcp_socket(dest)?;
-    // SAFETY: fd is a fresh socket we own; TcpStream takes ownership.
-    let stream = unsafe { std::net::TcpStream::from_raw_fd(fd) };
-    tune_tcp(fd, o);
+    let sock = new_tcp_socket(dest)?;
+    tune_tcp(&sock, o);
     if let Some(src) = source {
-        setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
-        let (ss, len) = sockaddr_of(src);
-        // SAFETY: ss/len describe a valid sockaddr.
-        cvt(unsafe { libc::bind(fd, &ss as *const _ as *const libc::sockaddr, len) })?;
+        let _ = sock.set_reuse_address(true);
+        sock.bind(&SockAddr::from(*src)).map_err(os_err)?;
     }
-    let (ss, len) = sockaddr_of(dest);
-    // SAFETY: as above.
-    let r = unsafe { libc::connect(fd, &ss as *const _ as *const libc::sockaddr, len) };
-    if r < 0 {
-        let e = errno();
-        if e != libc::EINPROGRESS {
-            return Err(e);
-        }
+    match sock.connect(&SockAddr::from(*dest)) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(EINPROGRESS) => {}
+        Err(e) => return Err(os_err(e)),
     }
-    Ok(Stream::Tcp(mio::net::TcpStream::from_std(stream)))
+    Ok(Stream::Tcp(mio::net::TcpStream::from_std(sock.into())))
 }
 
 /// Starts a non-blocking ipc connect.
@@ -308,20 +268,17 @@ impl Source for ListenerSock {
 /// Binds and listens on a tcp address; returns the listener and the
 /// address actually bound (with the ephemeral port filled in).
 pub fn listen_tcp(addr: &SocketAddr, o: &Options) -> ZResult<(ListenerSock, SocketAddr)> {
-    let fd = new_tcp_socket(addr)?;
-    // SAFETY: fd is a fresh socket we own; TcpListener takes ownership.
-    let l = unsafe { std::net::TcpListener::from_raw_fd(fd) };
-    setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+    let sock = new_tcp_socket(addr)?;
+    let _ = sock.set_reuse_address(true);
     if addr.is_ipv6() {
-        setsockopt_int(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0);
+        // Dual-stack, as libzmq: `tcp://[::]:p` also takes IPv4 peers.
+        let _ = sock.set_only_v6(false);
     }
-    tune_tcp(fd, o);
-    let (ss, len) = sockaddr_of(addr);
-    // SAFETY: ss/len describe a valid sockaddr.
-    cvt(unsafe { libc::bind(fd, &ss as *const _ as *const libc::sockaddr, len) })?;
-    // SAFETY: plain system call on our socket.
-    cvt(unsafe { libc::listen(fd, o.backlog.max(1)) })?;
-    let local = l.local_addr().map_err(|e| e.raw_os_error().unwrap_or(EINVAL))?;
+    tune_tcp(&sock, o);
+    sock.bind(&SockAddr::from(*addr)).map_err(os_err)?;
+    sock.listen(o.backlog.max(1)).map_err(os_err)?;
+    let l: std::net::TcpListener = sock.into();
+    let local = l.local_addr().map_err(os_err)?;
     Ok((ListenerSock::Tcp(mio::net::TcpListener::from_std(l)), local))
 }
 
@@ -338,20 +295,24 @@ pub fn listen_ipc(path: &IpcPath, o: &Options) -> ZResult<ListenerSock> {
     let addr = path.to_socket_addr()?;
     let l = std::os::unix::net::UnixListener::bind_addr(&addr).map_err(|e| e.raw_os_error().unwrap_or(EINVAL))?;
     l.set_nonblocking(true).map_err(|e| e.raw_os_error().unwrap_or(EINVAL))?;
-    // Re-listen with the configured backlog.
-    // SAFETY: plain system call on our socket.
-    unsafe { libc::listen(l.as_raw_fd(), o.backlog.max(1)) };
+    // Re-listen with the configured backlog (std listened with its own);
+    // a failure leaves std's backlog, which still serves.
+    let _ = SockRef::from(&l).listen(o.backlog.max(1));
     Ok(ListenerSock::Ipc(mio::net::UnixListener::from_std(l)))
 }
 
 /// Credentials of an ipc peer (for the ZMQ_IPC_FILTER_* options).
 pub fn peer_cred(s: &Stream) -> Option<libc::ucred> {
     let Stream::Ipc(_) = s else { return None };
-    // SAFETY: ucred is plain old data; getsockopt fills at most `len` bytes.
-    unsafe {
-        let mut cred: libc::ucred = std::mem::zeroed();
-        let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-        let r = libc::getsockopt(s.fd(), libc::SOL_SOCKET, libc::SO_PEERCRED, &mut cred as *mut _ as *mut _, &mut len);
-        (r == 0).then_some(cred)
-    }
+    // socket2 has no SO_PEERCRED getter (std's `peer_cred` is unstable).
+    let mut cred = libc::ucred { pid: 0, uid: 0, gid: 0 };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: `s` owns an open socket for the call; `cred` is a local
+    // plain-old-data struct and `len` its size, so the kernel writes at
+    // most `len` bytes into it.
+    let r = unsafe {
+        let p = &mut cred as *mut libc::ucred as *mut libc::c_void;
+        libc::getsockopt(s.fd(), libc::SOL_SOCKET, libc::SO_PEERCRED, p, &mut len)
+    };
+    (r == 0).then_some(cred)
 }
