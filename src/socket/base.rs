@@ -67,9 +67,11 @@ impl SocketBase {
     pub fn new(ctx: Arc<Ctx>, socket_type: c_int) -> ZResult<SocketBase> {
         let mut options = Options::new(socket_type);
         let routing = create(socket_type, &options)?;
+        // Context options libzmq copies into each new socket.
         if !ctx.blocky() {
             options.linger = 0;
         }
+        options.ipv6 = ctx.ipv6();
         let mailbox = Arc::new(SocketMailbox::new()?);
         let id = ctx.register_socket(mailbox.clone())?;
         let linger = options.linger;
