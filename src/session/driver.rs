@@ -19,6 +19,7 @@ use crate::io::reactor::{token, Handler, Io, TimerId};
 use crate::msg::{Metadata, Msg};
 use crate::pipe::{EndConfig, PipeEnd, SocketCommand};
 use crate::transport::stream::{tune_connected, Stream};
+use crate::transport::socks::Socks5;
 use crate::transport::Target;
 use crate::zmtp::liveness::Expired;
 use crate::zmtp::zap::ZapRequest;
@@ -38,6 +39,8 @@ pub(super) enum State {
     /// Waiting for the reconnect timer.
     Idle,
     Connecting,
+    /// Connected to a SOCKS5 proxy, asking it for the target.
+    Proxying,
     Handshaking,
     Active,
 }
@@ -87,6 +90,11 @@ pub struct Session<E> {
     /// frame boundary, read only its header (`PEEK` bytes), so that the
     /// body goes straight into its buffer from its first byte.
     pub(super) large_in: bool,
+    /// The SOCKS5 exchange with `ZMQ_SOCKS_PROXY`, while it runs.
+    pub(super) socks: Option<Socks5>,
+    /// `tcp://` and the proxy's address when connecting through one: libzmq
+    /// reports such a connection's events under it.
+    pub(super) proxy_endpoint: Option<String>,
 }
 
 /// How a session makes the engine of each new connection (the impls are
@@ -131,7 +139,15 @@ impl<E: MakeEngine> Session<E> {
             zap_outgoing: None,
             rcvlowat: 1,
             large_in: false,
+            socks: None,
+            proxy_endpoint: None,
         }
+    }
+
+    /// The endpoint monitor events name: the connect endpoint, or the
+    /// proxy's when connecting through one.
+    pub(super) fn event_endpoint(&self) -> &str {
+        self.proxy_endpoint.as_deref().unwrap_or(&self.endpoint)
     }
 
     /// A session for a connection a listener accepted.
@@ -166,6 +182,18 @@ impl<E: MakeEngine> Session<E> {
         }
     }
 
+    /// The connect completed (through the proxy, if any): the engine starts.
+    pub(super) fn connected(&mut self, io: &mut Io, key: usize) {
+        let Some(fd) = self.stream.as_ref().map(|s| s.fd() as u32) else { return };
+        self.t_connect = None;
+        self.reconnect_ivl = self.owner.options.reconnect_ivl;
+        self.owner.event(ZMQ_EVENT_CONNECTED, fd, self.event_endpoint());
+        self.start_engine(io, key);
+        if matches!(self.state, State::Handshaking | State::Active) {
+            self.read_loop(io, key);
+        }
+    }
+
     /// The stream is connected: its engine starts.
     pub(super) fn start_engine(&mut self, io: &mut Io, key: usize) {
         match E::make(self, io, key) {
@@ -173,7 +201,7 @@ impl<E: MakeEngine> Session<E> {
             Err(errno) => {
                 // CURVE without usable keys (libzmq refuses such a
                 // connection), or no random bytes for its keys and nonces.
-                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u32, &self.endpoint);
+                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u32, self.event_endpoint());
                 self.disconnected(io, key, false);
                 return;
             }
@@ -229,20 +257,19 @@ impl<E: MakeEngine> Session<E> {
                 let Some(s) = self.stream.as_ref() else { return };
                 match s.take_error() {
                     Ok(None) if s.is_connected() => {
-                        let fd = s.fd() as u32;
                         tune_connected(s, &self.owner.options);
-                        self.t_connect = None;
-                        self.reconnect_ivl = self.owner.options.reconnect_ivl;
-                        self.owner.event(ZMQ_EVENT_CONNECTED, fd, &self.endpoint);
-                        self.start_engine(io, key);
-                        if matches!(self.state, State::Handshaking | State::Active) {
-                            self.read_loop(io, key);
+                        if self.socks.is_some() {
+                            self.state = State::Proxying;
+                            self.socks_ready(io, key);
+                        } else {
+                            self.connected(io, key);
                         }
                     }
                     Ok(None) => {}
                     _ => self.schedule_reconnect(io, key),
                 }
             }
+            State::Proxying => self.socks_ready(io, key),
             State::Handshaking | State::Active => {
                 if writable {
                     self.out_blocked = false;
@@ -293,7 +320,7 @@ impl<E: MakeEngine> Session<E> {
         self.state = State::Active;
         self.reported = reported;
         if reported {
-            self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
+            self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, self.event_endpoint());
         }
         if let Some(s) = self.stream.as_ref() {
             if let Some(a) = s.peer_address() {
@@ -345,7 +372,7 @@ impl<E: MakeEngine> Session<E> {
                 self.write_last_words();
             }
             if let Some((event, value)) = e.monitor_event() {
-                self.owner.event(event, value, &self.endpoint);
+                self.owner.event(event, value, self.event_endpoint());
             }
         }
         self.disconnected(io, key, true);
@@ -363,9 +390,9 @@ impl<E: MakeEngine> Session<E> {
                     // (EOF, reset, time-out), reports a failed handshake
                     // first, with the errno: libzmq's engines do (protocol
                     // errors are reported where they occur).
-                    self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, self.last_err as u32, &self.endpoint);
+                    self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, self.last_err as u32, self.event_endpoint());
                 }
-                self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
+                self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, self.event_endpoint());
             }
         }
         if was_up && self.state == State::Active {
@@ -454,7 +481,7 @@ impl<E: MakeEngine> Session<E> {
                 self.start_connecting(io, key);
             }
         } else if is(&mut self.t_connect) {
-            if self.state == State::Connecting {
+            if matches!(self.state, State::Connecting | State::Proxying) {
                 self.schedule_reconnect(io, key);
             }
         } else if is(&mut self.t_linger) {
@@ -581,7 +608,7 @@ impl<E: MakeEngine> Handler for Session<E> {
     /// and end, touching as little of the (untrusted) state as possible.
     fn abort(&mut self, io: &mut Io, _key: usize) {
         if let Some(s) = self.stream.as_ref() {
-            self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
+            self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, self.event_endpoint());
         }
         self.finish(io);
     }

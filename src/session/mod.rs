@@ -17,6 +17,7 @@ mod input;
 mod output;
 mod reconnect;
 mod security;
+mod socks;
 mod zap_client;
 
 pub use driver::Session;

@@ -2,7 +2,8 @@
 //! ZMQ_RECONNECT_IVL_MAX, ZMQ_CONNECT_TIMEOUT), for the sessions of a
 //! socket's `zmq_connect`.
 //!
-//! Owns: resolving the target, starting a non-blocking connect, the
+//! Owns: resolving the target (or the `ZMQ_SOCKS_PROXY`, see `socks`),
+//! starting a non-blocking connect, the
 //! connect time-out, and the next attempt's delay (doubled up to the
 //! maximum, with jitter). Must not: touch the engine or the pipe.
 
@@ -10,6 +11,8 @@ use super::driver::{MakeEngine, Role, Session, State, ms};
 use crate::constants::*;
 use crate::io::reactor::{token, Io};
 use crate::transport::stream::{connect_ipc, connect_tcp, Stream};
+use crate::transport::address::TcpSpec;
+use crate::transport::socks::Socks5;
 use crate::transport::Target;
 use mio::Interest;
 
@@ -30,7 +33,27 @@ impl<E: MakeEngine> Session<E> {
     pub(super) fn start_connecting(&mut self, io: &mut Io, key: usize) {
         let Role::Connect(target) = &self.role else { return };
         let o = &self.owner.options;
+        self.socks = None;
+        self.proxy_endpoint = None;
         let result = match target {
+            Target::Tcp(spec) if !o.socks_proxy.is_empty() => {
+                // Through the proxy: the proxy is resolved and connected
+                // to here, the target only named to it (libzmq resolves
+                // nothing of the target either).
+                let proxy = String::from_utf8_lossy(&o.socks_proxy).into_owned();
+                let target = format!("{}:{}", spec.host, spec.port.unwrap_or(0));
+                self.proxy_endpoint = Some(format!("tcp://{proxy}"));
+                Socks5::new(&target, &o.socks_username, &o.socks_password).and_then(|socks| {
+                    let via = TcpSpec::parse_connect(&proxy)?;
+                    let dest = via.resolve_remote(o.ipv6)?;
+                    let src = match &via.source {
+                        Some(s) => Some(s.resolve_local(o.ipv6)?),
+                        None => None,
+                    };
+                    self.socks = Some(socks);
+                    connect_tcp(&dest, src.as_ref(), o)
+                })
+            }
             Target::Tcp(spec) => spec.resolve_remote(o.ipv6).and_then(|dest| {
                 let src = match &spec.source {
                     Some(s) => Some(s.resolve_local(o.ipv6)?),
@@ -56,7 +79,7 @@ impl<E: MakeEngine> Session<E> {
         self.state = State::Connecting;
         // A unix-socket connect completes at once; only tcp is "delayed".
         if is_tcp {
-            self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, &self.endpoint);
+            self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, self.event_endpoint());
         }
         if o.connect_timeout > 0 {
             self.t_connect = Some(io.add_timer(key, ms(o.connect_timeout)));
@@ -66,10 +89,12 @@ impl<E: MakeEngine> Session<E> {
     /// The attempt failed or the connection was lost: try again after the
     /// reconnect interval, or end when reconnecting is off.
     pub(super) fn schedule_reconnect(&mut self, io: &mut Io, key: usize) {
-        if self.state == State::Connecting {
-            // A refused or timed-out attempt: libzmq reports the socket closed.
+        self.socks = None;
+        if matches!(self.state, State::Connecting | State::Proxying) {
+            // A refused or timed-out attempt (or one the proxy refused):
+            // libzmq reports the socket closed.
             if let Some(s) = self.stream.as_ref() {
-                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, &self.endpoint);
+                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, self.event_endpoint());
             }
         }
         self.drop_stream(io);
@@ -87,7 +112,7 @@ impl<E: MakeEngine> Session<E> {
         if o.reconnect_ivl_max > 0 && o.reconnect_ivl_max > o.reconnect_ivl {
             self.reconnect_ivl = (self.reconnect_ivl.saturating_mul(2)).min(o.reconnect_ivl_max);
         }
-        self.owner.event(ZMQ_EVENT_CONNECT_RETRIED, interval as u32, &self.endpoint);
+        self.owner.event(ZMQ_EVENT_CONNECT_RETRIED, interval as u32, self.event_endpoint());
         self.t_reconnect = Some(io.add_timer(key, ms(interval)));
     }
 }

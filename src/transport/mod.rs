@@ -8,6 +8,7 @@
 
 pub mod address;
 pub mod listener;
+pub mod socks;
 pub mod stream;
 
 use crate::error::*;
