@@ -489,7 +489,7 @@ impl Connection {
                     }
                 }
                 Phase::Handshake => {
-                    let Some(m) = self.decoder.decode(input)? else {
+                    let Some(m) = self.decoder.decode(input).map_err(|e| self.handshake_frame_error(e))? else {
                         return Ok(None);
                     };
                     if !m.is_command() {
@@ -510,6 +510,20 @@ impl Connection {
                     }
                 }
             }
+        }
+    }
+
+    /// A handshake frame over our `HANDSHAKE_FRAME_MAX` (not over the
+    /// application's ZMQ_MAXMSGSIZE, which libzmq's decoder enforces too,
+    /// silently) is refused at its header. libzmq reads such a command whole
+    /// and then reports it malformed; the event names the command the
+    /// mechanism awaited, as libzmq's would.
+    fn handshake_frame_error(&self, e: ProtocolError) -> ProtocolError {
+        match e {
+            ProtocolError::MessageTooLarge(n) if self.cfg.max_msg_size < 0 || n <= self.cfg.max_msg_size as u64 => {
+                ProtocolError::MalformedCommand(self.mechanism.awaited_command())
+            }
+            e => e,
         }
     }
 

@@ -461,10 +461,24 @@ fn handshake_frames_are_capped() {
     let now = std::time::Instant::now();
     let mut c = conn_with(ZMQ_PULL, false, Default::default(), now);
     let mut input = BytesMut::from(&v3_greeting(1)[..]);
-    // A command of 1 MiB + 1 announced: refused at its header.
+    // A command of 1 MiB + 1 announced: refused at its header, reported as
+    // the malformed command awaited (what libzmq says once it read it).
     input.extend_from_slice(b"\x06\x00\x00\x00\x00\x00\x10\x00\x01\x05READY");
     let e = c.handle_input(&mut input).unwrap_err();
-    assert_eq!(e, ProtocolError::MessageTooLarge((1 << 20) + 1));
+    assert_eq!(e, ProtocolError::MalformedCommand(CommandKind::Ready));
+    assert_eq!(
+        e.monitor_event(),
+        Some((ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY as u32))
+    );
+    // Over the application's ZMQ_MAXMSGSIZE instead: libzmq's decoder
+    // refuses it with no protocol event.
+    let cfg = ConnectionConfig::plain(ZMQ_PULL, Bytes::new(), 100);
+    let mut c = Connection::new(cfg, Box::new(NullMechanism::new(ZMQ_PULL, b"", &[])), now);
+    let mut input = BytesMut::from(&v3_greeting(1)[..]);
+    input.extend_from_slice(b"\x04\xff\x05READY");
+    let e = c.handle_input(&mut input).unwrap_err();
+    assert_eq!(e, ProtocolError::MessageTooLarge(255));
+    assert_eq!(e.monitor_event(), None);
     // A 64 KiB READY (metadata) still passes, and 1 MiB frames after it.
     let mut c = conn_with(ZMQ_PULL, false, Default::default(), now);
     let mut body = b"\x05READY\x0bSocket-Type\x00\x00\x00\x04PUSH\x05X-Big".to_vec();

@@ -19,7 +19,7 @@ pub mod null;
 pub mod plain;
 
 use super::command::Command;
-use super::error::ProtocolError;
+use super::error::{CommandKind, ProtocolError};
 use super::metadata::Properties;
 use super::zap::{ZapReply, ZapRequest};
 use crate::constants::{self as c, draft};
@@ -162,6 +162,10 @@ pub trait Mechanism: Send + std::fmt::Debug {
     fn process_handshake_command(&mut self, msg: Msg) -> Result<(), ProtocolError>;
 
     fn status(&self) -> MechanismStatus;
+
+    /// The command the peer is to send next (names the malformed-command
+    /// event when a handshake frame is refused before it was read).
+    fn awaited_command(&self) -> CommandKind;
 
     /// A request for the ZAP handler, once the mechanism needs a verdict
     /// before it can go on (handed out once).

@@ -23,7 +23,7 @@ use super::{
 };
 use crate::msg::Msg;
 use crate::zmtp::command::Command;
-use crate::zmtp::error::ProtocolError;
+use crate::zmtp::error::{CommandKind, ProtocolError};
 use crate::zmtp::greeting::mechanism_name;
 use crate::zmtp::metadata::{Properties, IDENTITY, SOCKET_TYPE};
 use crate::zmtp::zap::{ZapReply, ZapRequest};
@@ -106,6 +106,10 @@ impl NullMechanism {
 }
 
 impl Mechanism for NullMechanism {
+    fn awaited_command(&self) -> CommandKind {
+        CommandKind::Ready
+    }
+
     fn name(&self) -> [u8; 20] {
         mechanism_name("NULL")
     }

@@ -136,6 +136,16 @@ impl PlainMechanism {
 }
 
 impl Mechanism for PlainMechanism {
+    fn awaited_command(&self) -> CommandKind {
+        match self.state {
+            State::SendHello | State::WaitWelcome => CommandKind::Welcome,
+            State::SendInitiate | State::WaitReady => CommandKind::Ready,
+            State::WaitHello => CommandKind::Hello,
+            State::WaitZap | State::SendWelcome | State::WaitInitiate => CommandKind::Initiate,
+            State::SendReady | State::SendError | State::Ready | State::Failed => CommandKind::Unnamed,
+        }
+    }
+
     fn name(&self) -> [u8; 20] {
         mechanism_name("PLAIN")
     }
