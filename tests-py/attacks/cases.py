@@ -15,7 +15,7 @@ import time
 
 import zmtp
 from harness import (Agent, Raw, RawListener, RssSampler, fmt_events, has_frames,
-                     proc_cpu, proc_status, fd_count, log, SERVER_PUBLIC,
+                     proc_cpu, proc_status, SERVER_PUBLIC,
                      SERVER_SECRET, CLIENT_PUBLIC, CLIENT_SECRET, REAL)
 
 MSG = b"hello"
@@ -213,12 +213,12 @@ def group_legacy_connect(lib, want):
                 r.read_until(lambda b: len(b) >= 10, 1.0)
                 r.send(greeting)
                 state = r.wait_close(1.0)
+                # let the client's events settle (its DISCONNECTED if it closed)
                 if state == "open":
-                    ev = a.events("c", quiet_ms=150)["events"]
+                    a.events("c", quiet_ms=150)
                 else:
-                    ev = a.events("c", until=["DISCONNECTED"], timeout_ms=2000,
-                                  quiet_ms=150)["events"]
-                again = L.count_more(0.6)
+                    a.events("c", until=["DISCONNECTED"], timeout_ms=2000, quiet_ms=150)
+                again = L.count_more(0.6)     # measured: reconnects within 0.6 s
                 ev_all = a.events("c", quiet_ms=50)["events"]
                 r.close()
                 L.close()
