@@ -9,6 +9,7 @@
 use crate::constants::*;
 use crate::error::*;
 use crate::io::mailbox::Waker;
+use crate::util::thread::Scheduling;
 use crate::io::reactor::{IoMailbox, IoThread};
 use crate::options::hwm_limit;
 use crate::pipe::{combined_hwm, EndConfig, PipeEnd, SocketCommand, SocketMailbox};
@@ -61,7 +62,7 @@ struct State {
     ipv6: bool,
     blocky: bool,
     zero_copy_recv: bool,
-    thread_name_prefix: c_int,
+    thread_name_prefix: Option<c_int>,
     affinity: Vec<c_int>,
     /// Started lazily by the first tcp/ipc endpoint.
     io: Vec<IoThread>,
@@ -94,7 +95,7 @@ impl Ctx {
                 ipv6: false,
                 blocky: true,
                 zero_copy_recv: true,
-                thread_name_prefix: 0,
+                thread_name_prefix: None,
                 affinity: Vec::new(),
                 io: Vec::new(),
                 next_io: 0,
@@ -208,7 +209,13 @@ impl Ctx {
             return Err(EMTHREAD);
         }
         while s.io.len() < n {
-            let t = IoThread::start(s.io.len())?;
+            let sched = Scheduling {
+                name_prefix: s.thread_name_prefix,
+                policy: s.thread_sched_policy,
+                priority: s.thread_priority,
+                cpus: s.affinity.clone(),
+            };
+            let t = IoThread::start(s.io.len(), &sched)?;
             s.io.push(t);
         }
         let candidates: Vec<usize> = (0..n).filter(|&i| affinity == 0 || (i < 64 && affinity & (1 << i) != 0)).collect();
@@ -264,7 +271,11 @@ impl Ctx {
             ZMQ_MAX_SOCKETS if value >= 1 => s.max_sockets = value,
             ZMQ_THREAD_PRIORITY if value >= 0 => s.thread_priority = value,
             ZMQ_THREAD_SCHED_POLICY if value >= 0 => s.thread_sched_policy = value,
-            ZMQ_THREAD_AFFINITY_CPU_ADD if value >= 0 => s.affinity.push(value),
+            ZMQ_THREAD_AFFINITY_CPU_ADD if value >= 0 => {
+                if !s.affinity.contains(&value) {
+                    s.affinity.push(value);
+                }
+            }
             ZMQ_THREAD_AFFINITY_CPU_REMOVE if value >= 0 => {
                 match s.affinity.iter().position(|&c| c == value) {
                     Some(i) => {
@@ -274,7 +285,7 @@ impl Ctx {
                 }
             }
             // libzmq takes any integer here (it becomes a name prefix).
-            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix = value,
+            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix = Some(value),
             ZMQ_MAX_MSGSZ if value >= 0 => s.max_msgsz = value,
             ZMQ_IPV6 if value >= 0 => s.ipv6 = value != 0,
             ZMQ_BLOCKY if value >= 0 => s.blocky = value != 0,
@@ -292,7 +303,7 @@ impl Ctx {
             ZMQ_MAX_SOCKETS => s.max_sockets,
             ZMQ_SOCKET_LIMIT => SOCKET_LIMIT,
             ZMQ_THREAD_SCHED_POLICY => s.thread_sched_policy,
-            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix,
+            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix.unwrap_or(0),
             ZMQ_MAX_MSGSZ => s.max_msgsz,
             ZMQ_MSG_T_SIZE => 64,
             ZMQ_IPV6 => s.ipv6 as c_int,

@@ -17,6 +17,7 @@ use std::os::fd::RawFd;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
+use crate::util::thread::Scheduling;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -150,7 +151,9 @@ pub struct IoThread {
 }
 
 impl IoThread {
-    pub fn start(index: usize) -> ZResult<IoThread> {
+    /// Starts I/O thread `index`, named and scheduled as the context's
+    /// options ask (`ZMQbg/IO/<index>`, as libzmq names it).
+    pub fn start(index: usize, sched: &Scheduling) -> ZResult<IoThread> {
         let mailbox = Arc::new(IoMailbox::new()?);
         let poll = Poll::new().map_err(|e| e.raw_os_error().unwrap_or(EMFILE))?;
         let registry = poll.registry().try_clone().map_err(|e| e.raw_os_error().unwrap_or(EMFILE))?;
@@ -169,9 +172,13 @@ impl IoThread {
             readbuf: Vec::new(),
             frames: 0,
         };
+        let sched = sched.clone();
         let join = std::thread::Builder::new()
-            .name(format!("ZMQbg/IO/{index}"))
-            .spawn(move || Reactor { watch: Watch::default(), poll, io, objects: Slab::new(), stopping: false }.run())
+            .name(sched.thread_name(&format!("IO/{index}")))
+            .spawn(move || {
+                sched.apply_to_current_thread();
+                Reactor { watch: Watch::default(), poll, io, objects: Slab::new(), stopping: false }.run()
+            })
             .map_err(|_| EMTHREAD)?;
         Ok(IoThread { mailbox, join: Some(join) })
     }

@@ -1,9 +1,11 @@
-//! Threads started for C code by `zmq_threadstart`.
+//! Threads: those started for C code by `zmq_threadstart`, and the
+//! scheduling the context options ask of the I/O threads.
 //!
 //! Owns: spawning a thread that runs a C callback with all signals blocked
 //! (libzmq does the same for predictable latency, so signals go to the
-//! application's other threads) and joining it. Must not: know the
-//! callback's meaning.
+//! application's other threads) and joining it; naming a thread and
+//! applying a scheduling policy, priority and CPU set to it. Must not:
+//! know the callback's meaning or what the thread serves.
 
 use std::thread::{Builder, JoinHandle};
 
@@ -20,6 +22,78 @@ pub fn spawn(f: impl FnOnce() + Send + 'static) -> std::io::Result<JoinHandle<()
             block_all_signals();
             f();
         })
+}
+
+/// What `ZMQ_THREAD_NAME_PREFIX`, `ZMQ_THREAD_SCHED_POLICY`,
+/// `ZMQ_THREAD_PRIORITY` and `ZMQ_THREAD_AFFINITY_CPU_ADD/REMOVE` ask of a
+/// context's threads (-1: the system's default, as libzmq's `_DFLT`).
+#[derive(Clone, Debug, Default)]
+pub struct Scheduling {
+    pub name_prefix: Option<i32>,
+    pub policy: i32,
+    pub priority: i32,
+    pub cpus: Vec<i32>,
+}
+
+impl Scheduling {
+    /// libzmq's name for a background thread: `[prefix/]ZMQbg/<name>`,
+    /// cut to the 15 bytes Linux keeps.
+    pub fn thread_name(&self, name: &str) -> String {
+        let mut n = match self.name_prefix {
+            Some(p) => format!("{p}/ZMQbg/{name}"),
+            None => format!("ZMQbg/{name}"),
+        };
+        n.truncate(15);
+        n
+    }
+
+    /// Applies the policy, priority and CPU set to the calling thread, as
+    /// libzmq's `applySchedulingParameters` does, except that a failure
+    /// (typically EPERM without CAP_SYS_NICE) leaves the thread as it was
+    /// instead of aborting the process.
+    pub fn apply_to_current_thread(&self) {
+        if self.policy != -1 || self.priority != -1 {
+            let mut policy: libc::c_int = 0;
+            // SAFETY: sched_param is a plain C struct; an all-zero value is
+            // valid and pthread_getschedparam overwrites it.
+            let mut param: libc::sched_param = unsafe { std::mem::zeroed() };
+            // SAFETY: both out-pointers are to locals of the right types,
+            // for the calling thread.
+            if unsafe { libc::pthread_getschedparam(libc::pthread_self(), &mut policy, &mut param) } == 0 {
+                if self.policy != -1 {
+                    policy = self.policy;
+                }
+                // Linux gives SCHED_FIFO and SCHED_RR priorities 1-99; the
+                // other policies only 0, and a nice value instead.
+                let realtime = policy == libc::SCHED_FIFO || policy == libc::SCHED_RR;
+                if self.priority != -1 {
+                    param.sched_priority = if realtime { self.priority } else { 0 };
+                }
+                // SAFETY: `param` is an initialised local; this only changes
+                // the calling thread's scheduling.
+                let ok = unsafe { libc::pthread_setschedparam(libc::pthread_self(), policy, &param) } == 0;
+                if ok && !realtime && self.priority != -1 {
+                    // As libzmq: the highest priority the nice value gives.
+                    // SAFETY: nice(2) only changes this thread's nice value.
+                    let _ = unsafe { libc::nice(-20) };
+                }
+            }
+        }
+        if !self.cpus.is_empty() {
+            // SAFETY: cpu_set_t is a plain bit set; all-zero is the empty set.
+            let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+            for &c in &self.cpus {
+                if (0..libc::CPU_SETSIZE).contains(&c) {
+                    // SAFETY: `c` is below CPU_SETSIZE, inside the set.
+                    unsafe { libc::CPU_SET(c as usize, &mut set) };
+                }
+            }
+            // SAFETY: `set` is an initialised local of the size passed.
+            let _ = unsafe {
+                libc::pthread_setaffinity_np(libc::pthread_self(), std::mem::size_of::<libc::cpu_set_t>(), &set)
+            };
+        }
+    }
 }
 
 fn block_all_signals() {
