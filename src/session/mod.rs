@@ -65,9 +65,10 @@ impl SockRef {
         self.monitor.event(event, value, endpoint);
     }
 
-    /// ZMQ_STREAM sockets speak raw bytes, every other type ZMTP.
+    /// ZMQ_STREAM sockets (and a ROUTER with ZMQ_ROUTER_RAW) speak raw
+    /// bytes, every other type ZMTP.
     fn raw(&self) -> bool {
-        self.options.socket_type == ZMQ_STREAM
+        self.options.socket_type == ZMQ_STREAM || self.options.raw_socket
     }
 }
 

@@ -546,6 +546,9 @@ impl SocketBase {
     /// options accept NULL but refuse an empty non-NULL value, as libzmq).
     pub fn setsockopt(&mut self, option: c_int, value: Option<&[u8]>) -> ZResult<()> {
         self.check_alive()?;
+        if option == ZMQ_ROUTER_RAW && self.options.socket_type == ZMQ_ROUTER {
+            return self.set_router_raw(value);
+        }
         match self.routing.setsockopt(cx!(self), option, value.unwrap_or(&[])) {
             Err(e) if e == EINVAL => {}
             other => return other,
@@ -553,6 +556,25 @@ impl SocketBase {
         self.options.set_nullable(option, value)?;
         if option == ZMQ_LINGER {
             self.linger.store(self.options.linger, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// `ZMQ_ROUTER_RAW` (deprecated for STREAM, which it becomes): the
+    /// ROUTER's connections carry raw bytes, with STREAM's routing rules.
+    /// libzmq accepts it on a socket with connections and leaves those in
+    /// ZMTP; we refuse that (EINVAL) rather than mix the two.
+    fn set_router_raw(&mut self, value: Option<&[u8]>) -> ZResult<()> {
+        let v = value.and_then(|v| <[u8; 4]>::try_from(v).ok()).map(c_int::from_ne_bytes).ok_or(EINVAL)?;
+        if v < 0 {
+            return Err(EINVAL);
+        }
+        if v != 0 && !self.options.raw_socket {
+            if !self.pipes.is_empty() {
+                return Err(EINVAL);
+            }
+            self.routing = Box::new(super::stream::Stream::new());
+            self.options.raw_socket = true;
         }
         Ok(())
     }
