@@ -2,13 +2,14 @@
 //! ZMQ_RECONNECT_IVL_MAX, ZMQ_CONNECT_TIMEOUT), for the sessions of a
 //! socket's `zmq_connect`.
 //!
-//! Owns: resolving the target, starting a non-blocking connect, the
+//! Owns: resolving the target (at every attempt), starting a non-blocking connect, the
 //! connect time-out, and the next attempt's delay (doubled up to the
 //! maximum, with jitter). Must not: touch the engine or the pipe.
 
 use super::driver::{MakeEngine, Role, Session, State, ms};
 use crate::constants::*;
 use crate::io::reactor::{token, Io};
+use crate::transport::address::resolve_tcp;
 use crate::transport::stream::{connect_ipc, connect_tcp, Stream};
 use crate::transport::Target;
 use mio::Interest;
@@ -31,18 +32,22 @@ impl<E: MakeEngine> Session<E> {
         let Role::Connect(target) = &self.role else { return };
         let o = &self.owner.options;
         let result = match target {
-            Target::Tcp(spec) => spec.resolve_remote(o.ipv6).and_then(|dest| {
-                let src = match &spec.source {
-                    Some(s) => Some(s.resolve_local(o.ipv6)?),
-                    None => None,
-                };
-                connect_tcp(&dest, src.as_ref(), o)
-            }),
+            // Resolved at every attempt, as libzmq does; a failure to resolve
+            // opens no socket, so only CONNECT_RETRIED reports it.
+            Target::Tcp(addr) => match resolve_tcp(addr, false, o.ipv6) {
+                Ok(t) => connect_tcp(&t.dest, t.source.as_ref(), o),
+                Err(e) => Err(e.into()),
+            },
             Target::Ipc(path) => connect_ipc(path),
         };
         let mut stream = match result {
             Ok(s) => s,
-            Err(_) => {
+            Err(e) => {
+                // A socket made and closed again (refused at once, source
+                // address taken): libzmq reports it CLOSED before retrying.
+                if let Some(fd) = e.closed_fd {
+                    self.owner.event(ZMQ_EVENT_CLOSED, fd as u32, &self.endpoint);
+                }
                 self.schedule_reconnect(io, key);
                 return;
             }

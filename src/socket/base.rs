@@ -222,7 +222,7 @@ impl SocketBase {
 
     pub fn bind(&mut self, endpoint: &str) -> ZResult<()> {
         self.check_alive()?;
-        let (proto, addr) = parse_endpoint(endpoint)?;
+        let (proto, addr) = parse_endpoint(endpoint, self.options.socket_type)?;
         match proto {
             "inproc" => {
                 if addr.is_empty() {
@@ -246,9 +246,12 @@ impl SocketBase {
                 let bound = match transport::bind(proto, addr, &self.options) {
                     Ok(b) => b,
                     Err(e) => {
+                        if let Some((fd, ep)) = &e.closed {
+                            self.emit_event(ZMQ_EVENT_CLOSED, *fd as u32, ep);
+                        }
                         // As libzmq, the event names the address without the transport.
-                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, addr);
-                        return Err(e);
+                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e.errno as u32, addr);
+                        return Err(e.errno);
                     }
                 };
                 let fd = bound.sock.fd();
@@ -301,7 +304,7 @@ impl SocketBase {
 
     pub fn connect(&mut self, endpoint: &str) -> ZResult<()> {
         self.check_alive()?;
-        let (proto, addr) = parse_endpoint(endpoint)?;
+        let (proto, addr) = parse_endpoint(endpoint, self.options.socket_type)?;
         match proto {
             "inproc" => {
                 if addr.is_empty() {
@@ -333,7 +336,7 @@ impl SocketBase {
     /// up), otherwise the pipes this socket connected to it are closed.
     fn term_endpoint(&mut self, endpoint: &str) -> ZResult<()> {
         self.check_alive()?;
-        parse_endpoint(endpoint)?;
+        parse_endpoint(endpoint, self.options.socket_type)?;
         if let Some(i) = self.bound.iter().position(|e| e == endpoint) {
             self.bound.remove(i);
             self.ctx.unbind_inproc(endpoint, self.id);
@@ -604,7 +607,7 @@ impl SocketBase {
             if ep.is_empty() {
                 return Err(EINVAL);
             }
-            let (proto, _) = parse_endpoint(ep)?;
+            let (proto, _) = parse_endpoint(ep, self.options.socket_type)?;
             if proto != "inproc" {
                 return Err(EPROTONOSUPPORT);
             }
