@@ -10,6 +10,7 @@
 //! must not route messages or speak ZMTP.
 
 pub mod address;
+pub mod adopt;
 pub mod listener;
 pub mod netdb;
 pub mod stream;
@@ -105,15 +106,29 @@ impl BindError {
     }
 }
 
-/// Binds a tcp or ipc address.
+/// Binds a tcp or ipc address, or with ZMQ_USE_FD serves the
+/// application's listening socket instead (`adopt`).
 pub fn bind(proto: &str, addr: &str, options: &Options) -> Result<Bound, BindError> {
     match proto {
+        "tcp" if options.use_fd != -1 => {
+            // As libzmq: the address is not looked at; the endpoint is the
+            // socket's own.
+            let (sock, endpoint) = adopt::adopt_listener(options.use_fd, true)?;
+            Ok(Bound { sock, endpoint, unlink: None, tmpdir: None })
+        }
         "tcp" => {
             let local = address::resolve_tcp(addr, true, options.ipv6)?.dest;
             // libzmq's CLOSED event for a socket that failed to bind names
             // no endpoint yet.
             let (sock, bound) = stream::listen_tcp(&local, options).map_err(|e| BindError::from_sock(e, String::new()))?;
             Ok(Bound { sock, endpoint: address::tcp_endpoint(&bound), unlink: None, tmpdir: None })
+        }
+        "ipc" if options.use_fd != -1 => {
+            // The address must parse, but names nothing: no wildcard
+            // directory, and the file is the application's to remove.
+            IpcPath::parse(addr)?;
+            let (sock, endpoint) = adopt::adopt_listener(options.use_fd, false)?;
+            Ok(Bound { sock, endpoint, unlink: None, tmpdir: None })
         }
         "ipc" => {
             let (path, tmpdir) = if addr == "*" {

@@ -10,6 +10,7 @@
 
 use crate::error::*;
 use crate::options::Options;
+use crate::transport::adopt;
 use crate::transport::address::IpcPath;
 use mio::event::Source;
 use mio::{Interest, Registry, Token};
@@ -254,9 +255,12 @@ pub fn connect_ipc(path: &IpcPath) -> Result<Stream, SockError> {
     Ok(Stream::Ipc(mio::net::UnixStream::from_std(sock.into())))
 }
 
-/// A listening tcp or ipc socket.
+/// A listening tcp or ipc socket: one we made, or one the application
+/// handed over with ZMQ_USE_FD (`adopt::Claim`, released when closed).
 pub struct ListenerSock {
     sock: Listening,
+    /// Dropped after `sock` (field order): the descriptor is closed first.
+    _claim: Option<adopt::Claim>,
 }
 
 pub(super) enum Listening {
@@ -266,7 +270,11 @@ pub(super) enum Listening {
 
 impl ListenerSock {
     pub(super) fn new(sock: Listening) -> ListenerSock {
-        ListenerSock { sock }
+        ListenerSock { sock, _claim: None }
+    }
+
+    pub(super) fn adopted(sock: Listening, claim: adopt::Claim) -> ListenerSock {
+        ListenerSock { sock, _claim: Some(claim) }
     }
 
     pub fn fd(&self) -> RawFd {
