@@ -235,6 +235,7 @@ impl SocketBase {
                         crate::pipe::combined_hwm(self.options.sndhwm, p.peer_rcvhwm),
                         crate::pipe::combined_hwm(p.peer_sndhwm, self.options.rcvhwm),
                     ];
+                    p.end.set_hwm_boosts(p.peer_rcvhwm, self.options.rcvhwm);
                     p.end.attach(self.end_config(), hwm);
                     self.attach_pipe(p.end, None, false);
                 }
@@ -547,15 +548,27 @@ impl SocketBase {
 
     /// `value` is None when the C caller passed a NULL pointer (some string
     /// options accept NULL but refuse an empty non-NULL value, as libzmq).
+    /// As libzmq, this processes no pending commands (a pipe whose attach
+    /// command is still queued is not there yet for ZMQ_SNDHWM/RCVHWM).
     pub fn setsockopt(&mut self, option: c_int, value: Option<&[u8]>) -> ZResult<()> {
-        self.check_alive()?;
+        if self.ctx_terminated {
+            return Err(ETERM);
+        }
         match self.routing.setsockopt(cx!(self), option, value.unwrap_or(&[])) {
             Err(e) if e == EINVAL => {}
             other => return other,
         }
         self.options.set_nullable(option, value)?;
-        if option == ZMQ_LINGER {
-            self.linger.store(self.options.linger, std::sync::atomic::Ordering::Relaxed);
+        match option {
+            ZMQ_LINGER => self.linger.store(self.options.linger, std::sync::atomic::Ordering::Relaxed),
+            // As libzmq 4.3.5 (`update_pipe_options`): the new HWMs apply to
+            // the pipes the socket already has (see `PipeEnd::set_hwms`).
+            ZMQ_SNDHWM | ZMQ_RCVHWM => {
+                for (_, p) in self.pipes.iter() {
+                    p.set_hwms(self.options.sndhwm, self.options.rcvhwm);
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
