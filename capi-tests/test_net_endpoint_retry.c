@@ -10,7 +10,8 @@
  * CONNECT_RETRIED. Ports are cut to 16 bits as for bind: port P + 65536
  * reaches P. A failed bind that had made a socket reports it CLOSED (tcp:
  * with no endpoint yet) before BIND_FAILED, which names the address
- * without its transport. */
+ * without its transport. Once a tcp connection is lost, later events name
+ * the address it had reached (tcp://ip:port), not the endpoint given. */
 #include "testutil.h"
 
 static void *ctx;
@@ -127,6 +128,32 @@ int main (void)
     expect_s (srv, "wrapped", 0);
     CHECK (zmq_close (srv) == 0);
     CHECK (zmq_close (cli) == 0);
+
+    /* after a lost connection, events name the address reached */
+    srv = make (ctx, ZMQ_PULL);
+    CHECK (zmq_bind (srv, "tcp://127.0.0.1:*") == 0);
+    int sport = bound_port (srv);
+    cli = make (ctx, ZMQ_PUSH);
+    CHECK (set_int (cli, ZMQ_RECONNECT_IVL, 20) == 0);
+    void *mon = monitor_of (ctx, cli, "inproc://retry-mon-lost", ZMQ_EVENT_ALL);
+    CHECK (mon);
+    snprintf (ep, sizeof ep, "tcp://127.0.0.1:0;localhost:%d", sport);
+    CHECK (zmq_connect (cli, ep) == 0);
+    uint32_t value;
+    char got[256];
+    CHECK (wait_event (mon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, &value, got, sizeof got) >= 0);
+    CHECK_STR (got, ep);
+    CHECK (zmq_close (srv) == 0);
+    EXPECT_EVENT (mon, ZMQ_EVENT_DISCONNECTED, value, got);
+    CHECK_STR (got, ep);
+    char reached[64];
+    snprintf (reached, sizeof reached, "tcp://127.0.0.1:%d", sport);
+    EXPECT_EVENT (mon, ZMQ_EVENT_CONNECT_RETRIED, value, got);
+    CHECK_STR (got, reached);
+    EXPECT_EVENT (mon, ZMQ_EVENT_CONNECT_DELAYED, value, got);
+    CHECK_STR (got, reached);
+    CHECK (zmq_close (cli) == 0);
+    CHECK (zmq_close (mon) == 0);
 
     /* failed binds */
     expect_bind_failed ("tcp://127.0.0.1:abc", NULL, EINVAL);

@@ -19,6 +19,7 @@ use crate::io::reactor::{token, Handler, Io, TimerId};
 use crate::msg::{Metadata, Msg};
 use crate::pipe::{EndConfig, PipeEnd, SocketCommand};
 use crate::transport::stream::{tune_connected, Stream};
+use crate::transport::address::tcp_endpoint;
 use crate::transport::Target;
 use crate::zmtp::liveness::Expired;
 use crate::zmtp::zap::ZapRequest;
@@ -83,6 +84,12 @@ pub struct Session<E> {
     pub(super) zap_outgoing: Option<ZapRequest>,
     /// The stream's SO_RCVLOWAT while a large body is being read (1: off).
     pub(super) rcvlowat: usize,
+    /// tcp connect: the address the live connection reached
+    /// (`tcp://ip:port`), and the name events use once one was lost
+    /// (libzmq's next connecter names the address it resolved, not the
+    /// endpoint as given; see `ev_ep`).
+    pub(super) reached: Option<String>,
+    pub(super) renamed: Option<String>,
     /// The peer's last frame was a large body read directly: at the next
     /// frame boundary, read only its header (`PEEK` bytes), so that the
     /// body goes straight into its buffer from its first byte.
@@ -130,8 +137,16 @@ impl<E: MakeEngine> Session<E> {
             zap_waiting: false,
             zap_outgoing: None,
             rcvlowat: 1,
+            reached: None,
+            renamed: None,
             large_in: false,
         }
+    }
+
+    /// The endpoint monitor events name: as given, or after a tcp
+    /// connection was lost, the address it had reached.
+    pub(super) fn ev_ep(&self) -> &str {
+        self.renamed.as_deref().unwrap_or(&self.endpoint)
     }
 
     /// A session for a connection a listener accepted.
@@ -173,7 +188,7 @@ impl<E: MakeEngine> Session<E> {
             Err(errno) => {
                 // CURVE without usable keys (libzmq refuses such a
                 // connection), or no random bytes for its keys and nonces.
-                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u32, &self.endpoint);
+                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u32, self.ev_ep());
                 self.disconnected(io, key, false);
                 return;
             }
@@ -233,7 +248,10 @@ impl<E: MakeEngine> Session<E> {
                         tune_connected(s, &self.owner.options);
                         self.t_connect = None;
                         self.reconnect_ivl = self.owner.options.reconnect_ivl;
-                        self.owner.event(ZMQ_EVENT_CONNECTED, fd, &self.endpoint);
+                        self.owner.event(ZMQ_EVENT_CONNECTED, fd, self.ev_ep());
+                        if let Stream::Tcp(t) = s {
+                            self.reached = t.peer_addr().ok().map(|a| tcp_endpoint(&a));
+                        }
                         self.start_engine(io, key);
                         if matches!(self.state, State::Handshaking | State::Active) {
                             self.read_loop(io, key);
@@ -293,7 +311,7 @@ impl<E: MakeEngine> Session<E> {
         self.state = State::Active;
         self.reported = reported;
         if reported {
-            self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, &self.endpoint);
+            self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, self.ev_ep());
         }
         if let Some(s) = self.stream.as_ref() {
             if let Some(a) = s.peer_address() {
@@ -345,7 +363,7 @@ impl<E: MakeEngine> Session<E> {
                 self.write_last_words();
             }
             if let Some((event, value)) = e.monitor_event() {
-                self.owner.event(event, value, &self.endpoint);
+                self.owner.event(event, value, self.ev_ep());
             }
         }
         self.disconnected(io, key, true);
@@ -363,9 +381,9 @@ impl<E: MakeEngine> Session<E> {
                     // (EOF, reset, time-out), reports a failed handshake
                     // first, with the errno: libzmq's engines do (protocol
                     // errors are reported where they occur).
-                    self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, self.last_err as u32, &self.endpoint);
+                    self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, self.last_err as u32, self.ev_ep());
                 }
-                self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
+                self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, self.ev_ep());
             }
         }
         if was_up && self.state == State::Active {
@@ -377,6 +395,9 @@ impl<E: MakeEngine> Session<E> {
                     }
                 }
             }
+        }
+        if was_up && self.reached.is_some() {
+            self.renamed = self.reached.take();
         }
         self.drop_stream(io);
         self.drop_zap(io);
@@ -581,7 +602,7 @@ impl<E: MakeEngine> Handler for Session<E> {
     /// and end, touching as little of the (untrusted) state as possible.
     fn abort(&mut self, io: &mut Io, _key: usize) {
         if let Some(s) = self.stream.as_ref() {
-            self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, &self.endpoint);
+            self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, self.ev_ep());
         }
         self.finish(io);
     }

@@ -46,7 +46,7 @@ impl<E: MakeEngine> Session<E> {
                 // A socket made and closed again (refused at once, source
                 // address taken): libzmq reports it CLOSED before retrying.
                 if let Some(fd) = e.closed_fd {
-                    self.owner.event(ZMQ_EVENT_CLOSED, fd as u32, &self.endpoint);
+                    self.owner.event(ZMQ_EVENT_CLOSED, fd as u32, self.ev_ep());
                 }
                 self.schedule_reconnect(io, key);
                 return;
@@ -61,7 +61,7 @@ impl<E: MakeEngine> Session<E> {
         self.state = State::Connecting;
         // A unix-socket connect completes at once; only tcp is "delayed".
         if is_tcp {
-            self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, &self.endpoint);
+            self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, self.ev_ep());
         }
         if o.connect_timeout > 0 {
             self.t_connect = Some(io.add_timer(key, ms(o.connect_timeout)));
@@ -74,7 +74,7 @@ impl<E: MakeEngine> Session<E> {
         if self.state == State::Connecting {
             // A refused or timed-out attempt: libzmq reports the socket closed.
             if let Some(s) = self.stream.as_ref() {
-                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, &self.endpoint);
+                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, self.ev_ep());
             }
         }
         self.drop_stream(io);
@@ -92,7 +92,7 @@ impl<E: MakeEngine> Session<E> {
         if o.reconnect_ivl_max > 0 && o.reconnect_ivl_max > o.reconnect_ivl {
             self.reconnect_ivl = (self.reconnect_ivl.saturating_mul(2)).min(o.reconnect_ivl_max);
         }
-        self.owner.event(ZMQ_EVENT_CONNECT_RETRIED, interval as u32, &self.endpoint);
+        self.owner.event(ZMQ_EVENT_CONNECT_RETRIED, interval as u32, self.ev_ep());
         self.t_reconnect = Some(io.add_timer(key, ms(interval)));
     }
 }
