@@ -159,9 +159,18 @@ pub fn bind(proto: &str, addr: &str, options: &Options) -> Result<Bound, BindErr
     }
 }
 
-/// A fresh private directory for `ipc://*` (libzmq makes one per bind).
+/// A fresh private directory for `ipc://*` (libzmq makes one per bind),
+/// in the first of TMPDIR, TEMPDIR and TMP that names a directory, as
+/// libzmq. Without one, libzmq makes it in the current directory (and
+/// reports a relative path); we use /tmp, which does not depend on where
+/// the process happens to run.
 fn make_tmp_dir() -> ZResult<PathBuf> {
-    let base = std::env::var_os("TMPDIR").map(PathBuf::from).unwrap_or_else(|| "/tmp".into());
+    let base = ["TMPDIR", "TEMPDIR", "TMP"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(PathBuf::from)
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| "/tmp".into());
     for _ in 0..100 {
         let mut b = [0u8; 6];
         getrandom::fill(&mut b).map_err(|_| EINVAL)?;
