@@ -87,7 +87,9 @@ int main (void)
     port = fresh_port ();
     char ep[256];
 
-    /* ---- tcp: accepted by connect, whatever they resolve to later */
+    /* ---- tcp: accepted by connect, whatever they resolve to later (names
+     * that are not numeric or in /etc/hosts get port 00, which fails the
+     * attempt before any DNS look-up: the test stays on this machine) */
     CONNECT ("tcp://127.0.0.1:%d", 0, 0);
     CONNECT ("tcp://:%d", 0, 0);
     CONNECT ("tcp://localhost:%d", 0, 0);
@@ -102,16 +104,16 @@ int main (void)
     CONNECT ("tcp://127.0.0.1:%d;", 0, 0);           /* nothing after ';' */
     CONNECT ("tcp://127.0.0.1:0;127.0.0.1:%d", 0, 0);
     CONNECT ("tcp://127.0.0.1:*;127.0.0.1:%d", 0, 0);
-    CONNECT ("tcp://[::1]:%d", 0, 0);                /* IPv6 without ZMQ_IPV6 */
-    CONNECT ("tcp://::1:%d", 0, 0);
-    CONNECT ("tcp://[::1:%d", 0, 0);
-    CONNECT ("tcp://[]:%d", 0, 0);
-    CONNECT ("tcp://[fe80::1%%lo]:%d", 0, 0);
+    CONNECT ("tcp://[::1]:00", 0, 0);                /* IPv6 without ZMQ_IPV6 */
+    CONNECT ("tcp://::1:00", 0, 0);
+    CONNECT ("tcp://[::1:00", 0, 0);
+    CONNECT ("tcp://[]:00", 0, 0);
+    CONNECT ("tcp://[fe80::1%%lo]:00", 0, 0);
     CONNECT ("tcp://[fe80::1%%]:%d", 1, 0);          /* empty zone */
-    CONNECT ("tcp://lo:%d", 0, 0);                   /* no interface names */
-    CONNECT ("tcp://h_st:%d", 0, 0);
-    CONNECT ("tcp://host.:%d", 0, 0);
-    CONNECT ("tcp://999.1.1.1:%d", 0, 0);
+    CONNECT ("tcp://lo:00", 0, 0);
+    CONNECT ("tcp://h_st:00", 0, 0);
+    CONNECT ("tcp://host.:00", 0, 0);
+    CONNECT ("tcp://999.1.1.1:00", 0, 0);
     CONNECT ("tcp://0:%d", 0, 0);
     CONNECT ("tcp://[::1]:%d", 1, 0);
     CONNECT ("tcp://[::1]:%d;[::1]:1", 1, 0);
