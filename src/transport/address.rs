@@ -290,10 +290,10 @@ mod tests {
         assert_eq!(t.dest, "127.0.0.1:5555".parse().unwrap());
         assert_eq!(t.source, Some("127.0.0.1:6000".parse().unwrap()));
         assert_eq!(resolve_tcp("127.0.0.1:*;127.0.0.1:5", false, false).unwrap().source.unwrap().port(), 0);
+        // (names other than /etc/hosts ones would go to DNS: not tested here)
         assert!(resolve_tcp("localhost:5555", false, false).is_ok());
-        assert_eq!(resolve_tcp("[::1]:5", false, false), Err(EINVAL));
-        assert_eq!(resolve_tcp("lo:5", false, false), Err(EINVAL));
-        assert_eq!(resolve_tcp("*:5", false, false), Err(EINVAL));
+        assert_eq!(resolve_tcp("[::1]:5", false, true).unwrap().dest, "[::1]:5".parse().unwrap());
+        assert_eq!(resolve_tcp("[fe80::1%]:5", false, true), Err(EINVAL));
         assert_eq!(resolve_tcp("127.0.0.1;127.0.0.1:5", false, false), Err(EINVAL));
     }
 
