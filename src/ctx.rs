@@ -11,7 +11,7 @@ use crate::error::*;
 use crate::io::mailbox::Waker;
 use crate::util::thread::Scheduling;
 use crate::io::reactor::{IoMailbox, IoThread};
-use crate::options::hwm_limit;
+use crate::options::{hwm_limit, DEFAULT_HWM};
 use crate::pipe::{combined_hwm, EndConfig, PipeEnd, SocketCommand, SocketMailbox};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -169,6 +169,8 @@ impl Ctx {
                 let conflate = [me.conflate || peer.conflate, me.conflate || peer.conflate];
                 let peer_cfg = EndConfig { mailbox: Some(peer.waker.clone()), routing_id: Some(peer.routing_id.clone()) };
                 let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, conflate);
+                // What a later HWM change adds (libzmq's HWM boosts).
+                mine.set_hwm_boosts(peer.rcvhwm, me.rcvhwm);
                 bound.mailbox.send(SocketCommand::Attach(Box::new(theirs), false));
                 Ok(mine)
             }
@@ -176,6 +178,8 @@ impl Ctx {
                 let hwm = [hwm_limit(me.sndhwm), hwm_limit(me.rcvhwm)];
                 let peer_cfg = EndConfig { mailbox: None, routing_id: None };
                 let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, [me.conflate, me.conflate]);
+                // Until a peer binds, libzmq boosts with a new socket's RCVHWM.
+                mine.set_hwm_boosts(DEFAULT_HWM, me.rcvhwm);
                 s.pending.entry(endpoint.to_string()).or_default().push(Pending {
                     end: theirs,
                     peer_sndhwm: me.sndhwm,

@@ -170,8 +170,8 @@ impl Options {
         Options {
             socket_type,
             raw_socket: false,
-            sndhwm: 1000,
-            rcvhwm: 1000,
+            sndhwm: DEFAULT_HWM,
+            rcvhwm: DEFAULT_HWM,
             affinity: 0,
             routing_id: Vec::new(),
             rate: 100,
@@ -291,6 +291,9 @@ impl Options {
         self.gssapi_server = self.as_server && self.mechanism == ZMQ_GSSAPI;
     }
 }
+
+/// ZMQ_SNDHWM and ZMQ_RCVHWM of a new socket.
+pub const DEFAULT_HWM: c_int = 1000;
 
 /// A HWM option as a pipe limit: 0 (or a negative value) means none.
 pub fn hwm_limit(v: c_int) -> u64 {

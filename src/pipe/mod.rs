@@ -24,7 +24,7 @@ use crate::util::ypipe;
 use crate::msg::{Metadata, Msg};
 use bytes::Bytes;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 static NEXT_PIPE_ID: AtomicU64 = AtomicU64::new(1);
@@ -59,6 +59,9 @@ impl Waker for Mailbox<SocketCommand> {
 struct DirShared {
     /// Whole messages allowed in flight; 0 means no limit.
     hwm: AtomicU64,
+    /// What a new HWM of this direction adds to the writer's (`set_hwms`):
+    /// the reader's ZMQ_RCVHWM when an inproc pipe was made, -1 for none.
+    boost: AtomicI32,
     /// Whole messages the reader has read (published every low-water mark).
     msgs_read: AtomicU64,
     writer_blocked: AtomicBool,
@@ -84,6 +87,7 @@ impl DirShared {
     fn new(hwm: u64, conflate: bool) -> DirShared {
         DirShared {
             hwm: AtomicU64::new(hwm),
+            boost: AtomicI32::new(-1),
             msgs_read: AtomicU64::new(0),
             writer_blocked: AtomicBool::new(false),
             writer_closed: AtomicBool::new(false),
@@ -225,6 +229,39 @@ impl PipeEnd {
         self.in_dir().hwm.store(hwm[1], Ordering::Relaxed);
         // Messages may already be waiting: make sure the reader looks.
         self.notify_peer(Notify::PeerAttached(self.shared.id));
+    }
+
+    /// Records what a later HWM change adds to each direction's limit
+    /// (inproc pipes; see `set_hwms`): for what this end writes, and for
+    /// what it reads.
+    pub fn set_hwm_boosts(&self, out: i32, inb: i32) {
+        self.out_dir().boost.store(out, Ordering::Relaxed);
+        self.in_dir().boost.store(inb, Ordering::Relaxed);
+    }
+
+    /// Applies new ZMQ_SNDHWM/ZMQ_RCVHWM values of this end's socket to
+    /// the pipe, as libzmq 4.3.5 does for a socket's existing pipes
+    /// (`pipe_t::set_hwms` on its end, then on the peer's): what this end
+    /// writes is limited to `sndhwm`, what the peer writes to `rcvhwm`,
+    /// each plus its direction's boost, or unlimited when the value is 0 or
+    /// the boost is 0. For inproc the boost is the reader's RCVHWM when the
+    /// pipe was made, so libzmq's quirk carries over: a new RCVHWM `r`
+    /// lets the peer write `r` plus this socket's *old* RCVHWM (not plus
+    /// the peer's SNDHWM). A writer already stopped at its HWM is not
+    /// woken (libzmq's neither). Conflating directions have no HWM.
+    pub fn set_hwms(&self, sndhwm: i32, rcvhwm: i32) {
+        let limit = |hwm: i32, boost: i32| -> u64 {
+            if hwm <= 0 || boost == 0 {
+                0
+            } else {
+                hwm as u64 + boost.max(0) as u64
+            }
+        };
+        for (d, hwm) in [(self.out_dir(), sndhwm), (self.in_dir(), rcvhwm)] {
+            if d.conflate.is_none() {
+                d.hwm.store(limit(hwm, d.boost.load(Ordering::Relaxed)), Ordering::Relaxed);
+            }
+        }
     }
 
     /// Sets the routing id this end presents to the peer (a session learns
@@ -609,6 +646,22 @@ mod tests {
         a.write(Msg::from_slice(b"2")).unwrap();
         assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"1"));
         assert!(matches!(b.read(), Read::Msg(m) if m.data() == b"2"));
+    }
+
+    #[test]
+    fn new_hwms_apply_with_their_boosts() {
+        let fill = |p: &mut PipeEnd| (0..5000).take_while(|_| p.write(Msg::new()).is_ok()).count();
+        // a session's pipe: no boost
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [1000, 1000], [false, false]);
+        a.set_hwms(10, 0);
+        assert_eq!(fill(&mut a), 10);
+        assert_eq!(fill(&mut b), 5000); // RCVHWM 0: the peer's writes are unlimited
+        // inproc: each direction adds the reader's RCVHWM at pairing; 0 there is for good
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [2000, 2000], [false, false]);
+        a.set_hwm_boosts(1000, 0);
+        a.set_hwms(7, 3);
+        assert_eq!(fill(&mut a), 1007);
+        assert_eq!(fill(&mut b), 5000);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::msg::{Metadata, Msg};
 use crate::pipe::{EndConfig, PipeEnd, SocketCommand};
 use crate::transport::stream::{tune_connected, Stream};
 use crate::transport::socks::Socks5;
+use crate::transport::address::tcp_endpoint;
 use crate::transport::Target;
 use crate::zmtp::liveness::Expired;
 use crate::zmtp::zap::ZapRequest;
@@ -86,6 +87,12 @@ pub struct Session<E> {
     pub(super) zap_outgoing: Option<ZapRequest>,
     /// The stream's SO_RCVLOWAT while a large body is being read (1: off).
     pub(super) rcvlowat: usize,
+    /// tcp connect: the address the live connection reached
+    /// (`tcp://ip:port`), and the name events use once one was lost
+    /// (libzmq's next connecter names the address it resolved, not the
+    /// endpoint as given; see `event_endpoint`).
+    pub(super) reached: Option<String>,
+    pub(super) renamed: Option<String>,
     /// The peer's last frame was a large body read directly: at the next
     /// frame boundary, read only its header (`PEEK` bytes), so that the
     /// body goes straight into its buffer from its first byte.
@@ -138,16 +145,19 @@ impl<E: MakeEngine> Session<E> {
             zap_waiting: false,
             zap_outgoing: None,
             rcvlowat: 1,
+            reached: None,
+            renamed: None,
             large_in: false,
             socks: None,
             proxy_endpoint: None,
         }
     }
 
-    /// The endpoint monitor events name: the connect endpoint, or the
-    /// proxy's when connecting through one.
+    /// The endpoint monitor events name: the proxy's when connecting
+    /// through one; after a tcp connection was lost, the address it had
+    /// reached; else the endpoint as given (as libzmq names them).
     pub(super) fn event_endpoint(&self) -> &str {
-        self.proxy_endpoint.as_deref().unwrap_or(&self.endpoint)
+        self.proxy_endpoint.as_deref().or(self.renamed.as_deref()).unwrap_or(&self.endpoint)
     }
 
     /// A session for a connection a listener accepted.
@@ -188,6 +198,9 @@ impl<E: MakeEngine> Session<E> {
         self.t_connect = None;
         self.reconnect_ivl = self.owner.options.reconnect_ivl;
         self.owner.event(ZMQ_EVENT_CONNECTED, fd, self.event_endpoint());
+        if let Some(Stream::Tcp(t)) = self.stream.as_ref() {
+            self.reached = t.peer_addr().ok().map(|a| tcp_endpoint(&a));
+        }
         self.start_engine(io, key);
         if matches!(self.state, State::Handshaking | State::Active) {
             self.read_loop(io, key);
@@ -404,6 +417,9 @@ impl<E: MakeEngine> Session<E> {
                     }
                 }
             }
+        }
+        if was_up && self.reached.is_some() {
+            self.renamed = self.reached.take();
         }
         self.drop_stream(io);
         self.drop_zap(io);

@@ -2,16 +2,16 @@
 //! ZMQ_RECONNECT_IVL_MAX, ZMQ_CONNECT_TIMEOUT), for the sessions of a
 //! socket's `zmq_connect`.
 //!
-//! Owns: resolving the target (or the `ZMQ_SOCKS_PROXY`, see `socks`),
-//! starting a non-blocking connect, the
+//! Owns: resolving the target at every attempt (or the `ZMQ_SOCKS_PROXY`,
+//! see `socks`), starting a non-blocking connect, the
 //! connect time-out, and the next attempt's delay (doubled up to the
 //! maximum, with jitter). Must not: touch the engine or the pipe.
 
 use super::driver::{MakeEngine, Role, Session, State, ms};
 use crate::constants::*;
 use crate::io::reactor::{token, Io};
+use crate::transport::address::resolve_tcp;
 use crate::transport::stream::{connect_ipc, connect_tcp, Stream};
-use crate::transport::address::TcpSpec;
 use crate::transport::socks::Socks5;
 use crate::transport::Target;
 use mio::Interest;
@@ -36,36 +36,39 @@ impl<E: MakeEngine> Session<E> {
         self.socks = None;
         self.proxy_endpoint = None;
         let result = match target {
-            Target::Tcp(spec) if !o.socks_proxy.is_empty() => {
+            Target::Tcp(addr) if !o.socks_proxy.is_empty() => {
                 // Through the proxy: the proxy is resolved and connected
-                // to here, the target only named to it (libzmq resolves
-                // nothing of the target either).
+                // to, the target only named to it (libzmq resolves nothing
+                // of the target either; a source part is the proxy's).
                 let proxy = String::from_utf8_lossy(&o.socks_proxy).into_owned();
-                let target = format!("{}:{}", spec.host, spec.port.unwrap_or(0));
                 self.proxy_endpoint = Some(format!("tcp://{proxy}"));
-                Socks5::new(&target, &o.socks_username, &o.socks_password).and_then(|socks| {
-                    let via = TcpSpec::parse_connect(&proxy)?;
-                    let dest = via.resolve_remote(o.ipv6)?;
-                    let src = match &via.source {
-                        Some(s) => Some(s.resolve_local(o.ipv6)?),
-                        None => None,
-                    };
-                    self.socks = Some(socks);
-                    connect_tcp(&dest, src.as_ref(), o)
-                })
+                let target = addr.rsplit(';').next().unwrap_or(addr);
+                match Socks5::new(target, &o.socks_username, &o.socks_password)
+                    .and_then(|socks| Ok((socks, resolve_tcp(&proxy, false, o.ipv6)?)))
+                {
+                    Ok((socks, via)) => {
+                        self.socks = Some(socks);
+                        connect_tcp(&via.dest, via.source.as_ref(), o)
+                    }
+                    Err(e) => Err(e.into()),
+                }
             }
-            Target::Tcp(spec) => spec.resolve_remote(o.ipv6).and_then(|dest| {
-                let src = match &spec.source {
-                    Some(s) => Some(s.resolve_local(o.ipv6)?),
-                    None => None,
-                };
-                connect_tcp(&dest, src.as_ref(), o)
-            }),
+            // Resolved at every attempt, as libzmq does; a failure to resolve
+            // opens no socket, so only CONNECT_RETRIED reports it.
+            Target::Tcp(addr) => match resolve_tcp(addr, false, o.ipv6) {
+                Ok(t) => connect_tcp(&t.dest, t.source.as_ref(), o),
+                Err(e) => Err(e.into()),
+            },
             Target::Ipc(path) => connect_ipc(path),
         };
         let mut stream = match result {
             Ok(s) => s,
-            Err(_) => {
+            Err(e) => {
+                // A socket made and closed again (refused at once, source
+                // address taken): libzmq reports it CLOSED before retrying.
+                if let Some(fd) = e.closed_fd {
+                    self.owner.event(ZMQ_EVENT_CLOSED, fd as u32, self.event_endpoint());
+                }
                 self.schedule_reconnect(io, key);
                 return;
             }

@@ -222,7 +222,7 @@ impl SocketBase {
 
     pub fn bind(&mut self, endpoint: &str) -> ZResult<()> {
         self.check_alive()?;
-        let (proto, addr) = parse_endpoint(endpoint)?;
+        let (proto, addr) = parse_endpoint(endpoint, self.options.socket_type)?;
         match proto {
             "inproc" => {
                 if addr.is_empty() {
@@ -235,6 +235,7 @@ impl SocketBase {
                         crate::pipe::combined_hwm(self.options.sndhwm, p.peer_rcvhwm),
                         crate::pipe::combined_hwm(p.peer_sndhwm, self.options.rcvhwm),
                     ];
+                    p.end.set_hwm_boosts(p.peer_rcvhwm, self.options.rcvhwm);
                     p.end.attach(self.end_config(), hwm);
                     self.attach_pipe(p.end, None, false);
                 }
@@ -246,9 +247,12 @@ impl SocketBase {
                 let bound = match transport::bind(proto, addr, &self.options) {
                     Ok(b) => b,
                     Err(e) => {
+                        if let Some((fd, ep)) = &e.closed {
+                            self.emit_event(ZMQ_EVENT_CLOSED, *fd as u32, ep);
+                        }
                         // As libzmq, the event names the address without the transport.
-                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e as u32, addr);
-                        return Err(e);
+                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e.errno as u32, addr);
+                        return Err(e.errno);
                     }
                 };
                 let fd = bound.sock.fd();
@@ -301,7 +305,7 @@ impl SocketBase {
 
     pub fn connect(&mut self, endpoint: &str) -> ZResult<()> {
         self.check_alive()?;
-        let (proto, addr) = parse_endpoint(endpoint)?;
+        let (proto, addr) = parse_endpoint(endpoint, self.options.socket_type)?;
         match proto {
             "inproc" => {
                 if addr.is_empty() {
@@ -333,7 +337,7 @@ impl SocketBase {
     /// up), otherwise the pipes this socket connected to it are closed.
     fn term_endpoint(&mut self, endpoint: &str) -> ZResult<()> {
         self.check_alive()?;
-        parse_endpoint(endpoint)?;
+        parse_endpoint(endpoint, self.options.socket_type)?;
         if let Some(i) = self.bound.iter().position(|e| e == endpoint) {
             self.bound.remove(i);
             self.ctx.unbind_inproc(endpoint, self.id);
@@ -544,8 +548,12 @@ impl SocketBase {
 
     /// `value` is None when the C caller passed a NULL pointer (some string
     /// options accept NULL but refuse an empty non-NULL value, as libzmq).
+    /// As libzmq, this processes no pending commands (a pipe whose attach
+    /// command is still queued is not there yet for ZMQ_SNDHWM/RCVHWM).
     pub fn setsockopt(&mut self, option: c_int, value: Option<&[u8]>) -> ZResult<()> {
-        self.check_alive()?;
+        if self.ctx_terminated {
+            return Err(ETERM);
+        }
         if option == ZMQ_ROUTER_RAW && self.options.socket_type == ZMQ_ROUTER {
             return self.set_router_raw(value);
         }
@@ -554,8 +562,16 @@ impl SocketBase {
             other => return other,
         }
         self.options.set_nullable(option, value)?;
-        if option == ZMQ_LINGER {
-            self.linger.store(self.options.linger, std::sync::atomic::Ordering::Relaxed);
+        match option {
+            ZMQ_LINGER => self.linger.store(self.options.linger, std::sync::atomic::Ordering::Relaxed),
+            // As libzmq 4.3.5 (`update_pipe_options`): the new HWMs apply to
+            // the pipes the socket already has (see `PipeEnd::set_hwms`).
+            ZMQ_SNDHWM | ZMQ_RCVHWM => {
+                for (_, p) in self.pipes.iter() {
+                    p.set_hwms(self.options.sndhwm, self.options.rcvhwm);
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -626,7 +642,7 @@ impl SocketBase {
             if ep.is_empty() {
                 return Err(EINVAL);
             }
-            let (proto, _) = parse_endpoint(ep)?;
+            let (proto, _) = parse_endpoint(ep, self.options.socket_type)?;
             if proto != "inproc" {
                 return Err(EPROTONOSUPPORT);
             }

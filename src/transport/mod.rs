@@ -2,24 +2,37 @@
 //!
 //! inproc connects two sockets' pipes directly through the context (see
 //! `ctx`); tcp and ipc go through an I/O thread, a session and the ZMTP
-//! engine. This module owns endpoint parsing, binding (`bind`) and the
-//! stream/listener sockets shared by tcp and ipc; it must not route
-//! messages or speak ZMTP.
+//! engine. This module owns endpoint parsing and the transport check
+//! (`parse_endpoint`), binding (`bind`) and the stream/listener sockets
+//! shared by tcp and ipc: `address.rs` checks and resolves addresses with
+//! libzmq's rules, `netdb.rs` asks the C library (getaddrinfo,
+//! getifaddrs), `stream.rs` makes the sockets, `listener.rs` accepts. It
+//! must not route messages or speak ZMTP.
 
 pub mod address;
+pub mod adopt;
 pub mod listener;
+pub mod netdb;
 pub mod socks;
 pub mod stream;
 
+use crate::constants::draft::{ZMQ_DGRAM, ZMQ_DISH, ZMQ_RADIO};
 use crate::error::*;
 use crate::options::Options;
-use address::{IpcPath, TcpSpec};
+use address::IpcPath;
+use std::os::fd::RawFd;
+use std::os::raw::c_int;
 use std::path::PathBuf;
-use stream::ListenerSock;
+use stream::{ListenerSock, SockError};
 
-/// Splits `proto://address`; EINVAL when malformed, EPROTONOSUPPORT for a
-/// transport we do not serve.
-pub fn parse_endpoint(ep: &str) -> ZResult<(&str, &str)> {
+/// Splits `proto://address` and checks the transport against the socket
+/// type, as libzmq's `parse_uri` and `check_protocol` (bind, connect,
+/// unbind, disconnect and monitor all do): EINVAL when malformed,
+/// EPROTONOSUPPORT for a transport this build does not have, and
+/// ENOCOMPATPROTO for udp (in every libzmq build) on a socket type other
+/// than RADIO, DISH or DGRAM. Like a libzmq built without them, we have no
+/// pgm, epgm, norm, tipc, vmci, ws or wss (zmq_has says so too).
+pub fn parse_endpoint(ep: &str, socket_type: c_int) -> ZResult<(&str, &str)> {
     let Some(i) = ep.find("://") else {
         return Err(EINVAL);
     };
@@ -31,6 +44,7 @@ pub fn parse_endpoint(ep: &str) -> ZResult<(&str, &str)> {
     }
     match proto {
         "inproc" | "tcp" | "ipc" => Ok((proto, addr)),
+        "udp" if !matches!(socket_type, ZMQ_RADIO | ZMQ_DISH | ZMQ_DGRAM) => Err(ENOCOMPATPROTO),
         _ => Err(EPROTONOSUPPORT),
     }
 }
@@ -38,15 +52,23 @@ pub fn parse_endpoint(ep: &str) -> ZResult<(&str, &str)> {
 /// Where a connecting session goes.
 #[derive(Clone, Debug)]
 pub enum Target {
-    Tcp(TcpSpec),
+    /// The address as given: resolved at each attempt, as libzmq does, so
+    /// a name that does not resolve (or a bad port, or source) fails that
+    /// attempt and is retried, never the `zmq_connect` call.
+    Tcp(String),
     Ipc(IpcPath),
 }
 
 impl Target {
-    /// Parses the address of a tcp or ipc `zmq_connect`.
+    /// Checks the address of a tcp or ipc `zmq_connect` as far as libzmq
+    /// does at the call: the syntax of a tcp address (`check_tcp_connect`),
+    /// the length of an ipc path.
     pub fn parse(proto: &str, addr: &str) -> ZResult<Target> {
         match proto {
-            "tcp" => Ok(Target::Tcp(TcpSpec::parse_connect(addr)?)),
+            "tcp" => {
+                address::check_tcp_connect(addr)?;
+                Ok(Target::Tcp(addr.to_string()))
+            }
             "ipc" => Ok(Target::Ipc(IpcPath::parse(addr)?)),
             _ => Err(EPROTONOSUPPORT),
         }
@@ -64,18 +86,49 @@ pub struct Bound {
     pub tmpdir: Option<PathBuf>,
 }
 
-/// Binds a tcp or ipc address. The error's errno goes with a
-/// BIND_FAILED monitor event.
-pub fn bind(proto: &str, addr: &str, options: &Options) -> ZResult<Bound> {
+/// Why a bind failed: the errno (which goes with a BIND_FAILED monitor
+/// event) and, when a socket had been made and closed again, its
+/// descriptor and the endpoint its CLOSED event names (libzmq emits one).
+#[derive(Debug)]
+pub struct BindError {
+    pub errno: Errno,
+    pub closed: Option<(RawFd, String)>,
+}
+
+impl From<Errno> for BindError {
+    fn from(errno: Errno) -> BindError {
+        BindError { errno, closed: None }
+    }
+}
+
+impl BindError {
+    fn from_sock(e: SockError, endpoint: String) -> BindError {
+        BindError { errno: e.errno, closed: e.closed_fd.map(|fd| (fd, endpoint)) }
+    }
+}
+
+/// Binds a tcp or ipc address, or with ZMQ_USE_FD serves the
+/// application's listening socket instead (`adopt`).
+pub fn bind(proto: &str, addr: &str, options: &Options) -> Result<Bound, BindError> {
     match proto {
+        "tcp" if options.use_fd != -1 => {
+            // As libzmq: the address is not looked at; the endpoint is the
+            // socket's own.
+            let (sock, endpoint) = adopt::adopt_listener(options.use_fd, true)?;
+            Ok(Bound { sock, endpoint, unlink: None, tmpdir: None })
+        }
         "tcp" => {
-            let spec = TcpSpec::parse_bind(addr)?;
-            let local = spec.resolve_local(options.ipv6)?;
-            let (sock, bound) = stream::listen_tcp(&local, options)?;
-            let endpoint = match bound {
-                std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
-                std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
-            };
+            let local = address::resolve_tcp(addr, true, options.ipv6)?.dest;
+            // libzmq's CLOSED event for a socket that failed to bind names
+            // no endpoint yet.
+            let (sock, bound) = stream::listen_tcp(&local, options).map_err(|e| BindError::from_sock(e, String::new()))?;
+            Ok(Bound { sock, endpoint: address::tcp_endpoint(&bound), unlink: None, tmpdir: None })
+        }
+        "ipc" if options.use_fd != -1 => {
+            // The address must parse, but names nothing: no wildcard
+            // directory, and the file is the application's to remove.
+            IpcPath::parse(addr)?;
+            let (sock, endpoint) = adopt::adopt_listener(options.use_fd, false)?;
             Ok(Bound { sock, endpoint, unlink: None, tmpdir: None })
         }
         "ipc" => {
@@ -91,7 +144,7 @@ pub fn bind(proto: &str, addr: &str, options: &Options) -> ZResult<Bound> {
                     if let Some(d) = &tmpdir {
                         let _ = std::fs::remove_dir(d);
                     }
-                    return Err(e);
+                    return Err(BindError::from_sock(e, path.to_endpoint()));
                 }
             };
             // As libzmq 4.3.5: only the file of an `ipc://*` bind (in its
@@ -103,13 +156,22 @@ pub fn bind(proto: &str, addr: &str, options: &Options) -> ZResult<Bound> {
             };
             Ok(Bound { sock, endpoint: path.to_endpoint(), unlink, tmpdir })
         }
-        _ => Err(EPROTONOSUPPORT),
+        _ => Err(EPROTONOSUPPORT.into()),
     }
 }
 
-/// A fresh private directory for `ipc://*` (libzmq makes one per bind).
+/// A fresh private directory for `ipc://*` (libzmq makes one per bind),
+/// in the first of TMPDIR, TEMPDIR and TMP that names a directory, as
+/// libzmq. Without one, libzmq makes it in the current directory (and
+/// reports a relative path); we use /tmp, which does not depend on where
+/// the process happens to run.
 fn make_tmp_dir() -> ZResult<PathBuf> {
-    let base = std::env::var_os("TMPDIR").map(PathBuf::from).unwrap_or_else(|| "/tmp".into());
+    let base = ["TMPDIR", "TEMPDIR", "TMP"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(PathBuf::from)
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| "/tmp".into());
     for _ in 0..100 {
         let mut b = [0u8; 6];
         getrandom::fill(&mut b).map_err(|_| EINVAL)?;

@@ -10,6 +10,7 @@
 
 use crate::error::*;
 use crate::options::Options;
+use crate::transport::adopt;
 use crate::transport::address::IpcPath;
 use mio::event::Source;
 use mio::{Interest, Registry, Token};
@@ -200,74 +201,121 @@ pub fn tune_connected(s: &Stream, o: &Options) {
     }
 }
 
+/// A socket call that failed, and the descriptor it had opened and closed
+/// again by then, if any: libzmq reports that one as CLOSED (a connect
+/// attempt refused at once, a bind that failed) before the failure itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SockError {
+    pub errno: Errno,
+    pub closed_fd: Option<RawFd>,
+}
+
+impl From<Errno> for SockError {
+    fn from(errno: Errno) -> SockError {
+        SockError { errno, closed_fd: None }
+    }
+}
+
+/// The error of a call on `sock`, which is then closed (dropped).
+fn failed(sock: Socket, e: io::Error) -> SockError {
+    SockError { errno: os_err(e), closed_fd: Some(sock.as_raw_fd()) }
+}
+
 /// Starts a non-blocking tcp connect (optionally from a source address).
-pub fn connect_tcp(dest: &SocketAddr, source: Option<&SocketAddr>, o: &Options) -> ZResult<Stream> {
+pub fn connect_tcp(dest: &SocketAddr, source: Option<&SocketAddr>, o: &Options) -> Result<Stream, SockError> {
     let sock = new_tcp_socket(dest)?;
+    if dest.is_ipv6() {
+        // IPv4-mapped destinations (ZMQ_IPV6 with an IPv4 address), as libzmq.
+        let _ = sock.set_only_v6(false);
+    }
     tune_tcp(&sock, o);
     if let Some(src) = source {
         let _ = sock.set_reuse_address(true);
-        sock.bind(&SockAddr::from(*src)).map_err(os_err)?;
+        if let Err(e) = sock.bind(&SockAddr::from(*src)) {
+            return Err(failed(sock, e));
+        }
     }
     match sock.connect(&SockAddr::from(*dest)) {
         Ok(()) => {}
-        Err(e) if e.raw_os_error() == Some(EINPROGRESS) => {}
-        Err(e) => return Err(os_err(e)),
+        Err(e) if matches!(e.raw_os_error(), Some(EINPROGRESS | libc::EINTR)) => {}
+        Err(e) => return Err(failed(sock, e)),
     }
     Ok(Stream::Tcp(mio::net::TcpStream::from_std(sock.into())))
 }
 
-/// Starts a non-blocking ipc connect.
-pub fn connect_ipc(path: &IpcPath) -> ZResult<Stream> {
-    let addr = path.to_socket_addr()?;
-    let s = mio::net::UnixStream::connect_addr(&addr).map_err(|e| e.raw_os_error().unwrap_or(ECONNREFUSED))?;
-    Ok(Stream::Ipc(s))
+/// Starts a non-blocking ipc connect (which completes or fails at once).
+pub fn connect_ipc(path: &IpcPath) -> Result<Stream, SockError> {
+    let addr = path.to_sock_addr()?;
+    let sock = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None).map_err(os_err)?;
+    match sock.connect(&addr) {
+        Ok(()) => {}
+        Err(e) if matches!(e.raw_os_error(), Some(EINPROGRESS | libc::EINTR)) => {}
+        Err(e) => return Err(failed(sock, e)),
+    }
+    Ok(Stream::Ipc(mio::net::UnixStream::from_std(sock.into())))
 }
 
-pub enum ListenerSock {
+/// A listening tcp or ipc socket: one we made, or one the application
+/// handed over with ZMQ_USE_FD (`adopt::Claim`, released when closed).
+pub struct ListenerSock {
+    sock: Listening,
+    /// Dropped after `sock` (field order): the descriptor is closed first.
+    _claim: Option<adopt::Claim>,
+}
+
+pub(super) enum Listening {
     Tcp(mio::net::TcpListener),
     Ipc(mio::net::UnixListener),
 }
 
 impl ListenerSock {
+    pub(super) fn new(sock: Listening) -> ListenerSock {
+        ListenerSock { sock, _claim: None }
+    }
+
+    pub(super) fn adopted(sock: Listening, claim: adopt::Claim) -> ListenerSock {
+        ListenerSock { sock, _claim: Some(claim) }
+    }
+
     pub fn fd(&self) -> RawFd {
-        match self {
-            ListenerSock::Tcp(l) => l.as_raw_fd(),
-            ListenerSock::Ipc(l) => l.as_raw_fd(),
+        match &self.sock {
+            Listening::Tcp(l) => l.as_raw_fd(),
+            Listening::Ipc(l) => l.as_raw_fd(),
         }
     }
 
     pub fn accept(&self) -> io::Result<Stream> {
-        match self {
-            ListenerSock::Tcp(l) => l.accept().map(|(s, _)| Stream::Tcp(s)),
-            ListenerSock::Ipc(l) => l.accept().map(|(s, _)| Stream::Ipc(s)),
+        match &self.sock {
+            Listening::Tcp(l) => l.accept().map(|(s, _)| Stream::Tcp(s)),
+            Listening::Ipc(l) => l.accept().map(|(s, _)| Stream::Ipc(s)),
         }
     }
 }
 
 impl Source for ListenerSock {
     fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
-        match self {
-            ListenerSock::Tcp(l) => l.register(r, t, i),
-            ListenerSock::Ipc(l) => l.register(r, t, i),
+        match &mut self.sock {
+            Listening::Tcp(l) => l.register(r, t, i),
+            Listening::Ipc(l) => l.register(r, t, i),
         }
     }
     fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
-        match self {
-            ListenerSock::Tcp(l) => l.reregister(r, t, i),
-            ListenerSock::Ipc(l) => l.reregister(r, t, i),
+        match &mut self.sock {
+            Listening::Tcp(l) => l.reregister(r, t, i),
+            Listening::Ipc(l) => l.reregister(r, t, i),
         }
     }
     fn deregister(&mut self, r: &Registry) -> io::Result<()> {
-        match self {
-            ListenerSock::Tcp(l) => l.deregister(r),
-            ListenerSock::Ipc(l) => l.deregister(r),
+        match &mut self.sock {
+            Listening::Tcp(l) => l.deregister(r),
+            Listening::Ipc(l) => l.deregister(r),
         }
     }
 }
 
 /// Binds and listens on a tcp address; returns the listener and the
 /// address actually bound (with the ephemeral port filled in).
-pub fn listen_tcp(addr: &SocketAddr, o: &Options) -> ZResult<(ListenerSock, SocketAddr)> {
+pub fn listen_tcp(addr: &SocketAddr, o: &Options) -> Result<(ListenerSock, SocketAddr), SockError> {
     let sock = new_tcp_socket(addr)?;
     let _ = sock.set_reuse_address(true);
     if addr.is_ipv6() {
@@ -275,15 +323,16 @@ pub fn listen_tcp(addr: &SocketAddr, o: &Options) -> ZResult<(ListenerSock, Sock
         let _ = sock.set_only_v6(false);
     }
     tune_tcp(&sock, o);
-    sock.bind(&SockAddr::from(*addr)).map_err(os_err)?;
-    sock.listen(o.backlog.max(1)).map_err(os_err)?;
+    if let Err(e) = sock.bind(&SockAddr::from(*addr)).and_then(|()| sock.listen(o.backlog.max(1))) {
+        return Err(failed(sock, e));
+    }
     let l: std::net::TcpListener = sock.into();
     let local = l.local_addr().map_err(os_err)?;
-    Ok((ListenerSock::Tcp(mio::net::TcpListener::from_std(l)), local))
+    Ok((ListenerSock::new(Listening::Tcp(mio::net::TcpListener::from_std(l))), local))
 }
 
 /// Binds and listens on an ipc path, removing a stale socket file first.
-pub fn listen_ipc(path: &IpcPath, o: &Options) -> ZResult<ListenerSock> {
+pub fn listen_ipc(path: &IpcPath, o: &Options) -> Result<ListenerSock, SockError> {
     if let IpcPath::File(p) = path {
         use std::os::unix::fs::FileTypeExt;
         if let Ok(md) = std::fs::symlink_metadata(p) {
@@ -292,13 +341,12 @@ pub fn listen_ipc(path: &IpcPath, o: &Options) -> ZResult<ListenerSock> {
             }
         }
     }
-    let addr = path.to_socket_addr()?;
-    let l = std::os::unix::net::UnixListener::bind_addr(&addr).map_err(|e| e.raw_os_error().unwrap_or(EINVAL))?;
-    l.set_nonblocking(true).map_err(|e| e.raw_os_error().unwrap_or(EINVAL))?;
-    // Re-listen with the configured backlog (std listened with its own);
-    // a failure leaves std's backlog, which still serves.
-    let _ = SockRef::from(&l).listen(o.backlog.max(1));
-    Ok(ListenerSock::Ipc(mio::net::UnixListener::from_std(l)))
+    let addr = path.to_sock_addr()?;
+    let sock = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None).map_err(os_err)?;
+    if let Err(e) = sock.bind(&addr).and_then(|()| sock.listen(o.backlog.max(1))) {
+        return Err(failed(sock, e));
+    }
+    Ok(ListenerSock::new(Listening::Ipc(mio::net::UnixListener::from_std(sock.into()))))
 }
 
 /// Credentials of an ipc peer (for the ZMQ_IPC_FILTER_* options).
