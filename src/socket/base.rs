@@ -272,6 +272,7 @@ impl SocketBase {
             mailbox: self.mailbox.clone(),
             monitor: self.monitor.clone(),
             options: Arc::new(self.options.clone()),
+            raw: self.routing.raw(),
             linger: self.linger.clone(),
             zap: Arc::new(move |waker| {
                 let side = InprocSide { waker, routing_id: bytes::Bytes::new(), sndhwm: 0, rcvhwm: 0, conflate: false };
