@@ -12,6 +12,11 @@
 #                           #   g++ (libFuzzer) and libsodium-dev (the fuzz
 #                           #   build links the system libsodium: the one
 #                           #   built from source does not link under ASan)
+#                           #   + what `clients` installs
+#   scripts/setup.sh clients  # what tests-clients/ and tests-pyzmq/ need:
+#                           #   libzmq3-dev (baseline runs, czmq's build),
+#                           #   dpkg-dev (dpkg-source: czmq's Debian source),
+#                           #   iproute2 + util-linux (scripts/netns.sh)
 #
 # Runs `apt-get update` before installing, and only when something is missing,
 # so a machine that already has everything pays nothing. Needs root (or sudo)
@@ -21,9 +26,11 @@ set -euo pipefail
 want=(gcc libc6-dev pkg-config make)
 case "${1:-demo}" in
     demo) ;;
-    test) want+=(libzmq3-dev python3 python3-zmq python3-venv binutils coreutils g++ libsodium-dev) ;;
+    test) want+=(libzmq3-dev python3 python3-zmq python3-venv binutils coreutils g++ libsodium-dev
+                 dpkg-dev iproute2 util-linux) ;;
+    clients) want+=(libzmq3-dev dpkg-dev iproute2 util-linux) ;;
     bench) want+=(libzmq3-dev python3 binutils coreutils time) ;;
-    *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
+    *) echo "usage: $0 demo|test|bench|clients" >&2; exit 2 ;;
 esac
 
 missing=()

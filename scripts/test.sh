@@ -112,6 +112,12 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     # with our library preloaded; ~1.5 min including the pip installs.
     phase "pyzmq's own test suite (tests-pyzmq/run.sh)" \
         timeout -k 5 600 tests-pyzmq/run.sh --lib "$STAGE/lib/libzmq.so.5"
+    # other clients' own suites, fetched at test time and run unmodified
+    # (tests-clients/README.md): ~1.5 min each on a first run, builds included
+    phase "CZMQ's selftest (tests-clients/czmq.sh)" \
+        timeout -k 5 600 tests-clients/czmq.sh --lib "$STAGE/lib"
+    phase "Rust zmq crate's tests (tests-clients/rust-zmq.sh)" \
+        timeout -k 5 600 tests-clients/rust-zmq.sh --lib "$STAGE/lib"
     for f in tests-py/test_*.py; do  # any script added later
         case $f in */test_pyzmq_inproc.py|*/test_pyzmq_network.py) continue ;; esac
         phase "pyzmq ($f)" pyzmq_test "$f" 180

@@ -15,6 +15,8 @@
 #    (and gives test_curve_keygen_secret, which fails whenever its random
 #    key starts with '-', a second try: see there).
 #    --bundled runs the same tests on the wheel's own libzmq instead (baseline).
+#    Either way pytest runs in a network namespace of its own, loopback only
+#    (scripts/netns.sh), so fixed ports cannot collide with the machine's.
 #
 # Library: --lib PATH, else $ZMQ_OXIDE_LIB, else build/prefix/lib/libzmq.so.5,
 # else target/release/libzmq.so, else target/debug/libzmq.so.
@@ -98,14 +100,18 @@ done < "$here/deselect.txt"
 unset ZMQ_TEST_TIMEOUT
 export PYTHONPATH=$here${PYTHONPATH:+:$PYTHONPATH}
 export PYTHONDONTWRITEBYTECODE=1
+# in a network namespace of its own (loopback only): tests that use fixed
+# ports (test_retry_term connects to 5555 and needs nobody listening there)
+# cannot collide with anything else on the machine
+netns=$root/scripts/netns.sh
 cd "$run"
 if [[ $mode == bundled ]]; then
     echo "pyzmq $ver tests on the wheel's bundled libzmq"
-    ZMQ_OXIDE_EXPECT=bundled exec "$vpy" -m pytest tests "${args[@]}" "$@"
+    exec "$netns" env ZMQ_OXIDE_EXPECT=bundled "$vpy" -m pytest tests "${args[@]}" "$@"
 fi
 [[ -f $lib ]] || { echo "run.sh: no libzmq.so.5 to test (build first or pass --lib)" >&2; exit 2; }
 mkdir -p "$work/lib"
 cp -f "$lib" "$work/lib/libzmq.so.5.tmp" && mv -f "$work/lib/libzmq.so.5.tmp" "$work/lib/libzmq.so.5"
 echo "pyzmq $ver tests on $lib"
-ZMQ_OXIDE_EXPECT=ours ZMQ_OXIDE_LIB=$work/lib/libzmq.so.5 LD_PRELOAD=$work/lib/libzmq.so.5 \
-    exec "$vpy" -m pytest tests "${args[@]}" "$@"
+exec "$netns" env ZMQ_OXIDE_EXPECT=ours ZMQ_OXIDE_LIB="$work/lib/libzmq.so.5" \
+    LD_PRELOAD="$work/lib/libzmq.so.5" "$vpy" -m pytest tests "${args[@]}" "$@"

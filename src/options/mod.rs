@@ -83,10 +83,6 @@ use table::entry;
 #[derive(Clone, Debug)]
 pub struct Options {
     pub socket_type: c_int,
-    /// `ZMQ_ROUTER_RAW` was set on this ROUTER: its connections carry raw
-    /// bytes, as a STREAM socket's (not an option of the table: write-only
-    /// and ROUTER-only, handled by the socket).
-    pub raw_socket: bool,
     pub sndhwm: c_int,
     pub rcvhwm: c_int,
     pub affinity: u64,
@@ -169,7 +165,6 @@ impl Options {
         };
         Options {
             socket_type,
-            raw_socket: false,
             sndhwm: DEFAULT_HWM,
             rcvhwm: DEFAULT_HWM,
             affinity: 0,

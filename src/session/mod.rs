@@ -22,7 +22,6 @@ mod zap_client;
 
 pub use driver::Session;
 
-use crate::constants::ZMQ_STREAM;
 use crate::engine::raw::RawEngine;
 use crate::engine::zmtp::ZmtpEngine;
 use crate::io::events::EventSink;
@@ -53,6 +52,9 @@ pub struct SockRef {
     pub monitor: Arc<dyn EventSink>,
     /// The socket's options when the endpoint was bound or connected.
     pub options: Arc<Options>,
+    /// Its connections speak raw bytes, not ZMTP (`Routing::raw` when the
+    /// endpoint was bound or connected: STREAM, ROUTER_RAW).
+    pub raw: bool,
     /// The socket's current ZMQ_LINGER (it may change up to zmq_close).
     pub linger: Arc<AtomicI32>,
     /// The way to the ZAP handler.
@@ -65,10 +67,9 @@ impl SockRef {
         self.monitor.event(event, value, endpoint);
     }
 
-    /// ZMQ_STREAM sockets (and a ROUTER with ZMQ_ROUTER_RAW) speak raw
-    /// bytes, every other type ZMTP.
+    /// STREAM sockets (and ROUTER_RAW ones) speak raw bytes, every other ZMTP.
     fn raw(&self) -> bool {
-        self.options.socket_type == ZMQ_STREAM || self.options.raw_socket
+        self.raw
     }
 }
 

@@ -276,6 +276,7 @@ impl SocketBase {
             mailbox: self.mailbox.clone(),
             monitor: self.monitor.clone(),
             options: Arc::new(self.options.clone()),
+            raw: self.routing.raw(),
             linger: self.linger.clone(),
             zap: Arc::new(move |waker| {
                 let side = InprocSide { waker, routing_id: bytes::Bytes::new(), sndhwm: 0, rcvhwm: 0, conflate: false };
@@ -554,9 +555,6 @@ impl SocketBase {
         if self.ctx_terminated {
             return Err(ETERM);
         }
-        if option == ZMQ_ROUTER_RAW && self.options.socket_type == ZMQ_ROUTER {
-            return self.set_router_raw(value);
-        }
         match self.routing.setsockopt(cx!(self), option, value.unwrap_or(&[])) {
             Err(e) if e == EINVAL => {}
             other => return other,
@@ -572,25 +570,6 @@ impl SocketBase {
                 }
             }
             _ => {}
-        }
-        Ok(())
-    }
-
-    /// `ZMQ_ROUTER_RAW` (deprecated for STREAM, which it becomes): the
-    /// ROUTER's connections carry raw bytes, with STREAM's routing rules.
-    /// libzmq accepts it on a socket with connections and leaves those in
-    /// ZMTP; we refuse that (EINVAL) rather than mix the two.
-    fn set_router_raw(&mut self, value: Option<&[u8]>) -> ZResult<()> {
-        let v = value.and_then(|v| <[u8; 4]>::try_from(v).ok()).map(c_int::from_ne_bytes).ok_or(EINVAL)?;
-        if v < 0 {
-            return Err(EINVAL);
-        }
-        if v != 0 && !self.options.raw_socket {
-            if !self.pipes.is_empty() {
-                return Err(EINVAL);
-            }
-            self.routing = Box::new(super::stream::Stream::new());
-            self.options.raw_socket = true;
         }
         Ok(())
     }

@@ -81,6 +81,12 @@ pub trait Routing: Send {
     fn getsockopt(&self, _option: c_int, _out: &mut [u8]) -> Option<ZResult<usize>> {
         None
     }
+    /// True when the socket's tcp/ipc connections carry raw bytes, not ZMTP
+    /// (STREAM; ROUTER with `ZMQ_ROUTER_RAW`). Asked at each bind and
+    /// connect, whose sessions keep the answer.
+    fn raw(&self) -> bool {
+        false
+    }
 }
 
 /// Creates the routing module for a socket type, or EINVAL.

@@ -6,8 +6,10 @@
 //! (EFSM otherwise). Requests without a delimiter are dropped. Routing is
 //! the ROUTER's.
 
+use super::dealer::parse_flag;
 use super::router::Router;
 use super::{Cx, PipeKey, Routing};
+use crate::constants::ZMQ_ROUTER_RAW;
 use crate::error::{Errno, ZResult, EFSM};
 use crate::msg::Msg;
 use std::os::raw::c_int;
@@ -104,6 +106,12 @@ impl Routing for Rep {
     }
 
     fn setsockopt(&mut self, cx: &mut Cx, option: c_int, value: &[u8]) -> ZResult<()> {
+        if option == ZMQ_ROUTER_RAW {
+            // libzmq's REP is a ROUTER and takes it, making its connections
+            // raw, which no REQ could talk to; we accept it and stay ZMTP.
+            parse_flag(value)?;
+            return Ok(());
+        }
         self.router.setsockopt(cx, option, value)
     }
 }

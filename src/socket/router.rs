@@ -14,9 +14,18 @@
 //! until `peer_attached`. A peer declaring an id already in use is ignored
 //! (never read, never addressable) unless `ZMQ_ROUTER_HANDOVER` is set, in
 //! which case it takes the id over and the old pipe is closed.
+//!
+//! `ZMQ_ROUTER_RAW` (deprecated since libzmq 4.0, still honoured by 4.3)
+//! makes the router a STREAM socket in all but name: its connections then
+//! speak raw bytes and it routes with `stream::Stream`, keeping the ROUTER's
+//! rule of dropping what does not route unless `ZMQ_ROUTER_MANDATORY` is
+//! set. It takes effect for the endpoints bound or connected after it, so
+//! it belongs before the first bind or connect; once a pipe is attached it
+//! is refused (EINVAL), and like libzmq's it cannot be switched off.
 
 use super::dealer::{parse_flag, random_u32, send_probe};
 use super::fq::Fq;
+use super::stream::Stream;
 use super::{Cx, PipeKey, Routing};
 use crate::constants::*;
 use crate::error::{Errno, ZResult, EAGAIN, EHOSTUNREACH, EINVAL};
@@ -53,6 +62,8 @@ pub struct Router {
     // Send side.
     more_out: bool,
     current_out: Option<PipeKey>,
+    /// `ZMQ_ROUTER_RAW`: all routing is the STREAM module's.
+    raw: Option<Box<Stream>>,
 }
 
 impl Default for Router {
@@ -81,6 +92,7 @@ impl Router {
             terminate_current_in: false,
             more_out: false,
             current_out: None,
+            raw: None,
         }
     }
 
@@ -272,15 +284,28 @@ impl Router {
 }
 
 impl Routing for Router {
+    fn raw(&self) -> bool {
+        self.raw.is_some()
+    }
+
     fn attach(&mut self, cx: &mut Cx, key: PipeKey) {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.attach(cx, key);
+        }
         self.attach_pipe(cx, key, false);
     }
 
     fn attach_connected(&mut self, cx: &mut Cx, key: PipeKey) {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.attach_connected(cx, key);
+        }
         self.attach_pipe(cx, key, true);
     }
 
-    fn detach(&mut self, _cx: &mut Cx, key: PipeKey) {
+    fn detach(&mut self, cx: &mut Cx, key: PipeKey) {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.detach(cx, key);
+        }
         self.anonymous.retain(|&k| k != key);
         self.refused.retain(|&k| k != key);
         self.fq.detach(key);
@@ -304,6 +329,9 @@ impl Routing for Router {
     }
 
     fn read_activated(&mut self, cx: &mut Cx, key: PipeKey) {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.read_activated(cx, key);
+        }
         if self.anonymous.contains(&key) {
             self.peer_attached(cx, key);
         } else {
@@ -314,6 +342,9 @@ impl Routing for Router {
     fn write_activated(&mut self, _cx: &mut Cx, _key: PipeKey) {}
 
     fn peer_attached(&mut self, cx: &mut Cx, key: PipeKey) {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.peer_attached(cx, key);
+        }
         if self.anonymous.contains(&key) && self.identify(cx, key, false) {
             self.anonymous.retain(|&k| k != key);
         } else if self.refused.contains(&key) {
@@ -322,23 +353,38 @@ impl Routing for Router {
     }
 
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (Errno, Msg)> {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.send(cx, msg);
+        }
         let mandatory = self.mandatory;
         self.send_frame(cx, msg, mandatory)
     }
 
     fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg> {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.recv(cx);
+        }
         self.recv_frame(cx)
     }
 
     fn recv_into(&mut self, cx: &mut Cx, out: &mut Msg) -> ZResult<()> {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.recv_into(cx, out);
+        }
         self.recv_frame_into(cx, out)
     }
 
     fn has_in(&mut self, cx: &mut Cx) -> bool {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.has_in(cx);
+        }
         self.has_in_frames(cx)
     }
 
     fn has_out(&mut self, cx: &mut Cx) -> bool {
+        if let Some(s) = self.raw.as_deref_mut() {
+            return s.has_out(cx);
+        }
         if !self.mandatory {
             return true;
         }
@@ -346,9 +392,26 @@ impl Routing for Router {
         keys.into_iter().any(|k| cx.pipes.get_mut(k).is_some_and(|p| p.check_write()))
     }
 
-    fn setsockopt(&mut self, _cx: &mut Cx, option: c_int, value: &[u8]) -> ZResult<()> {
+    fn setsockopt(&mut self, cx: &mut Cx, option: c_int, value: &[u8]) -> ZResult<()> {
         match option {
-            ZMQ_ROUTER_MANDATORY => self.mandatory = parse_flag(value)?,
+            ZMQ_ROUTER_RAW => {
+                if parse_flag(value)? && self.raw.is_none() {
+                    if !self.id_of.is_empty() || !self.anonymous.is_empty() || !self.refused.is_empty() {
+                        // Pipes attached as ZMTP cannot become raw.
+                        return Err(EINVAL);
+                    }
+                    self.raw = Some(Box::new(Stream::for_raw_router(self.mandatory)));
+                }
+            }
+            ZMQ_ROUTER_MANDATORY => {
+                self.mandatory = parse_flag(value)?;
+                if let Some(s) = self.raw.as_deref_mut() {
+                    s.set_router_mandatory(self.mandatory);
+                }
+            }
+            ZMQ_CONNECT_ROUTING_ID if self.raw.is_some() => {
+                return self.raw.as_deref_mut().map_or(Err(EINVAL), |s| s.setsockopt(cx, option, value));
+            }
             ZMQ_ROUTER_HANDOVER => self.handover = parse_flag(value)?,
             ZMQ_PROBE_ROUTER => self.probe_router = parse_flag(value)?,
             ZMQ_CONNECT_ROUTING_ID => {
@@ -520,5 +583,44 @@ mod tests {
         take(&mut p2);
         send_all(&mut r, &mut h, &[b"other", b"ho"]).unwrap();
         assert_eq!(take(&mut p2), vec![b"ho".to_vec()]);
+    }
+
+    #[test]
+    fn router_raw_routes_like_stream() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        let on = 1i32.to_ne_bytes();
+        assert!(!r.raw());
+        r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_RAW, &0i32.to_ne_bytes()).unwrap();
+        assert!(!r.raw());
+        assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_RAW, &(-1i32).to_ne_bytes()), Err(EINVAL));
+        r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_RAW, &on).unwrap();
+        assert!(r.raw());
+        // A raw connection declares no id: one is generated.
+        let (k, mut p) = h.pipe(0, None);
+        r.attach(&mut cx(&mut h), k);
+        put(&mut p, &[b"bytes"]);
+        let got = recv_all(&mut r, &mut h).unwrap();
+        assert_eq!((got[0].len(), got[0][0], &got[1][..]), (5, 0, &b"bytes"[..]));
+        send_all(&mut r, &mut h, &[&got[0], b"back"]).unwrap();
+        assert_eq!(take(&mut p), vec![b"back".to_vec()]);
+        // Unroutable: dropped, unless ROUTER_MANDATORY.
+        send_all(&mut r, &mut h, &[b"nobody", b"lost"]).unwrap();
+        r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_MANDATORY, &on).unwrap();
+        assert_eq!(send_all(&mut r, &mut h, &[b"nobody", b"x"]), Err(EHOSTUNREACH));
+        assert!(take(&mut p).is_empty());
+        // Not switched off by 0.
+        r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_RAW, &0i32.to_ne_bytes()).unwrap();
+        assert!(r.raw());
+    }
+
+    #[test]
+    fn router_raw_refused_once_pipes_are_attached() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        let (k, _p) = h.pipe(0, Some(b"A"));
+        r.attach(&mut cx(&mut h), k);
+        assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_RAW, &1i32.to_ne_bytes()), Err(EINVAL));
+        assert!(!r.raw());
     }
 }

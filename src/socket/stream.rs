@@ -15,6 +15,11 @@
 //! further frame starts the next message (so it is taken as an id). An id
 //! frame without MORE is accepted and its data frame dropped. An unknown id
 //! is `EHOSTUNREACH`; a full peer is `EAGAIN` (the base blocks and retries).
+//!
+//! A ROUTER with `ZMQ_ROUTER_RAW` routes with this module too (see
+//! `router.rs`), with the ROUTER's rule for what it cannot route: unless
+//! `ZMQ_ROUTER_MANDATORY` is set, an unknown, gone or full peer's message
+//! is dropped instead of refused.
 
 use super::dealer::random_u32;
 use super::fq::Fq;
@@ -36,6 +41,9 @@ pub struct Stream {
     next_id: u32,
     connect_routing_id: Option<Bytes>,
     notify: bool,
+    /// Drop a message whose id does not route (ROUTER_RAW without
+    /// ROUTER_MANDATORY) instead of failing the send.
+    drop_unroutable: bool,
     /// The data frame behind an id frame already returned.
     prefetched: Option<Msg>,
     more_out: bool,
@@ -58,10 +66,24 @@ impl Stream {
             next_id: random_u32(),
             connect_routing_id: None,
             notify: true,
+            drop_unroutable: false,
             prefetched: None,
             more_out: false,
             current_out: None,
         }
+    }
+
+    /// The routing of a ROUTER with `ZMQ_ROUTER_RAW`; `mandatory` is its
+    /// `ZMQ_ROUTER_MANDATORY`.
+    pub(crate) fn for_raw_router(mandatory: bool) -> Stream {
+        let mut s = Stream::new();
+        s.set_router_mandatory(mandatory);
+        s
+    }
+
+    /// A raw ROUTER's `ZMQ_ROUTER_MANDATORY`: false drops what does not route.
+    pub(crate) fn set_router_mandatory(&mut self, mandatory: bool) {
+        self.drop_unroutable = !mandatory;
     }
 
     fn generate_id(&mut self) -> Bytes {
@@ -99,6 +121,10 @@ fn parse_strict_bool(value: &[u8]) -> ZResult<bool> {
 }
 
 impl Routing for Stream {
+    fn raw(&self) -> bool {
+        true
+    }
+
     fn attach(&mut self, _cx: &mut Cx, key: PipeKey) {
         self.attach_pipe(key, false);
     }
@@ -131,18 +157,25 @@ impl Routing for Stream {
             // The id frame.
             self.current_out = None;
             if msg.more() {
-                let Some(&key) = self.out.get(msg.data()) else {
-                    return Err((EHOSTUNREACH, msg));
+                let target = self.out.get(msg.data()).and_then(|&k| cx.pipes.get_mut(k).map(|p| (k, p)));
+                let unroutable = match target {
+                    Some((key, p)) => {
+                        if p.check_write() {
+                            self.current_out = Some(key);
+                            None
+                        } else if p.peer_closed() {
+                            Some(EHOSTUNREACH)
+                        } else {
+                            Some(EAGAIN)
+                        }
+                    }
+                    None => Some(EHOSTUNREACH),
                 };
-                let Some(p) = cx.pipes.get_mut(key) else {
-                    return Err((EHOSTUNREACH, msg));
-                };
-                if p.check_write() {
-                    self.current_out = Some(key);
-                } else if p.peer_closed() {
-                    return Err((EHOSTUNREACH, msg));
-                } else {
-                    return Err((EAGAIN, msg));
+                match unroutable {
+                    // The data frame that follows goes nowhere.
+                    Some(_) if self.drop_unroutable => {}
+                    Some(e) => return Err((e, msg)),
+                    None => {}
                 }
             }
             self.more_out = true;

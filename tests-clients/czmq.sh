@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# CZMQ's own selftest (czmq_selftest), built from Debian's czmq source
+# package, unmodified, against our libzmq.
+#
+#   tests-clients/czmq.sh [--real] [--lib DIR] [TEST...]
+#
+# 1. Debian packages (scripts/setup.sh clients); a deb-src entry for the
+#    Debian archive if apt has none (written once to
+#    /etc/apt/sources.list.d/zmq-oxide-deb-src.{sources,list}, then
+#    apt-get update); `apt-get source --download-only czmq` into build/czmq.
+# 2. dpkg-source -x into build/czmq/ours, ./configure as Debian's package
+#    does it (stable API only: --enable-drafts=no, no docs) but static, with
+#    PKG_CONFIG_PATH at our libzmq.pc: czmq compiles against OUR zmq.h and
+#    links OUR -lzmq. Rebuilt only when our headers or the source change.
+# 3. Every selftest in its own process, `czmq_selftest -t NAME` (as czmq's
+#    `make check-NAME` does), from the build tree, each in a network
+#    namespace of its own (scripts/netns.sh: the tests bind fixed ports,
+#    zbeacon broadcasts), with a timeout, LD_LIBRARY_PATH at a copy of our library
+#    (build/czmq/lib, so a concurrent `make stage` cannot swap it mid-run).
+#    The dynamic loader's own trace (LD_DEBUG=libs) of each run must show
+#    that run initialising our copy and no other libzmq, else the test fails.
+#
+# --real: the same on Debian's libzmq 4.3.4 (libzmq3-dev), built in
+#    build/czmq/real: the baseline that czmq-deselect.txt is judged against.
+# --lib DIR: the directory holding our libzmq.so.5, include/ beside it and
+#    lib/pkgconfig/libzmq.pc (default build/prefix/lib, as `make stage`).
+# TEST...: run only these (czmq_selftest -l lists them).
+#
+# Tests listed in czmq-deselect.txt are skipped, each with its reason.
+# Last line: `czmq: N passed, M failed, K skipped`; exit 1 if any failed.
+# Env: CZMQ_TEST_TIMEOUT (seconds per test, default 120).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+work=$root/build/czmq
+mode=ours
+libdir=$root/build/prefix/lib
+while (($#)); do
+    case $1 in
+        --real) mode=real; shift ;;
+        --lib) libdir=$2; shift 2 ;;
+        -h|--help) sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+        *) break ;;
+    esac
+done
+timeout_s=${CZMQ_TEST_TIMEOUT:-120}
+fail() { echo "czmq: $*" >&2; echo "czmq: 0 passed, 1 failed, 0 skipped"; exit 1; }
+
+"$root/scripts/setup.sh" clients >&2 || fail "cannot install the Debian packages needed"
+
+# --- 1. the source package ------------------------------------------------
+if ((EUID == 0)); then sudo=(); else sudo=(sudo); fi
+# deb-src twins of the active entries for the Debian archive (a URI whose
+# path ends in /debian), in either format apt reads
+deb_src_entries() {
+    local f
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [[ -f $f ]] || continue
+        awk -v RS= -v ORS='\n\n' '
+            /(^|\n)Types:[^\n]*deb/ && /(^|\n)URIs:[^\n]*\/debian\/?( |\n|$)/ &&
+            !/(^|\n)Enabled: *[Nn]o/ {
+                gsub(/(^|\n)#[^\n]*/, ""); sub(/^\n+/, "")
+                sub(/Types:[^\n]*/, "Types: deb-src"); print
+            }' "$f"
+    done > "$work/deb-src.sources"
+    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+        sed -n -E 's,^deb([[:space:]]+(\[[^]]*\][[:space:]]+)?[^[:space:]]+/debian/?[[:space:]]),deb-src\1,p' \
+        > "$work/deb-src.list" || true
+}
+have_source() {
+    apt-cache showsrc --only-source czmq 2>/dev/null | grep -q '^Version:'
+}
+mkdir -p "$work/src"
+shopt -s nullglob
+dsc=("$work"/src/czmq_*.dsc)
+if ((${#dsc[@]} == 0)); then
+    if ! have_source; then
+        if ! apt-get indextargets --format '$(CREATED_BY) $(REPO_URI)' 2>/dev/null |
+                grep -qE '^Sources .*/debian/$'; then
+            deb_src_entries
+            [[ -s $work/deb-src.sources || -s $work/deb-src.list ]] ||
+                fail "no Debian archive entry in /etc/apt/sources.list(.d) to add a deb-src twin to"
+            for ext in sources list; do
+                if [[ -s $work/deb-src.$ext ]]; then
+                    echo "czmq: adding /etc/apt/sources.list.d/zmq-oxide-deb-src.$ext:" >&2
+                    cat "$work/deb-src.$ext" >&2
+                    "${sudo[@]}" cp "$work/deb-src.$ext" "/etc/apt/sources.list.d/zmq-oxide-deb-src.$ext"
+                fi
+            done
+        fi
+        "${sudo[@]}" apt-get update -q </dev/null >&2 || true
+        have_source || fail "apt-get knows no source package czmq (deb-src missing?)"
+    fi
+    # apt checks the files against the signed Sources index
+    (cd "$work/src" && apt-get source -q --download-only czmq </dev/null >&2) ||
+        fail "apt-get source czmq failed"
+    dsc=("$work"/src/czmq_*.dsc)
+fi
+dsc=${dsc[-1]}
+echo "czmq: source $(basename "$dsc")" >&2
+
+# --- 2. the build ---------------------------------------------------------
+if [[ $mode == real ]]; then
+    unset PKG_CONFIG_PATH
+    pkg-config --exists libzmq || fail "Debian's libzmq3-dev is not installed"
+    [[ "$(pkg-config --modversion libzmq)" != 4.3.5 ]] || fail "pkg-config finds a libzmq 4.3.5, not Debian's"
+    stamp_in="real $(basename "$dsc") $(pkg-config --modversion libzmq)"
+    expect_lib=$(realpath "$(pkg-config --variable=libdir libzmq)/libzmq.so.5")
+    runlibdir=
+else
+    libdir=$(cd "$libdir" 2>/dev/null && pwd) || fail "no directory $libdir (run make stage)"
+    prefix=$(dirname "$libdir")
+    [[ -f $libdir/libzmq.so.5 && -f $libdir/pkgconfig/libzmq.pc ]] ||
+        fail "no libzmq.so.5 and pkgconfig/libzmq.pc in $libdir (run make stage)"
+    export PKG_CONFIG_PATH=$libdir/pkgconfig
+    [[ "$(pkg-config --variable=libdir libzmq)" == "$libdir" ]] ||
+        fail "pkg-config does not take libzmq.pc from $libdir"
+    stamp_in="ours $(basename "$dsc") $prefix $(cat "$prefix"/include/zmq*.h | sha256sum)"
+    runlibdir=$work/lib
+    mkdir -p "$runlibdir"
+    cp -f "$libdir/libzmq.so.5" "$runlibdir/libzmq.so.5.tmp"
+    mv -f "$runlibdir/libzmq.so.5.tmp" "$runlibdir/libzmq.so.5"
+    expect_lib=$runlibdir/libzmq.so.5
+fi
+bdir=$work/$mode
+bin=$bdir/src/czmq_selftest
+if [[ ! -x $bin || "$(cat "$bdir/.oxide-stamp" 2>/dev/null)" != "$stamp_in" ]]; then
+    echo "czmq: building czmq_selftest in ${bdir#"$root"/} (~1 min)" >&2
+    start=$SECONDS
+    rm -rf "$bdir"
+    # czmq's build dir must be its source dir: the tarball ships a
+    # src/platform.h that an out-of-tree build would include
+    dpkg-source -q --no-check -x "$dsc" "$bdir" >/dev/null
+    (
+        cd "$bdir"
+        ./configure -q --disable-shared --enable-drafts=no --with-docs=no >configure.log 2>&1 ||
+            { tail -30 configure.log; exit 1; }
+        make -j"$(nproc)" src/czmq_selftest >make.log 2>&1 || { tail -30 make.log; exit 1; }
+    ) >&2 || fail "czmq build failed (logs in ${bdir#"$root"/})"
+    if [[ $mode == ours ]]; then
+        # the compiler saw our zmq.h (pkg-config's -I) and the linker our -L
+        grep -q "^libzmq_CFLAGS = -I$prefix/include" "$bdir/Makefile" ||
+            fail "czmq's configure did not take our libzmq.pc"
+    fi
+    echo "$stamp_in" > "$bdir/.oxide-stamp"
+    echo "czmq: built in $((SECONDS - start))s" >&2
+fi
+
+# --- 3. the tests ---------------------------------------------------------
+declare -A reason=()
+while IFS= read -r line; do
+    line=${line%%#*}
+    [[ $line =~ ^[[:space:]]*([A-Za-z0-9_]+)[[:space:]]*:(.*)$ ]] || continue
+    reason[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]# }
+done < "$here/czmq-deselect.txt"
+
+cd "$bdir"
+mkdir -p src/selftest-rw
+tests=("$@")
+if ((${#tests[@]} == 0)); then
+    mapfile -t tests < <("$bin" -l | awk 'NR > 1 {print $1}')
+fi
+((${#tests[@]})) || fail "czmq_selftest -l listed no test"
+logs=$work/logs-$mode
+rm -rf "$logs"; mkdir -p "$logs"
+echo "czmq: ${#tests[@]} selftests on $expect_lib" >&2
+
+n_pass=0 n_fail=0 n_skip=0 failed=()
+for t in "${tests[@]}"; do
+    if [[ -n ${reason[$t]:-} ]]; then
+        printf 'SKIP  %-12s %s\n' "$t" "${reason[$t]}"
+        n_skip=$((n_skip + 1)); continue
+    fi
+    start=$SECONDS
+    rc=0
+    LD_LIBRARY_PATH=$runlibdir LD_DEBUG=libs LD_DEBUG_OUTPUT=$logs/$t.ld \
+        "$root/scripts/netns.sh" timeout -k 5 "$timeout_s" "$bin" -t "$t" \
+        >"$logs/$t.log" 2>&1 </dev/null || rc=$?
+    # the loader's trace of every process of the run (netns.sh's, timeout's
+    # and czmq_selftest's): exactly one libzmq, ours (or Debian's for --real)
+    inits=$(cat "$logs/$t".ld.* 2>/dev/null | sed -n 's/.*calling init: \(.*libzmq\.so.*\)$/\1/p' |
+        xargs -r -d '\n' realpath | sort -u)
+    rm -f "$logs/$t".ld.*
+    verdict=PASS
+    if [[ $inits != "$expect_lib" ]]; then
+        verdict=FAIL
+        echo "czmq.sh: libzmq initialised: ${inits:-none}; expected $expect_lib" >>"$logs/$t.log"
+    elif ((rc == 124 || rc == 137)); then
+        verdict=FAIL; echo "czmq.sh: timed out after ${timeout_s}s" >>"$logs/$t.log"
+    elif ((rc != 0)); then
+        verdict=FAIL
+    fi
+    printf '%s  %-12s %3ss  exit %s\n' "$verdict" "$t" $((SECONDS - start)) "$rc"
+    if [[ $verdict == PASS ]]; then
+        n_pass=$((n_pass + 1))
+    else
+        n_fail=$((n_fail + 1)); failed+=("$t")
+    fi
+done
+for t in "${failed[@]}"; do
+    echo "--- $t (last 20 lines; the whole output: ${logs#"$root"/}/$t.log)"
+    tail -20 "$logs/$t.log"
+done
+echo "czmq: $n_pass passed, $n_fail failed, $n_skip skipped"
+((n_fail == 0))
