@@ -175,6 +175,15 @@ impl<E: MakeEngine> Session<E> {
         if let Some(p) = &self.pipe {
             io.pipe_owner.insert(p.id(), key);
         }
+        // The socket may have closed its end before this session started
+        // (a PAIR refusing a second peer, a socket closed at once): its
+        // notice went to no one, so look now.
+        if self.pipe.as_ref().is_some_and(|p| p.peer_closed()) {
+            self.pipe_terminated(io, key);
+            if self.pipe.is_none() {
+                return;
+            }
+        }
         match self.role {
             Role::Accepted => {
                 let ok = match self.stream.as_mut() {
