@@ -27,16 +27,12 @@ pub enum CommandKind {
 pub enum ProtocolError {
     /// The peer's greeting names another security mechanism than ours.
     MechanismMismatch { ours: [u8; 20], theirs: [u8; 20] },
-    /// A frame's flags byte has reserved bits set.
-    ReservedFlags(u8),
     /// A frame is larger than `maxmsgsize`.
     MessageTooLarge(u64),
     /// A frame's length cannot be represented (above the sanity cap).
     FrameTooLarge(u64),
     /// A ZMTP 1.0 frame declared length 0 (the length includes the flags byte).
     ZeroLengthV1Frame,
-    /// A command frame had the MORE flag (commands are single frames).
-    CommandWithMore,
     /// A command arrived that is not valid in this state.
     UnexpectedCommand,
     /// A data frame arrived during the handshake.
@@ -110,14 +106,13 @@ impl ProtocolError {
                 CommandKind::Message => ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE,
                 _ => ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
             }),
-            CommandWithMore => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED),
             Cryptographic => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC),
             KeyExchange => protocol(ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE),
             ZapFailed(code) => protocol(*code),
             ZapDenied(code) => Some((ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, *code)),
             PeerError(reason) => zap_status(reason).map(|code| (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, code)),
             NoZapHandler => Some((ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32)),
-            ReservedFlags(_) | MessageTooLarge(_) | FrameTooLarge(_) | ZeroLengthV1Frame | NullReadyRefused(_)
+            MessageTooLarge(_) | FrameTooLarge(_) | ZeroLengthV1Frame | NullReadyRefused(_)
             | LegacyPeer | NonceExhausted | NotReady | Closed => None,
         }
     }

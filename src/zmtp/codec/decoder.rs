@@ -297,21 +297,15 @@ impl Decoder {
         Some(self.check_flags(f).and_then(|fl| self.check_size(size as u64).map(|_| (fl, size))))
     }
 
-    /// Validates 2.0/3.x frame flags; returns the message flags they mean.
+    /// The message flags a 2.0/3.x flags byte means. As libzmq's decoder:
+    /// the reserved bits (and COMMAND, before 3.0) are ignored, and a
+    /// command's MORE bit too (a command is one frame).
     #[inline]
     fn check_flags(&self, f: u8) -> Result<u8, ProtocolError> {
-        let allowed = if self.framing == Framing::V3 {
-            FLAG_MORE | FLAG_LONG | FLAG_COMMAND
-        } else {
-            FLAG_MORE | FLAG_LONG
-        };
-        if f & !allowed != 0 {
-            return Err(ProtocolError::ReservedFlags(f));
+        if self.framing == Framing::V3 && f & FLAG_COMMAND != 0 {
+            return Ok(COMMAND);
         }
-        if f & FLAG_COMMAND != 0 && f & FLAG_MORE != 0 {
-            return Err(ProtocolError::CommandWithMore);
-        }
-        Ok((if f & FLAG_MORE != 0 { MORE } else { 0 }) | (if f & FLAG_COMMAND != 0 { COMMAND } else { 0 }))
+        Ok(if f & FLAG_MORE != 0 { MORE } else { 0 })
     }
 
     fn finish_frame(&mut self, m: &mut Msg) {
