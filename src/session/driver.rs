@@ -389,8 +389,16 @@ impl<E: MakeEngine> Session<E> {
         // libzmq reports a protocol failure only where it has a ZMTP error
         // code for it; otherwise the peer is just disconnected.
         if self.state == State::Handshaking {
-            if matches!(e, ProtocolError::ZapDenied(_)) {
-                // The ERROR the mechanism queued for the peer goes out first.
+            let mismatch = |e: &ProtocolError| matches!(e, ProtocolError::IncompatibleSocketType(_));
+            let refused_type = match &e {
+                ProtocolError::NullReadyRefused(inner) => mismatch(inner),
+                e => mismatch(e),
+            };
+            if matches!(e, ProtocolError::ZapDenied(_)) || refused_type {
+                // What we queued for the peer goes out first: the ERROR of a
+                // ZAP refusal; our READY when its socket type does not fit
+                // ours, so that the peer sees the mismatch too and stops
+                // reconnecting, as a libzmq peer does with a libzmq server.
                 self.write_last_words();
             }
             if let Some((event, value)) = e.monitor_event() {
