@@ -171,9 +171,30 @@ fn tune_tcp(s: &Socket, o: &Options) {
     }
 }
 
-/// Options for a connected tcp stream (both accepted and connected).
+/// The send buffer of an ipc stream when ZMQ_SNDBUF is left at -1. The
+/// kernel's default for unix sockets (`net.core.wmem_default`, 208 KiB
+/// here) has no autotuning, unlike tcp's (up to 4 MiB): with it, a sender
+/// busy with CURVE stalls on a full buffer while its peer decrypts, and
+/// ipc ran at two thirds of tcp's rate. It bounds what we queue in the
+/// kernel for a peer that stops reading, as tcp's autotuning does.
+const IPC_SNDBUF: usize = 1 << 20;
+
+/// Buffer sizes of an ipc stream: ZMQ_SNDBUF/ZMQ_RCVBUF when set (libzmq
+/// applies them to tcp only), else `IPC_SNDBUF` for sending.
+fn tune_ipc(u: &mio::net::UnixStream, o: &Options) {
+    let s = SockRef::from(u);
+    let _ = s.set_send_buffer_size(if o.sndbuf >= 0 { o.sndbuf as usize } else { IPC_SNDBUF });
+    if o.rcvbuf >= 0 {
+        let _ = s.set_recv_buffer_size(o.rcvbuf as usize);
+    }
+}
+
+/// Options for a connected stream (both accepted and connected).
 pub fn tune_connected(s: &Stream, o: &Options) {
-    let Stream::Tcp(t) = s else { return };
+    let t = match s {
+        Stream::Tcp(t) => t,
+        Stream::Ipc(u) => return tune_ipc(u, o),
+    };
     let s = SockRef::from(t);
     let _ = s.set_nodelay(true);
     if o.tcp_keepalive == 1 {
