@@ -2,13 +2,16 @@
  * binder with the path endpoint; CONNECTED (no CONNECT_DELAYED: a unix
  * socket connect completes at once) and HANDSHAKE_SUCCEEDED on the
  * connecter; DISCONNECTED on the connecter when the binder closes, and the
- * binder's CLOSED + MONITOR_STOPPED when it is closed. */
+ * binder's CLOSED + MONITOR_STOPPED when it is closed. The socket file of
+ * a named path outlives the socket (as with libzmq), so the test removes
+ * it at the end. */
 #include "testutil.h"
 
 int main (void)
 {
-    char path[128], ep[256];
-    snprintf (path, sizeof path, "ipc:///tmp/zmq-test-net-mon-%d", (int) getpid ());
+    char file[96], path[128], ep[256];
+    snprintf (file, sizeof file, "/tmp/zmq-test-net-mon-%d", (int) getpid ());
+    snprintf (path, sizeof path, "ipc://%s", file);
     void *ctx = zmq_ctx_new ();
     CHECK (ctx);
     void *srv = zmq_socket (ctx, ZMQ_DEALER);
@@ -60,5 +63,6 @@ int main (void)
     CHECK (zmq_close (smon) == 0);
     CHECK (zmq_close (cmon) == 0);
     CHECK (zmq_ctx_term (ctx) == 0);
+    CHECK (unlink (file) == 0);
     return 0;
 }
