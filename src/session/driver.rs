@@ -22,6 +22,7 @@ use crate::transport::stream::{tune_connected, Stream};
 use crate::transport::socks::Socks5;
 use crate::transport::address::tcp_endpoint;
 use crate::transport::Target;
+use crate::util::log::{self, Level};
 use crate::zmtp::liveness::Expired;
 use crate::zmtp::zap::ZapRequest;
 use crate::zmtp::ProtocolError;
@@ -288,7 +289,16 @@ impl<E: MakeEngine> Session<E> {
                         }
                     }
                     Ok(None) => {}
-                    _ => self.schedule_reconnect(io, key),
+                    result => {
+                        log::log(Level::Warn, || {
+                            let why = match &result {
+                                Ok(Some(e)) | Err(e) => e.raw_os_error().map_or_else(|| e.to_string(), log::errno_text),
+                                Ok(None) => String::from("not connected"),
+                            };
+                            format!("connect to {} failed: {why}", self.event_endpoint())
+                        });
+                        self.schedule_reconnect(io, key)
+                    }
                 }
             }
             State::Proxying => self.socks_ready(io, key),
@@ -386,6 +396,10 @@ impl<E: MakeEngine> Session<E> {
     }
 
     pub(super) fn protocol_error(&mut self, io: &mut Io, key: usize, e: ProtocolError) {
+        log::log(Level::Warn, || {
+            let phase = if self.state == State::Handshaking { "handshake" } else { "connection" };
+            format!("{phase} with {} ended: {e}", self.event_endpoint())
+        });
         // libzmq reports a protocol failure only where it has a ZMTP error
         // code for it; otherwise the peer is just disconnected.
         if self.state == State::Handshaking {
@@ -515,6 +529,7 @@ impl<E: MakeEngine> Session<E> {
             }
         } else if is(&mut self.t_connect) {
             if matches!(self.state, State::Connecting | State::Proxying) {
+                log::log(Level::Warn, || format!("connect to {} timed out (ZMQ_CONNECT_TIMEOUT)", self.event_endpoint()));
                 self.schedule_reconnect(io, key);
             }
         } else if is(&mut self.t_linger) {

@@ -14,6 +14,7 @@ use crate::transport::address::resolve_tcp;
 use crate::transport::stream::{connect_ipc, connect_tcp, Stream};
 use crate::transport::socks::Socks5;
 use crate::transport::Target;
+use crate::util::log::{self, Level};
 use mio::Interest;
 
 /// A random delay below `max` milliseconds, so that many clients of one
@@ -57,13 +58,21 @@ impl<E: MakeEngine> Session<E> {
             // opens no socket, so only CONNECT_RETRIED reports it.
             Target::Tcp(addr) => match resolve_tcp(addr, false, o.ipv6) {
                 Ok(t) => connect_tcp(&t.dest, t.source.as_ref(), o),
-                Err(e) => Err(e.into()),
+                Err(e) => {
+                    log::log(Level::Warn, || {
+                        format!("connect to tcp://{addr}: the address does not resolve ({})", log::errno_text(e))
+                    });
+                    Err(e.into())
+                }
             },
             Target::Ipc(path) => connect_ipc(path),
         };
         let mut stream = match result {
             Ok(s) => s,
             Err(e) => {
+                log::log(Level::Warn, || {
+                    format!("connect to {} failed: {}", self.event_endpoint(), log::errno_text(e.errno))
+                });
                 // A socket made and closed again (refused at once, source
                 // address taken): libzmq reports it CLOSED before retrying.
                 if let Some(fd) = e.closed_fd {

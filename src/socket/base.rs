@@ -642,6 +642,7 @@ impl SocketBase {
     }
 
     pub fn emit_event(&self, event: c_int, value: u32, endpoint: &str) {
+        crate::util::log::monitor_event(event, value, endpoint);
         let mut slot = self.monitor.lock();
         if let Some(m) = slot.as_mut() {
             m.emit(event, value, endpoint);

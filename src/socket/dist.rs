@@ -10,6 +10,7 @@
 
 use super::{Cx, PipeKey};
 use crate::msg::Msg;
+use crate::util::log::{self, Level};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -133,15 +134,23 @@ impl Dist {
         while i < n {
             let k = self.targets[i];
             let frame = if i + 1 == n { std::mem::take(&mut msg) } else { msg.share() };
-            let ok = match cx.pipes.get_mut(k) {
-                Some(p) => p.write(frame).is_ok(),
-                None => false,
+            let (ok, full) = match cx.pipes.get_mut(k) {
+                Some(p) => {
+                    let ok = p.write(frame).is_ok();
+                    (ok, !ok && !p.peer_closed())
+                }
+                None => (false, false),
             };
             if ok {
                 self.targets[kept] = k;
                 kept += 1;
             } else if self.state(k) == State::Eligible {
                 self.state[k] = State::Blocked;
+                if full {
+                    log::log(Level::Warn, || {
+                        format!("a peer's pipe (#{k}) reached its high-water mark: messages for that peer are dropped until it catches up")
+                    });
+                }
             }
             i += 1;
         }

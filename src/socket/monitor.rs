@@ -81,7 +81,9 @@ impl MonitorSlot {
 
 impl EventSink for MonitorSlot {
     /// Emits an event (from the socket's thread or an I/O thread, as libzmq).
+    /// Every event is also the `ZMQ_OXIDE_LOG` diagnostics' tap.
     fn event(&self, event: c_int, value: u32, endpoint: &str) {
+        crate::util::log::monitor_event(event, value, endpoint);
         if let Some(m) = self.lock().as_mut() {
             m.emit(event, value, endpoint);
         }

@@ -30,6 +30,7 @@ use super::{Cx, PipeKey, Routing};
 use crate::constants::*;
 use crate::error::{Errno, ZResult, EAGAIN, EHOSTUNREACH, EINVAL};
 use crate::msg::Msg;
+use crate::util::log::{self, Level};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::os::raw::c_int;
@@ -190,7 +191,11 @@ impl Router {
                         let writable = cx.pipes.get_mut(key).is_some_and(|p| p.check_write());
                         if writable {
                             self.current_out = Some(key);
-                        } else if mandatory {
+                        } else if !mandatory {
+                            log::log(Level::Debug, || {
+                                format!("ROUTER: message to {} dropped: its pipe is full (HWM)", msg.data().escape_ascii())
+                            });
+                        } else {
                             self.more_out = false;
                             // Full (EAGAIN: retry later) or gone (EHOSTUNREACH).
                             let full = cx.pipes.get(key).is_some_and(|p| !p.peer_closed());
@@ -202,6 +207,9 @@ impl Router {
                             self.more_out = false;
                             return Err((EHOSTUNREACH, msg));
                         }
+                        log::log(Level::Debug, || {
+                            format!("ROUTER: message to unknown routing id {} dropped", msg.data().escape_ascii())
+                        });
                     }
                 }
             }

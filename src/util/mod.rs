@@ -1,13 +1,15 @@
 //! Self-contained helpers that need no context or socket: those behind
 //! libzmq's C API (Z85, CURVE keys, timers, atomic counters, stopwatch,
-//! threads, version, capabilities and error texts) and the lock-free queue
-//! that pipes and mailboxes are built on (`ypipe`).
+//! threads, version, capabilities and error texts), the lock-free queue
+//! that pipes and mailboxes are built on (`ypipe`), and the opt-in
+//! diagnostics of `ZMQ_OXIDE_LOG` (`log`).
 //!
 //! Owns: the pure Rust logic; the `extern "C"` wrappers are in
 //! `crate::capi::util`. Must not: depend on sockets, contexts or the reactor.
 
 pub mod atomic_counter;
 pub mod curve;
+pub mod log;
 pub mod out_queue;
 pub mod stopwatch;
 pub mod thread;

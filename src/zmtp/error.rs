@@ -137,9 +137,47 @@ fn zap_status(reason: &[u8]) -> Option<u32> {
     }
 }
 
+/// A name as it came off the wire (mechanism, socket type, ERROR reason),
+/// NUL padding dropped and anything unprintable escaped.
+fn wire_text(b: &[u8]) -> String {
+    let end = b.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+    b[..end].escape_ascii().to_string()
+}
+
+/// What went wrong, in words (the `ZMQ_OXIDE_LOG` diagnostics print it).
 impl fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ZMTP protocol error: {:?}", self)
+        use ProtocolError::*;
+        match self {
+            MechanismMismatch { ours, theirs } => write!(
+                f,
+                "security mechanism mismatch: we use {}, the peer {}",
+                wire_text(ours),
+                wire_text(theirs)
+            ),
+            MessageTooLarge(n) => write!(f, "a {n}-byte frame exceeds ZMQ_MAXMSGSIZE"),
+            FrameTooLarge(n) => write!(f, "a frame declares an impossible length ({n})"),
+            ZeroLengthV1Frame => f.write_str("a ZMTP 1.0 frame of length 0"),
+            UnexpectedCommand => f.write_str("a command not valid at this point of the handshake"),
+            InvalidSequence => f.write_str("a message frame before the handshake finished"),
+            MalformedCommand(k) => write!(f, "a malformed {k:?} command"),
+            InvalidMetadata => f.write_str("the peer's metadata does not parse"),
+            IncompatibleSocketType(t) if t.is_empty() => f.write_str("the peer named no socket type"),
+            IncompatibleSocketType(t) => {
+                write!(f, "the peer's socket type {} cannot talk to ours", wire_text(t))
+            }
+            NullReadyRefused(inner) => write!(f, "READY refused: {inner}"),
+            PeerError(reason) => write!(f, "the peer sent ERROR \"{}\"", wire_text(reason)),
+            ZapDenied(code) => write!(f, "the ZAP handler refused the peer (status {code})"),
+            ZapFailed(code) => write!(f, "no usable ZAP reply (protocol error 0x{code:08x})"),
+            NoZapHandler => f.write_str("a ZAP verdict is required and no handler is bound"),
+            Cryptographic => f.write_str("a CURVE box did not open (wrong key or tampering)"),
+            KeyExchange => f.write_str("the CURVE cookie or vouch does not match this handshake"),
+            LegacyPeer => f.write_str("a ZMTP 1.0/2.0 peer cannot meet this socket's security"),
+            NonceExhausted => f.write_str("the CURVE nonce counter ran out"),
+            NotReady => f.write_str("a message to send before the handshake finished"),
+            Closed => f.write_str("the connection had already failed"),
+        }
     }
 }
 
