@@ -7,6 +7,9 @@ global `zmq_version` symbol (what LD_PRELOAD interposes).
 
 ZMQ_OXIDE_EXPECT=ours    -> must come from ZMQ_OXIDE_LIB (our libzmq.so.5)
 ZMQ_OXIDE_EXPECT=bundled -> must come from the wheel's pyzmq.libs/libzmq-*.so
+ZMQ_OXIDE_EXPECT=source  -> pyzmq built from source against our prefix, no
+                            preload: the symbol its extension module
+                            resolves must come from ZMQ_OXIDE_LIB
 """
 import ctypes
 import os
@@ -29,6 +32,20 @@ def pytest_configure(config):
 
     expect = os.environ.get("ZMQ_OXIDE_EXPECT", "ours")
     version = zmq.zmq_version()
+    if expect == "source":
+        # the extension module is loaded RTLD_LOCAL, so its libzmq.so.5 is
+        # not in the global scope: look the symbol up through the
+        # extension's own handle (itself, then its dependencies), as its
+        # relocations were resolved
+        from zmq.backend.cython import _zmq
+
+        addr = ctypes.cast(ctypes.CDLL(_zmq.__file__).zmq_version, ctypes.c_void_p).value
+        owner = _owner_of(addr)
+        want = os.path.realpath(os.environ["ZMQ_OXIDE_LIB"])
+        if version != "4.3.5" or owner != want:
+            raise pytest.UsageError(f"zmq_version {version} comes from {owner}, not ours ({want})")
+        print(f"oxide_check: pyzmq built from source, libzmq {version} from {owner}")
+        return
     try:
         # the global scope: LD_PRELOAD'ed objects first, as the extension's
         # own symbol relocations see them

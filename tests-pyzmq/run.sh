@@ -2,6 +2,7 @@
 # pyzmq's own test suite (unmodified, from the PyPI sdist) against our libzmq.
 #
 #   tests-pyzmq/run.sh [--bundled] [--lib PATH] [pytest args...]
+#   tests-pyzmq/run.sh --source PREFIX [pytest args...]
 #
 # 1. a venv under build/pyzmq with pyzmq's wheel + pytest, pytest-timeout,
 #    pytest-asyncio, pytest-rerunfailures, tornado (the entries of pyzmq's
@@ -15,7 +16,13 @@
 #    (and gives test_curve_keygen_secret, which fails whenever its random
 #    key starts with '-', a second try: see there).
 #    --bundled runs the same tests on the wheel's own libzmq instead (baseline).
-#    Either way pytest runs in a network namespace of its own, loopback only
+#    --source PREFIX builds pyzmq itself from that sdist against the
+#    zmq-oxide installed in PREFIX, as distributions build it (ZMQ_PREFIX=
+#    PREFIX, PYZMQ_NO_BUNDLE=1; its own venv, build/pyzmq/venv-source),
+#    checks that the extension module links PREFIX/lib/libzmq.so.5 and
+#    bundles no libzmq, and runs the same tests on that build, no preload.
+#    The build is reused while it still links PREFIX's library.
+#    Every way, pytest runs in a network namespace of its own, loopback only
 #    (scripts/netns.sh), so fixed ports cannot collide with the machine's.
 #
 # Library: --lib PATH, else $ZMQ_OXIDE_LIB, else build/prefix/lib/libzmq.so.5,
@@ -35,6 +42,7 @@ while (($#)); do
     case $1 in
         --bundled) mode=bundled; shift ;;
         --lib) lib=$2; shift 2 ;;
+        --source) mode=source; prefix=$2; shift 2 ;;
         *) break ;;
     esac
 done
@@ -52,16 +60,56 @@ fi
 py=$(command -v python3)
 [[ $py != /usr/bin/python3 ]] || echo "warning: python3 is /usr/bin/python3" >&2
 mkdir -p "$work"
-if [[ ! -x $work/venv/bin/python ]]; then
-    "$py" -m venv "$work/venv"
+venv=$work/venv
+[[ $mode != source ]] || venv=$work/venv-source
+if [[ ! -x $venv/bin/python ]]; then
+    "$py" -m venv "$venv"
 fi
-vpy=$work/venv/bin/python
+vpy=$venv/bin/python
 spec=pyzmq${PYZMQ_VERSION:+==$PYZMQ_VERSION}
-if ! "$vpy" -c 'import zmq, pytest, pytest_timeout, pytest_asyncio, pytest_rerunfailures, tornado' 2>/dev/null; then
-    "$vpy" -m pip install -q --disable-pip-version-check "$spec" pytest pytest-timeout \
-        pytest-asyncio pytest-rerunfailures tornado
+tools=(pytest pytest-timeout pytest-asyncio pytest-rerunfailures tornado)
+if [[ $mode == source ]]; then
+    [[ -f $prefix/lib/libzmq.so.5 && -f $prefix/include/zmq.h ]] \
+        || { echo "run.sh: no zmq-oxide installed in $prefix (make install PREFIX=$prefix)" >&2; exit 2; }
+    prefix=$(cd "$prefix" && pwd)
+    if ! "$vpy" -c 'import pytest, pytest_timeout, pytest_asyncio, pytest_rerunfailures, tornado' 2>/dev/null; then
+        "$vpy" -m pip install -q --disable-pip-version-check "${tools[@]}"
+    fi
+    # the extension module of the pyzmq in the venv, if any
+    extension() {
+        (cd / && "$vpy" -c 'from zmq.backend.cython import _zmq; print(_zmq.__file__)' 2>/dev/null)
+    }
+    links_ours() {
+        local ext
+        ext=$(extension) && ldd "$ext" | grep "libzmq.so.5 => $prefix/lib/libzmq.so.5 " >/dev/null
+    }
+    if ! links_ours; then
+        rm -rf "$work/sdist-new"
+        "$vpy" -m pip download -q --disable-pip-version-check --no-binary pyzmq --no-deps \
+            "$spec" -d "$work/sdist-new"
+        new=("$work"/sdist-new/pyzmq-*.tar.gz)
+        mkdir -p "$work/sdist"
+        mv -f "${new[0]}" "$work/sdist/"
+        rm -rf "$work/sdist-new"
+        echo "building $(basename "${new[0]}") against $prefix (ZMQ_PREFIX, PYZMQ_NO_BUNDLE=1)"
+        ZMQ_PREFIX=$prefix PYZMQ_NO_BUNDLE=1 "$vpy" -m pip install -q --disable-pip-version-check \
+            --no-cache-dir --no-binary pyzmq --no-deps --force-reinstall "$work/sdist/$(basename "${new[0]}")"
+    fi
+    ext=$(extension) || { echo "run.sh: pyzmq did not build" >&2; exit 1; }
+    echo "$ext:"
+    ldd "$ext" | grep -E 'libzmq|not found' || true
+    links_ours || { echo "run.sh: the extension does not link $prefix/lib/libzmq.so.5" >&2; exit 1; }
+    if nm -D --defined-only "$ext" | grep ' zmq_version$' >/dev/null; then
+        echo "run.sh: the extension carries a libzmq of its own" >&2
+        exit 1
+    fi
+    said=$(cd / && "$vpy" -c 'import zmq; print(zmq.zmq_version())')
+    [[ $said == 4.3.5 ]] || { echo "run.sh: zmq.zmq_version() is $said" >&2; exit 1; }
+    echo "zmq.zmq_version() = $said"
+elif ! "$vpy" -c 'import zmq, pytest, pytest_timeout, pytest_asyncio, pytest_rerunfailures, tornado' 2>/dev/null; then
+    "$vpy" -m pip install -q --disable-pip-version-check "$spec" "${tools[@]}"
 fi
-ver=$("$vpy" -c 'import zmq; print(zmq.__version__)')
+ver=$(cd / && "$vpy" -c 'import zmq; print(zmq.__version__)')
 
 # the sdist of the same version: only pyzmq itself from source (its build
 # dependencies stay wheels; pip prepares the sdist's metadata, ~15 s, once)
@@ -105,6 +153,11 @@ export PYTHONDONTWRITEBYTECODE=1
 # cannot collide with anything else on the machine
 netns=$root/scripts/netns.sh
 cd "$run"
+if [[ $mode == source ]]; then
+    echo "pyzmq $ver (built from source) tests on $prefix/lib/libzmq.so.5"
+    exec "$netns" env -u LD_PRELOAD ZMQ_OXIDE_EXPECT=source ZMQ_OXIDE_LIB="$prefix/lib/libzmq.so.5" \
+        "$vpy" -m pytest tests "${args[@]}" "$@"
+fi
 if [[ $mode == bundled ]]; then
     echo "pyzmq $ver tests on the wheel's bundled libzmq"
     exec "$netns" env ZMQ_OXIDE_EXPECT=bundled "$vpy" -m pytest tests "${args[@]}" "$@"
