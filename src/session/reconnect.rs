@@ -60,7 +60,9 @@ impl<E: MakeEngine> Session<E> {
                 Ok(t) => connect_tcp(&t.dest, t.source.as_ref(), o),
                 Err(e) => {
                     log::log(Level::Warn, || {
-                        format!("connect to tcp://{addr}: the address does not resolve ({})", log::errno_text(e))
+                        // EINVAL is the resolver's "no such name": say only that
+                        let why = if e == libc::EINVAL { String::new() } else { format!(" ({})", log::errno_text(e)) };
+                        format!("connect to tcp://{addr}: the address does not resolve{why}")
                     });
                     Err(e.into())
                 }
