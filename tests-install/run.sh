@@ -5,8 +5,8 @@
 #   tests-install/run.sh [--prefix DIR] [cmake|wrapper|log|layout]...
 #
 #   layout   the files `make install` puts there: stripped libraries, the
-#            split debug file gdb's debuglink finds, the CMake package, the
-#            wrapper; prints the sizes
+#            split debug file (same build id; gdb, if installed, finds its
+#            source lines), the CMake package, the wrapper; prints the sizes
 #   cmake    find_package(ZeroMQ) with the targets libzmq and libzmq-static
 #            (tests-install/cmake), the same from a copy of the prefix moved
 #            elsewhere, and Debian's cppzmq package over ours
@@ -54,14 +54,14 @@ layout() {
         [[ -e $f ]] || fail "$f is missing"
     done
     [[ -x $prefix/bin/zmq-oxide-run ]] || fail "bin/zmq-oxide-run is not executable"
-    if readelf -S "$so" | grep -q '\.debug_info'; then
+    if readelf -S "$so" | grep '\.debug_info' >/dev/null; then
         fail "libzmq.so.5.2.5 still has debug information"
     fi
     local link debug=$lib/.debug/libzmq.so.5.2.5.debug
     link=$(readelf --string-dump=.gnu_debuglink "$so" 2>/dev/null | awk '/\[ *0\]/ {print $3}')
     [[ $link == libzmq.so.5.2.5.debug ]] || fail "no .gnu_debuglink to libzmq.so.5.2.5.debug (got '$link')"
     if [[ -f $debug ]]; then
-        readelf -S "$debug" | grep -q '\.debug_info' || fail "$debug holds no debug information"
+        readelf -S "$debug" | grep '\.debug_info' >/dev/null || fail "$debug holds no debug information"
         # the debug file belongs to this very library: same build id
         local id1 id2
         id1=$(readelf -n "$so" | awk '/Build ID/ {print $3}')
@@ -70,8 +70,19 @@ layout() {
     else
         fail "$debug is missing"
     fi
-    if readelf -S "$lib/libzmq.a" 2>/dev/null | grep -q '\.debug_info'; then
+    if readelf -S "$lib/libzmq.a" 2>/dev/null | grep '\.debug_info' >/dev/null; then
         fail "libzmq.a still has debug information"
+    fi
+    # gdb finds the split debug information by itself (when gdb is here)
+    if command -v gdb >/dev/null; then
+        printf '#include <zmq.h>\nint main (void) { int a, b, c; zmq_version (&a, &b, &c); return 0; }\n' \
+            > "$work/gdb.c"
+        "$cc" "$work/gdb.c" -I"$prefix/include" -L"$lib" -lzmq -Wl,-rpath,"$lib" -o "$work/gdb"
+        local where
+        where=$(timeout -k 5 60 gdb -nx -batch -ex 'break zmq_version' -ex run "$work/gdb" 2>&1 \
+            | grep -E '^Breakpoint 1, ' || true)
+        echo "gdb: ${where:-no breakpoint hit}"
+        [[ $where == *" at src/capi/"*.rs:* ]] || fail "gdb does not find the source lines of zmq_version"
     fi
     printf 'sizes: libzmq.so.5.2.5 %s bytes, libzmq.a %s bytes, debug file %s bytes\n' \
         "$(stat -c %s "$so")" "$(stat -c %s "$lib/libzmq.a")" "$(stat -c %s "$debug" 2>/dev/null || echo -)"
@@ -100,10 +111,10 @@ cmake_part() {
     command -v cmake >/dev/null || { fail "cmake is not installed"; return; }
     if cmake_build "$here/cmake" "$work/cmake" "$prefix"; then
         run_app "$work/cmake/app-shared"
-        ldd "$work/cmake/app-shared" | grep -q "=> $prefix/lib/libzmq.so.5 " \
+        ldd "$work/cmake/app-shared" | grep "=> $prefix/lib/libzmq.so.5 " >/dev/null \
             || fail "app-shared does not load $prefix/lib/libzmq.so.5: $(ldd "$work/cmake/app-shared" | grep zmq)"
         run_app "$work/cmake/app-static"
-        if ldd "$work/cmake/app-static" | grep -q libzmq; then
+        if ldd "$work/cmake/app-static" | grep libzmq >/dev/null; then
             fail "app-static links a shared libzmq"
         fi
     else
@@ -112,7 +123,7 @@ cmake_part() {
     # a prefix moved elsewhere (or unpacked from a DESTDIR staging) works
     cp -a "$prefix" "$work/moved"
     if cmake_build "$here/cmake" "$work/cmake-moved" "$work/moved"; then
-        ldd "$work/cmake-moved/app-shared" | grep -q "=> $work/moved/lib/libzmq.so.5 " \
+        ldd "$work/cmake-moved/app-shared" | grep "=> $work/moved/lib/libzmq.so.5 " >/dev/null \
             || fail "the moved prefix's app-shared does not load the moved library"
     else
         fail "find_package(ZeroMQ) project against a moved prefix"
@@ -130,7 +141,7 @@ cmake_part() {
 
 wrapper_part() {
     local run=$prefix/bin/zmq-oxide-run
-    "$run" --help | grep -q "$prefix/lib/libzmq.so.5" || fail "--help does not name $prefix/lib/libzmq.so.5"
+    "$run" --help | grep "$prefix/lib/libzmq.so.5" >/dev/null || fail "--help does not name $prefix/lib/libzmq.so.5"
     if "$run" >/dev/null 2>&1; then fail "no PROGRAM: exit 0"; fi
     # a program built against Debian's libzmq (4.3.4), the way it ships
     if ! pkg-config --exists libzmq 2>/dev/null && [[ ! -f /usr/include/zmq.h ]]; then
@@ -200,7 +211,7 @@ log_part() {
         "the PUB pipe at its HWM"
     expect "$err" "${pre}debug ROUTER: message to unknown routing id nobody dropped" "the ROUTER drop"
     # every line is one whole diagnostic
-    if grep -vE "$pre(error|warn|info|debug) " "$err" | grep -q .; then
+    if grep -vE "$pre(error|warn|info|debug) " "$err" | grep . >/dev/null; then
         fail "stderr has lines that are not diagnostics: $(grep -vE "$pre" "$err" | head -3)"
     fi
     # a level filters: warn keeps failures, drops the life cycle
