@@ -12,11 +12,15 @@
 #                           #   g++ (libFuzzer) and libsodium-dev (the fuzz
 #                           #   build links the system libsodium: the one
 #                           #   built from source does not link under ASan)
+#                           #   and for tests-install/run.sh cppzmq-dev
+#                           #   (zmq.hpp and its CMake package)
 #                           #   + what `clients` installs
 #   scripts/setup.sh clients  # what tests-clients/ and tests-pyzmq/ need:
 #                           #   libzmq3-dev (baseline runs, czmq's build),
 #                           #   dpkg-dev (dpkg-source: czmq's Debian source),
-#                           #   iproute2 + util-linux (scripts/netns.sh)
+#                           #   iproute2 + util-linux (scripts/netns.sh),
+#                           #   cmake (pyzmq built from its sdist, and
+#                           #   tests-install's find_package projects)
 #
 # Runs `apt-get update` before installing, and only when something is missing,
 # so a machine that already has everything pays nothing. Needs root (or sudo)
@@ -27,8 +31,8 @@ want=(gcc libc6-dev pkg-config make)
 case "${1:-demo}" in
     demo) ;;
     test) want+=(libzmq3-dev python3 python3-zmq python3-venv binutils coreutils g++ libsodium-dev
-                 dpkg-dev iproute2 util-linux) ;;
-    clients) want+=(libzmq3-dev dpkg-dev iproute2 util-linux) ;;
+                 dpkg-dev iproute2 util-linux cmake cppzmq-dev) ;;
+    clients) want+=(libzmq3-dev dpkg-dev iproute2 util-linux cmake) ;;
     bench) want+=(libzmq3-dev python3 binutils coreutils time) ;;
     *) echo "usage: $0 demo|test|bench|clients" >&2; exit 2 ;;
 esac

@@ -5,7 +5,10 @@
 # staging prefix, header check, C API tests, demo, wire interop with the real
 # libzmq (interop/run.sh), pyzmq tests (Debian's python3-zmq loading OUR
 # libzmq.so.5 through LD_LIBRARY_PATH: inproc, then tcp/ipc against a second
-# process on Debian's libzmq). A failing phase does not stop the others
+# process on Debian's libzmq), pyzmq's own suite (preloaded under its wheel,
+# and on pyzmq built from source against the prefix), the installed prefix
+# as users meet it (tests-install/run.sh), other clients' suites, attacks,
+# fuzz smoke. A failing phase does not stop the others
 # (unless they need its output); the run ends with a summary table and exits
 # non-zero if any phase failed. Every phase has a hard timeout.
 #
@@ -112,6 +115,15 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     # with our library preloaded; ~1.5 min including the pip installs.
     phase "pyzmq's own test suite (tests-pyzmq/run.sh)" \
         timeout -k 5 600 tests-pyzmq/run.sh --lib "$STAGE/lib/libzmq.so.5"
+    # pyzmq built from its sdist against build/prefix (ZMQ_PREFIX, no
+    # bundled libzmq), as distributions build it; the same tests, no
+    # preload; ~2.5 min on a first run (the build), ~1 min after
+    phase "pyzmq built from source against ${STAGE#"$root"/} (tests-pyzmq/run.sh --source)" \
+        timeout -k 5 600 tests-pyzmq/run.sh --source "$STAGE"
+    # the prefix as its users meet it: stripping and debug file, CMake's
+    # find_package(ZeroMQ) and cppzmq, zmq-oxide-run, ZMQ_OXIDE_LOG; ~30 s
+    phase "installed prefix: CMake, cppzmq, zmq-oxide-run, ZMQ_OXIDE_LOG (tests-install/run.sh)" \
+        timeout -k 5 300 tests-install/run.sh --prefix "$STAGE"
     # other clients' own suites, fetched at test time and run unmodified
     # (tests-clients/README.md): ~1.5 min each on a first run, builds included
     phase "CZMQ's selftest (tests-clients/czmq.sh)" \
@@ -127,7 +139,7 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     phase "attacks vs libzmq's behaviour (tests-py/attacks/run.py)" \
         timeout -k 5 900 /usr/bin/python3 tests-py/attacks/run.py --runs 1 --lib "$STAGE/lib"
 else
-    for p in "header check" "C API tests" "demo" "wire interop" "pyzmq tests"; do
+    for p in "header check" "C API tests" "demo" "wire interop" "pyzmq tests" "install checks"; do
         skip "$p" "no installed library"
     done
 fi
