@@ -111,7 +111,8 @@ interop: stage
 
 # Everything a build or test run leaves in the tree. Cargo's target/ goes
 # too; a CARGO_TARGET_DIR set from outside is left alone (it may be shared).
+# Kept: tests-py/attacks/results/, where people save runs by hand (--save).
 clean:
 	rm -rf build interop/build target fuzz/target fuzz/artifacts fuzz/coverage \
-	    fuzz/Cargo.lock tests-py/attacks/results
+	    fuzz/Cargo.lock
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
