@@ -83,7 +83,12 @@ if [[ $mode == source ]]; then
         local ext
         ext=$(extension) && ldd "$ext" | grep "libzmq.so.5 => $prefix/lib/libzmq.so.5 " >/dev/null
     }
-    if ! links_ours; then
+    # a build of another version than PYZMQ_VERSION asks for is not reused
+    wanted_version() {
+        [[ -z ${PYZMQ_VERSION:-} ]] \
+            || [[ $(cd / && "$vpy" -c 'import zmq; print(zmq.__version__)' 2>/dev/null) == "$PYZMQ_VERSION" ]]
+    }
+    if ! links_ours || ! wanted_version; then
         rm -rf "$work/sdist-new"
         "$vpy" -m pip download -q --disable-pip-version-check --no-binary pyzmq --no-deps \
             "$spec" -d "$work/sdist-new"
