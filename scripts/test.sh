@@ -121,7 +121,7 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     phase "pyzmq built from source against ${STAGE#"$root"/} (tests-pyzmq/run.sh --source)" \
         timeout -k 5 600 tests-pyzmq/run.sh --source "$STAGE"
     # the prefix as its users meet it: stripping and debug file, CMake's
-    # find_package(ZeroMQ) and cppzmq, zmq-oxide-run, ZMQ_OXIDE_LOG; ~30 s
+    # find_package(ZeroMQ) and cppzmq, zmq-oxide-run, ZMQ_OXIDE_LOG; ~10 s
     phase "installed prefix: CMake, cppzmq, zmq-oxide-run, ZMQ_OXIDE_LOG (tests-install/run.sh)" \
         timeout -k 5 300 tests-install/run.sh --prefix "$STAGE"
     # other clients' own suites, fetched at test time and run unmodified
