@@ -1009,6 +1009,77 @@ ZMQ_EXPORT char *zmq_z85_encode(char *dest, const uint8_t *data, size_t size);
 #define ZMQ_MSG_PROPERTY_USER_ID "User-Id"
 #define ZMQ_MSG_PROPERTY_PEER_ADDRESS "Peer-Address"
 
+/* DRAFT poller: zmq_poller_*. */
+#define ZMQ_HAVE_POLLER
+
+typedef struct zmq_poller_event_t
+{
+    void *socket;
+    zmq_fd_t fd;
+    void *user_data;
+    short events;
+} zmq_poller_event_t;
+
+ZMQ_EXPORT
+int zmq_poller_add(void *poller,
+                   void *socket,
+                   void *user_data,
+                   short events);
+
+ZMQ_EXPORT
+int zmq_poller_add_fd(void *poller,
+                      zmq_fd_t fd,
+                      void *user_data,
+                      short events);
+
+/*
+ Destroys the poller and sets `*poller_p` to NULL.
+ */
+ZMQ_EXPORT int zmq_poller_destroy(void **poller_p);
+
+/*
+ Always EINVAL (EFAULT for a bad poller): no thread-safe sockets here.
+ */
+ZMQ_EXPORT int zmq_poller_fd(void *poller, zmq_fd_t *fd);
+
+ZMQ_EXPORT int zmq_poller_modify(void *poller, void *socket, short events);
+
+ZMQ_EXPORT int zmq_poller_modify_fd(void *poller, zmq_fd_t fd, short events);
+
+ZMQ_EXPORT void *zmq_poller_new(void);
+
+ZMQ_EXPORT int zmq_poller_remove(void *poller, void *socket);
+
+ZMQ_EXPORT int zmq_poller_remove_fd(void *poller, zmq_fd_t fd);
+
+ZMQ_EXPORT int zmq_poller_size(void *poller);
+
+/*
+ Waits for one event: 0 with `*event` filled, or -1 with it cleared.
+ */
+ZMQ_EXPORT
+int zmq_poller_wait(void *poller,
+                    zmq_poller_event_t *event,
+                    long timeout);
+
+/*
+ Waits for events; returns how many it wrote to `events` (at least 1).
+ */
+ZMQ_EXPORT
+int zmq_poller_wait_all(void *poller,
+                        zmq_poller_event_t *events,
+                        int n_events,
+                        long timeout);
+
+/*
+ `zmq_poll` waiting with the signal mask `sigmask_` (unless NULL).
+ */
+ZMQ_EXPORT
+int zmq_ppoll(zmq_pollitem_t *items_,
+              int nitems_,
+              long timeout_,
+              const sigset_t *sigmask_);
+
 #endif /* ZMQ_BUILD_DRAFT_API */
 #undef ZMQ_EXPORT
 
