@@ -1020,6 +1020,34 @@ typedef struct zmq_poller_event_t
     short events;
 } zmq_poller_event_t;
 
+/*
+ The message's group (DRAFT); "" when it has none; NULL with errno
+ */
+ZMQ_EXPORT const char *zmq_msg_group(zmq_msg_t *msg_);
+
+/*
+ Initialises `msg_` with a copy of `size_` bytes at `buf_` (DRAFT).
+ */
+ZMQ_EXPORT
+int zmq_msg_init_buffer(zmq_msg_t *msg_,
+                        const void *buf_,
+                        size_t size_);
+
+/*
+ The message's routing id (DRAFT); 0 when it has none (and, with errno
+ */
+ZMQ_EXPORT uint32_t zmq_msg_routing_id(zmq_msg_t *msg_);
+
+/*
+ Sets the message's group (DRAFT): at most ZMQ_GROUP_MAX_LENGTH bytes.
+ */
+ZMQ_EXPORT int zmq_msg_set_group(zmq_msg_t *msg_, const char *group_);
+
+/*
+ Sets the message's routing id (DRAFT); EINVAL for 0.
+ */
+ZMQ_EXPORT int zmq_msg_set_routing_id(zmq_msg_t *msg_, uint32_t routing_id_);
+
 ZMQ_EXPORT
 int zmq_poller_add(void *poller,
                    void *socket,

@@ -8,6 +8,11 @@
 
 #define CHECK(name, ret, params) ret (*check_##name) params = name;
 
+CHECK (zmq_msg_init_buffer, int, (zmq_msg_t *, const void *, size_t))
+CHECK (zmq_msg_set_routing_id, int, (zmq_msg_t *, uint32_t))
+CHECK (zmq_msg_routing_id, uint32_t, (zmq_msg_t *))
+CHECK (zmq_msg_set_group, int, (zmq_msg_t *, const char *))
+CHECK (zmq_msg_group, const char *, (zmq_msg_t *))
 CHECK (zmq_poller_new, void *, (void))
 CHECK (zmq_poller_destroy, int, (void **))
 CHECK (zmq_poller_size, int, (void *))
