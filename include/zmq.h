@@ -1021,6 +1021,24 @@ typedef struct zmq_poller_event_t
 } zmq_poller_event_t;
 
 /*
+ Reads a context option into `optval_` (`*optvallen_` bytes; DRAFT).
+ */
+ZMQ_EXPORT
+int zmq_ctx_get_ext(void *context_,
+                    int option_,
+                    void *optval_,
+                    size_t *optvallen_);
+
+/*
+ Sets a context option from a value of `optvallen_` bytes (DRAFT).
+ */
+ZMQ_EXPORT
+int zmq_ctx_set_ext(void *context_,
+                    int option_,
+                    const void *optval_,
+                    size_t optvallen_);
+
+/*
  The message's group (DRAFT); "" when it has none; NULL with errno
  */
 ZMQ_EXPORT const char *zmq_msg_group(zmq_msg_t *msg_);

@@ -8,6 +8,8 @@
 
 #define CHECK(name, ret, params) ret (*check_##name) params = name;
 
+CHECK (zmq_ctx_set_ext, int, (void *, int, const void *, size_t))
+CHECK (zmq_ctx_get_ext, int, (void *, int, void *, size_t *))
 CHECK (zmq_msg_init_buffer, int, (zmq_msg_t *, const void *, size_t))
 CHECK (zmq_msg_set_routing_id, int, (zmq_msg_t *, uint32_t))
 CHECK (zmq_msg_routing_id, uint32_t, (zmq_msg_t *))
