@@ -1126,6 +1126,14 @@ int zmq_ppoll(zmq_pollitem_t *items_,
               long timeout_,
               const sigset_t *sigmask_);
 
+/*
+ Whether a ROUTER's peer can take a message (DRAFT): ZMQ_POLLOUT or 0.
+ */
+ZMQ_EXPORT
+int zmq_socket_get_peer_state(void *s_,
+                              const void *routing_id_,
+                              size_t routing_id_size_);
+
 #endif /* ZMQ_BUILD_DRAFT_API */
 #undef ZMQ_EXPORT
 

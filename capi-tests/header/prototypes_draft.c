@@ -27,6 +27,7 @@ CHECK (zmq_poller_fd, int, (void *, zmq_fd_t *))
 CHECK (zmq_poller_add_fd, int, (void *, zmq_fd_t, void *, short))
 CHECK (zmq_poller_modify_fd, int, (void *, zmq_fd_t, short))
 CHECK (zmq_poller_remove_fd, int, (void *, zmq_fd_t))
+CHECK (zmq_socket_get_peer_state, int, (void *, const void *, size_t))
 #if ZMQ_VERSION >= ZMQ_MAKE_VERSION(4, 3, 5)
 CHECK (zmq_ppoll, int, (zmq_pollitem_t *, int, long, const sigset_t *))
 #endif

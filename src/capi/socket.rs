@@ -386,3 +386,29 @@ pub unsafe extern "C" fn zmq_socket_monitor(s_: *mut c_void, addr_: *const c_cha
         Ok(0)
     })
 }
+
+/// Whether a ROUTER's peer can take a message (DRAFT): ZMQ_POLLOUT or 0.
+///
+/// EHOSTUNREACH for an unknown routing id, ENOTSUP on other socket types.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_get_peer_state(
+    s_: *mut c_void,
+    routing_id_: *const c_void,
+    routing_id_size_: usize,
+) -> c_int {
+    guard_int(|| {
+        // SAFETY: zmq_socket_get_peer_state: `s_` is NULL or a socket from
+        // zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
+        let id: &[u8] = if routing_id_size_ == 0 {
+            &[]
+        } else if routing_id_.is_null() {
+            return Err(EFAULT);
+        } else {
+            // SAFETY: a non-NULL `routing_id_` points to `routing_id_size_`
+            // readable bytes, only read during the call.
+            unsafe { std::slice::from_raw_parts(routing_id_ as *const u8, routing_id_size_) }
+        };
+        h.with(|s| s.peer_state(id))
+    })
+}

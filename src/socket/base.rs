@@ -545,6 +545,13 @@ impl SocketBase {
         self.mailbox.fd()
     }
 
+    /// `zmq_socket_get_peer_state` (DRAFT, ROUTER only): whether the peer
+    /// with this routing id can take a message. As libzmq, pending commands
+    /// are not processed first.
+    pub fn peer_state(&mut self, routing_id: &[u8]) -> ZResult<c_int> {
+        self.routing.peer_state(cx!(self), routing_id)
+    }
+
     // ----- options -----
 
     /// `value` is None when the C caller passed a NULL pointer (some string
