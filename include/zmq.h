@@ -1134,6 +1134,21 @@ int zmq_socket_get_peer_state(void *s_,
                               const void *routing_id_,
                               size_t routing_id_size_);
 
+/*
+ Asks for a ZMQ_EVENT_PIPES_STATS event per connection (DRAFT).
+ */
+ZMQ_EXPORT int zmq_socket_monitor_pipes_stats(void *s_);
+
+/*
+ `zmq_socket_monitor` with a 64-bit event mask, an event format version
+ */
+ZMQ_EXPORT
+int zmq_socket_monitor_versioned(void *s_,
+                                 const char *addr_,
+                                 uint64_t events_,
+                                 int event_version_,
+                                 int type_);
+
 #endif /* ZMQ_BUILD_DRAFT_API */
 #undef ZMQ_EXPORT
 

@@ -28,6 +28,8 @@ CHECK (zmq_poller_add_fd, int, (void *, zmq_fd_t, void *, short))
 CHECK (zmq_poller_modify_fd, int, (void *, zmq_fd_t, short))
 CHECK (zmq_poller_remove_fd, int, (void *, zmq_fd_t))
 CHECK (zmq_socket_get_peer_state, int, (void *, const void *, size_t))
+CHECK (zmq_socket_monitor_versioned, int, (void *, const char *, uint64_t, int, int))
+CHECK (zmq_socket_monitor_pipes_stats, int, (void *))
 #if ZMQ_VERSION >= ZMQ_MAKE_VERSION(4, 3, 5)
 CHECK (zmq_ppoll, int, (zmq_pollitem_t *, int, long, const sigset_t *))
 #endif
