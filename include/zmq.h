@@ -1039,7 +1039,7 @@ int zmq_ctx_set_ext(void *context_,
                     size_t optvallen_);
 
 /*
- The message's group (DRAFT); "" when it has none; NULL with errno
+ The message's group (DRAFT); "" when it has none.
  */
 ZMQ_EXPORT const char *zmq_msg_group(zmq_msg_t *msg_);
 
@@ -1052,7 +1052,7 @@ int zmq_msg_init_buffer(zmq_msg_t *msg_,
                         size_t size_);
 
 /*
- The message's routing id (DRAFT); 0 when it has none (and, with errno
+ The message's routing id (DRAFT); 0 when it has none.
  */
 ZMQ_EXPORT uint32_t zmq_msg_routing_id(zmq_msg_t *msg_);
 
@@ -1140,7 +1140,7 @@ int zmq_socket_get_peer_state(void *s_,
 ZMQ_EXPORT int zmq_socket_monitor_pipes_stats(void *s_);
 
 /*
- `zmq_socket_monitor` with a 64-bit event mask, an event format version
+ `zmq_socket_monitor` with an event format version and socket type (DRAFT).
  */
 ZMQ_EXPORT
 int zmq_socket_monitor_versioned(void *s_,

@@ -368,8 +368,9 @@ pub unsafe extern "C" fn zmq_msg_set_routing_id(msg_: *mut zmq_msg_t, routing_id
     })
 }
 
-/// The message's routing id (DRAFT); 0 when it has none (and, with errno
-/// EFAULT, for a message that is not initialised).
+/// The message's routing id (DRAFT); 0 when it has none.
+///
+/// Also 0, with errno EFAULT, for a message that is not initialised.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_routing_id(msg_: *mut zmq_msg_t) -> u32 {
     // SAFETY: zmq_msg_routing_id(3): NULL or a caller-owned message.
@@ -413,9 +414,10 @@ pub unsafe extern "C" fn zmq_msg_set_group(msg_: *mut zmq_msg_t, group_: *const 
     })
 }
 
-/// The message's group (DRAFT); "" when it has none; NULL with errno
-/// EFAULT for a message that is not initialised. Valid while the message
-/// is unchanged.
+/// The message's group (DRAFT); "" when it has none.
+///
+/// NULL with errno EFAULT for a message that is not initialised. The
+/// string is valid while the message is unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_group(msg_: *mut zmq_msg_t) -> *const c_char {
     // SAFETY: zmq_msg_group(3): NULL or a caller-owned message.

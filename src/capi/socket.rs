@@ -389,10 +389,9 @@ pub unsafe extern "C" fn zmq_socket_monitor(s_: *mut c_void, addr_: *const c_cha
     })
 }
 
-/// `zmq_socket_monitor` with a 64-bit event mask, an event format version
-/// (1, or 2 in DRAFT) and the monitor socket's type (DRAFT).
+/// `zmq_socket_monitor` with an event format version and socket type (DRAFT).
 ///
-/// Types: ZMQ_PAIR, ZMQ_PUB or ZMQ_PUSH. Version 2 events are the 64-bit
+/// The event mask is 64-bit; versions are 1 and 2 (DRAFT). Types: ZMQ_PAIR, ZMQ_PUB or ZMQ_PUSH. Version 2 events are the 64-bit
 /// event number, the number of values, each value (64-bit), then the local
 /// and the remote address, one frame each.
 #[no_mangle]
