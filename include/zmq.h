@@ -1094,6 +1094,9 @@ ZMQ_EXPORT int zmq_poller_modify_fd(void *poller, zmq_fd_t fd, short events);
 
 ZMQ_EXPORT void *zmq_poller_new(void);
 
+/*
+ Unregisters a socket. One closed while registered (which zmq_poller(3)
+ */
 ZMQ_EXPORT int zmq_poller_remove(void *poller, void *socket);
 
 ZMQ_EXPORT int zmq_poller_remove_fd(void *poller, zmq_fd_t fd);

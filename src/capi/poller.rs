@@ -180,15 +180,23 @@ pub unsafe extern "C" fn zmq_poller_modify(poller: *mut c_void, socket: *mut c_v
     })
 }
 
+/// Unregisters a socket. One closed while registered (which zmq_poller(3)
+/// forbids) is still removed; otherwise ENOTSOCK for a closed socket.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_remove(poller: *mut c_void, socket: *mut c_void) -> c_int {
     guard_int(|| {
         // SAFETY: as in zmq_poller_add.
         unsafe { poller_handle(poller) }?;
         // SAFETY: as in zmq_poller_add.
-        let what = unsafe { socket_entry(socket) }?;
-        // SAFETY: as in zmq_poller_add.
-        unsafe { with_poller(poller, |p, _| p.remove(&what).map(|()| 0)) }
+        match unsafe { socket_entry(socket) } {
+            // SAFETY: as in zmq_poller_add.
+            Ok(what) => unsafe { with_poller(poller, |p, _| p.remove(&what).map(|()| 0)) },
+            // SAFETY: as in zmq_poller_add.
+            Err(e) if !socket.is_null() => unsafe {
+                with_poller(poller, |p, _| p.remove_socket(socket as usize).map(|()| 0).map_err(|_| e))
+            },
+            Err(e) => Err(e),
+        }
     })
 }
 

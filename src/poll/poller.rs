@@ -134,6 +134,15 @@ impl<'a, U: Copy> Poller<'a, U> {
         Ok(())
     }
 
+    /// Unregisters the socket registered under `key`, whatever became of
+    /// it (a socket closed while registered); EINVAL if not there.
+    pub fn remove_socket(&mut self, key: usize) -> ZResult<()> {
+        let i = self.find_socket(key).ok_or(EINVAL)?;
+        self.entries.remove(i);
+        self.dirty = true;
+        Ok(())
+    }
+
     /// Rebuilds the `poll(2)` set: each socket's `ZMQ_FD` (POLLIN), each
     /// fd with its own events; entries waiting for nothing are left out.
     fn rebuild(&mut self) -> ZResult<()> {
@@ -319,6 +328,9 @@ mod tests {
         assert_eq!(p.remove(&s), Ok(()));
         assert_eq!(p.remove(&s), Err(EINVAL));
         assert_eq!(p.size(), 1);
+        p.add(s, 10, IN).unwrap();
+        assert_eq!(p.remove_socket(1), Ok(()));
+        assert_eq!(p.remove_socket(1), Err(EINVAL));
         close(r);
         close(w);
     }
