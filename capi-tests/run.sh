@@ -150,6 +150,6 @@ done
 
 if ((failed)); then echo "failed: ${failures[*]}"; fi
 summary="capi: $passed passed, $failed failed"
-((skipped == 0)) || summary+=", $skipped skipped (capi-tests/differences.txt)"
+((skipped == 0)) || summary+=", $skipped skipped (reasons above)"
 echo "$summary"
 ((failed == 0))
