@@ -4,7 +4,9 @@
 // Must not: hold API knowledge that belongs in the Rust sources; the only
 // lists kept here are libzmq 4.3.5's DRAFT function names (so that such
 // functions, if someone implements them, are declared only under
-// ZMQ_BUILD_DRAFT_API) and the DRAFT string macros cbindgen cannot emit.
+// ZMQ_BUILD_DRAFT_API) and the DRAFT raw C cbindgen cannot emit (string
+// macros; the poller's event type and ZMQ_HAVE_POLLER, emitted only when
+// the crate exports the poller).
 //
 // The header is always written to $OUT_DIR/zmq.h. It is also written to
 // include/zmq.h when its content changed, except under CI (env CI set) or
@@ -55,6 +57,21 @@ const DRAFT_RAW: &str = r#"/* DRAFT names of message properties (zmq_msg_gets). 
 #define ZMQ_MSG_PROPERTY_SOCKET_TYPE "Socket-Type"
 #define ZMQ_MSG_PROPERTY_USER_ID "User-Id"
 #define ZMQ_MSG_PROPERTY_PEER_ADDRESS "Peer-Address"
+"#;
+
+/// The poller's raw C (draft section), emitted when `zmq_poller_new` is
+/// exported: libzmq's `zmq_poller_event_t` (POSIX layout; the Rust struct is
+/// `capi::poller::zmq_poller_event_t`, checked by tests/header_drift.rs).
+const DRAFT_POLLER_RAW: &str = r#"/* DRAFT poller: zmq_poller_*. */
+#define ZMQ_HAVE_POLLER
+
+typedef struct zmq_poller_event_t
+{
+    void *socket;
+    zmq_fd_t fd;
+    void *user_data;
+    short events;
+} zmq_poller_event_t;
 "#;
 
 fn main() {
@@ -128,6 +145,10 @@ pub fn generate_header(crate_dir: &Path) -> Result<String, String> {
     draft.push_str(draft_consts.trim());
     draft.push_str("\n\n");
     draft.push_str(DRAFT_RAW);
+    if draft_fns.iter().any(|f| function_name(f).as_deref() == Some("zmq_poller_new")) {
+        draft.push('\n');
+        draft.push_str(DRAFT_POLLER_RAW);
+    }
     for f in &draft_fns {
         draft.push('\n');
         draft.push_str(f.trim());
@@ -260,6 +281,7 @@ pub fn header_problems(header: &str) -> Vec<String> {
         "zmq_pollitem_t",
         "zmq_timer_fn",
         "zmq_thread_fn",
+        "zmq_poller_event_t",
     ];
     for line in header.lines().filter(|l| l.starts_with("typedef ")) {
         if !allowed_typedefs.iter().any(|t| line.contains(t)) {

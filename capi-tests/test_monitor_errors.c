@@ -26,6 +26,11 @@ int main (void)
                 ENOTSOCK);
     /* an empty endpoint is not "stop": libzmq rejects it */
     FAILS_WITH (zmq_socket_monitor (s, "", ZMQ_EVENT_ALL), EINVAL);
+    /* events past the first 16 bits (a negative mask too) are refused,
+       before the endpoint is looked at */
+    FAILS_WITH (zmq_socket_monitor (s, "inproc://monitor-x", 0x10000), EINVAL);
+    FAILS_WITH (zmq_socket_monitor (s, "inproc://monitor-x", -1), EINVAL);
+    FAILS_WITH (zmq_socket_monitor (s, NULL, -1), EINVAL);
 
     CHECK (zmq_close (s) == 0);
     FAILS_WITH (zmq_socket_monitor (s, "inproc://m", ZMQ_EVENT_ALL), ENOTSOCK);

@@ -1009,6 +1009,149 @@ ZMQ_EXPORT char *zmq_z85_encode(char *dest, const uint8_t *data, size_t size);
 #define ZMQ_MSG_PROPERTY_USER_ID "User-Id"
 #define ZMQ_MSG_PROPERTY_PEER_ADDRESS "Peer-Address"
 
+/* DRAFT poller: zmq_poller_*. */
+#define ZMQ_HAVE_POLLER
+
+typedef struct zmq_poller_event_t
+{
+    void *socket;
+    zmq_fd_t fd;
+    void *user_data;
+    short events;
+} zmq_poller_event_t;
+
+/*
+ Reads a context option into `optval_` (`*optvallen_` bytes; DRAFT).
+ */
+ZMQ_EXPORT
+int zmq_ctx_get_ext(void *context_,
+                    int option_,
+                    void *optval_,
+                    size_t *optvallen_);
+
+/*
+ Sets a context option from a value of `optvallen_` bytes (DRAFT).
+ */
+ZMQ_EXPORT
+int zmq_ctx_set_ext(void *context_,
+                    int option_,
+                    const void *optval_,
+                    size_t optvallen_);
+
+/*
+ The message's group (DRAFT); "" when it has none.
+ */
+ZMQ_EXPORT const char *zmq_msg_group(zmq_msg_t *msg_);
+
+/*
+ Initialises `msg_` with a copy of `size_` bytes at `buf_` (DRAFT).
+ */
+ZMQ_EXPORT
+int zmq_msg_init_buffer(zmq_msg_t *msg_,
+                        const void *buf_,
+                        size_t size_);
+
+/*
+ The message's routing id (DRAFT); 0 when it has none.
+ */
+ZMQ_EXPORT uint32_t zmq_msg_routing_id(zmq_msg_t *msg_);
+
+/*
+ Sets the message's group (DRAFT): at most ZMQ_GROUP_MAX_LENGTH bytes.
+ */
+ZMQ_EXPORT int zmq_msg_set_group(zmq_msg_t *msg_, const char *group_);
+
+/*
+ Sets the message's routing id (DRAFT); EINVAL for 0.
+ */
+ZMQ_EXPORT int zmq_msg_set_routing_id(zmq_msg_t *msg_, uint32_t routing_id_);
+
+ZMQ_EXPORT
+int zmq_poller_add(void *poller,
+                   void *socket,
+                   void *user_data,
+                   short events);
+
+ZMQ_EXPORT
+int zmq_poller_add_fd(void *poller,
+                      zmq_fd_t fd,
+                      void *user_data,
+                      short events);
+
+/*
+ Destroys the poller and sets `*poller_p` to NULL.
+ */
+ZMQ_EXPORT int zmq_poller_destroy(void **poller_p);
+
+/*
+ Always EINVAL (EFAULT for a bad poller): no thread-safe sockets here.
+ */
+ZMQ_EXPORT int zmq_poller_fd(void *poller, zmq_fd_t *fd);
+
+ZMQ_EXPORT int zmq_poller_modify(void *poller, void *socket, short events);
+
+ZMQ_EXPORT int zmq_poller_modify_fd(void *poller, zmq_fd_t fd, short events);
+
+ZMQ_EXPORT void *zmq_poller_new(void);
+
+/*
+ Unregisters a socket. One closed while registered (which zmq_poller(3)
+ */
+ZMQ_EXPORT int zmq_poller_remove(void *poller, void *socket);
+
+ZMQ_EXPORT int zmq_poller_remove_fd(void *poller, zmq_fd_t fd);
+
+ZMQ_EXPORT int zmq_poller_size(void *poller);
+
+/*
+ Waits for one event: 0 with `*event` filled, or -1 with it cleared.
+ */
+ZMQ_EXPORT
+int zmq_poller_wait(void *poller,
+                    zmq_poller_event_t *event,
+                    long timeout);
+
+/*
+ Waits for events; returns how many it wrote to `events` (at least 1).
+ */
+ZMQ_EXPORT
+int zmq_poller_wait_all(void *poller,
+                        zmq_poller_event_t *events,
+                        int n_events,
+                        long timeout);
+
+/*
+ `zmq_poll` waiting with the signal mask `sigmask_` (unless NULL).
+ */
+ZMQ_EXPORT
+int zmq_ppoll(zmq_pollitem_t *items_,
+              int nitems_,
+              long timeout_,
+              const sigset_t *sigmask_);
+
+/*
+ Whether a ROUTER's peer can take a message (DRAFT): ZMQ_POLLOUT or 0.
+ */
+ZMQ_EXPORT
+int zmq_socket_get_peer_state(void *s_,
+                              const void *routing_id_,
+                              size_t routing_id_size_);
+
+/*
+ Asks for a ZMQ_EVENT_PIPES_STATS event per connection (DRAFT).
+ */
+ZMQ_EXPORT int zmq_socket_monitor_pipes_stats(void *s_);
+
+/*
+ `zmq_socket_monitor` with an event format version and socket type (DRAFT).
+ */
+ZMQ_EXPORT
+int zmq_socket_monitor_versioned(void *s_,
+                                 const char *addr_,
+                                 uint64_t events_,
+                                 int event_version_,
+                                 int type_);
+
 #endif /* ZMQ_BUILD_DRAFT_API */
 #undef ZMQ_EXPORT
 

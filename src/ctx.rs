@@ -62,7 +62,9 @@ struct State {
     ipv6: bool,
     blocky: bool,
     zero_copy_recv: bool,
-    thread_name_prefix: Option<c_int>,
+    /// ZMQ_THREAD_NAME_PREFIX as given: an integer's decimal digits, or
+    /// the bytes `zmq_ctx_set_ext` took (as libzmq keeps it).
+    thread_name_prefix: Option<Vec<u8>>,
     affinity: Vec<c_int>,
     /// Started lazily by the first tcp/ipc endpoint.
     io: Vec<IoThread>,
@@ -214,7 +216,7 @@ impl Ctx {
         }
         while s.io.len() < n {
             let sched = Scheduling {
-                name_prefix: s.thread_name_prefix,
+                name_prefix: s.thread_name_prefix.clone(),
                 policy: s.thread_sched_policy,
                 priority: s.thread_priority,
                 cpus: s.affinity.clone(),
@@ -288,8 +290,8 @@ impl Ctx {
                     None => return Err(EINVAL),
                 }
             }
-            // libzmq takes any integer here (it becomes a name prefix).
-            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix = Some(value),
+            // libzmq takes any integer here (its digits become the prefix).
+            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix = Some(value.to_string().into_bytes()),
             ZMQ_MAX_MSGSZ if value >= 0 => s.max_msgsz = value,
             ZMQ_IPV6 if value >= 0 => s.ipv6 = value != 0,
             ZMQ_BLOCKY if value >= 0 => s.blocky = value != 0,
@@ -307,7 +309,8 @@ impl Ctx {
             ZMQ_MAX_SOCKETS => s.max_sockets,
             ZMQ_SOCKET_LIMIT => SOCKET_LIMIT,
             ZMQ_THREAD_SCHED_POLICY => s.thread_sched_policy,
-            ZMQ_THREAD_NAME_PREFIX => s.thread_name_prefix.unwrap_or(0),
+            // As libzmq: the prefix read as a number (atoi).
+            ZMQ_THREAD_NAME_PREFIX => atoi(s.thread_name_prefix.as_deref().unwrap_or(b"")),
             ZMQ_MAX_MSGSZ => s.max_msgsz,
             ZMQ_MSG_T_SIZE => 64,
             ZMQ_IPV6 => s.ipv6 as c_int,
@@ -315,5 +318,105 @@ impl Ctx {
             10 => s.zero_copy_recv as c_int,
             _ => return Err(EINVAL),
         })
+    }
+
+    /// `zmq_ctx_set_ext`: an `int`-sized value is `set`'s integer (for
+    /// every option, as libzmq); ZMQ_THREAD_NAME_PREFIX also takes a
+    /// string of 1 to 16 bytes, kept as given (a terminating NUL too).
+    pub fn set_ext(&self, option: c_int, value: &[u8]) -> ZResult<()> {
+        if let Ok(int) = <[u8; std::mem::size_of::<c_int>()]>::try_from(value) {
+            return self.set(option, c_int::from_ne_bytes(int));
+        }
+        match option {
+            ZMQ_THREAD_NAME_PREFIX if (1..=16).contains(&value.len()) => {
+                self.lock().thread_name_prefix = Some(value.to_vec());
+                Ok(())
+            }
+            _ => Err(EINVAL),
+        }
+    }
+
+    /// `zmq_ctx_get_ext` into `buf`: an `int`-sized buffer gets `get`'s
+    /// integer; ZMQ_THREAD_NAME_PREFIX's bytes go to a buffer at least as
+    /// long, with no NUL added (libzmq neither adds one nor reports the
+    /// length). Returns the bytes written.
+    pub fn get_ext(&self, option: c_int, buf: &mut [u8]) -> ZResult<usize> {
+        const INT: usize = std::mem::size_of::<c_int>();
+        if buf.len() == INT {
+            buf.copy_from_slice(&self.get(option)?.to_ne_bytes());
+            return Ok(INT);
+        }
+        match option {
+            ZMQ_THREAD_NAME_PREFIX => {
+                let s = self.lock();
+                let p = s.thread_name_prefix.as_deref().unwrap_or(b"");
+                let out = buf.get_mut(..p.len()).ok_or(EINVAL)?;
+                out.copy_from_slice(p);
+                Ok(p.len())
+            }
+            _ => Err(EINVAL),
+        }
+    }
+}
+
+/// C's `atoi`: leading blanks, a sign, then digits (0 when there are none;
+/// wrapping as glibc's on overflow).
+fn atoi(b: &[u8]) -> c_int {
+    let mut i = b.iter().take_while(|c| matches!(c, b' ' | b'\t'..=b'\r')).count();
+    let neg = match b.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let mut v: c_int = 0;
+    for &c in b[i..].iter().take_while(|c| c.is_ascii_digit()) {
+        v = v.wrapping_mul(10).wrapping_add((c - b'0') as c_int);
+    }
+    if neg {
+        v.wrapping_neg()
+    } else {
+        v
+    }
+}
+
+#[cfg(test)]
+mod ext_tests {
+    use super::*;
+
+    #[test]
+    fn ext_options_follow_libzmq() {
+        let c = Ctx::new();
+        // An int-sized value is the integer option.
+        c.set_ext(ZMQ_IO_THREADS, &3i32.to_ne_bytes()).unwrap();
+        assert_eq!(c.get(ZMQ_IO_THREADS), Ok(3));
+        assert_eq!(c.set_ext(ZMQ_IO_THREADS, &[1u8; 8]), Err(EINVAL));
+        assert_eq!(c.set_ext(ZMQ_IO_THREADS, &(-1i32).to_ne_bytes()), Err(EINVAL));
+        let mut four = [0u8; 4];
+        assert_eq!(c.get_ext(ZMQ_IO_THREADS, &mut four), Ok(4));
+        assert_eq!(i32::from_ne_bytes(four), 3);
+        assert_eq!(c.get_ext(ZMQ_IO_THREADS, &mut [0u8; 8]), Err(EINVAL));
+        // The prefix as a string of 1..=16 bytes, read back as given.
+        c.set_ext(ZMQ_THREAD_NAME_PREFIX, b"MyApp\0").unwrap();
+        let mut buf = [0xffu8; 32];
+        assert_eq!(c.get_ext(ZMQ_THREAD_NAME_PREFIX, &mut buf), Ok(6));
+        assert_eq!(&buf[..7], b"MyApp\0\xff");
+        assert_eq!(c.get_ext(ZMQ_THREAD_NAME_PREFIX, &mut [0u8; 5]), Err(EINVAL));
+        assert_eq!(c.set_ext(ZMQ_THREAD_NAME_PREFIX, &[b'a'; 17]), Err(EINVAL));
+        assert_eq!(c.set_ext(ZMQ_THREAD_NAME_PREFIX, b""), Err(EINVAL));
+        // Read as an int it is atoi of the string; set as an int, its digits.
+        assert_eq!(c.get(ZMQ_THREAD_NAME_PREFIX), Ok(0));
+        c.set(ZMQ_THREAD_NAME_PREFIX, -42).unwrap();
+        assert_eq!(c.get_ext(ZMQ_THREAD_NAME_PREFIX, &mut buf), Ok(3));
+        assert_eq!(&buf[..3], b"-42");
+        assert_eq!(c.get(ZMQ_THREAD_NAME_PREFIX), Ok(-42));
+        c.set_ext(ZMQ_THREAD_NAME_PREFIX, b" 12ab").unwrap();
+        assert_eq!(c.get(ZMQ_THREAD_NAME_PREFIX), Ok(12));
+        c.terminate().unwrap();
     }
 }

@@ -11,6 +11,8 @@
 //! Must not: touch C pointers (that is `capi::poll`) or socket internals
 //! beyond `ZMQ_FD`/`ZMQ_EVENTS`.
 
+pub mod poller;
+
 use crate::socket::shared::SharedSocket as SocketHandle;
 use crate::constants::*;
 use crate::error::*;
@@ -55,7 +57,7 @@ pub struct Item<'a> {
 }
 
 /// Milliseconds left until `deadline`, rounded up, for `poll(2)`.
-fn ms_left(deadline: Instant, now: Instant) -> c_int {
+pub(crate) fn ms_left(deadline: Instant, now: Instant) -> c_int {
     if now >= deadline {
         return 0;
     }
@@ -63,11 +65,29 @@ fn ms_left(deadline: Instant, now: Instant) -> c_int {
     left.min(c_int::MAX as u128) as c_int
 }
 
-/// `poll(2)` over `fds`; Err(EINTR) when a signal interrupts.
-fn sys_poll(fds: &mut [libc::pollfd], timeout_ms: c_int) -> ZResult<usize> {
-    // SAFETY: `fds` is a valid, exclusively borrowed slice of pollfd; an
-    // empty slice passes a dangling but unused pointer with count 0.
-    let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+/// The signal mask `zmq_ppoll` waits with: replaced atomically for the
+/// duration of each sleep, as `ppoll(2)` does.
+pub type SigMask = libc::sigset_t;
+
+/// `poll(2)` over `fds` (or `ppoll(2)` with `mask`, which the thread's
+/// signal mask is while it waits); Err(EINTR) when a signal interrupts.
+pub(crate) fn sys_poll(fds: &mut [libc::pollfd], timeout_ms: c_int, mask: Option<&SigMask>) -> ZResult<usize> {
+    let r = match mask {
+        // SAFETY: `fds` is a valid, exclusively borrowed slice of pollfd; an
+        // empty slice passes a dangling but unused pointer with count 0.
+        None => unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) },
+        Some(m) => {
+            let ts = (timeout_ms >= 0).then(|| libc::timespec {
+                tv_sec: (timeout_ms / 1000) as libc::time_t,
+                tv_nsec: ((timeout_ms % 1000) * 1_000_000) as libc::c_long,
+            });
+            let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+            // SAFETY: as above for `fds`; `tsp` is NULL (wait forever) or
+            // points to `ts`, alive for the call; `m` is a valid sigset_t
+            // borrowed for the call; ppoll only reads both.
+            unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, m) }
+        }
+    };
     if r < 0 {
         return Err(errno());
     }
@@ -75,7 +95,7 @@ fn sys_poll(fds: &mut [libc::pollfd], timeout_ms: c_int) -> ZResult<usize> {
 }
 
 /// Translates requested zmq events into `poll(2)` events for a raw fd.
-fn fd_poll_events(events: c_short) -> c_short {
+pub(crate) fn fd_poll_events(events: c_short) -> c_short {
     let e = events as c_int;
     let mut p: c_short = 0;
     if e & ZMQ_POLLIN != 0 {
@@ -92,7 +112,7 @@ fn fd_poll_events(events: c_short) -> c_short {
 
 /// Translates `poll(2)` results for a raw fd into zmq events. Anything
 /// beyond IN/OUT/PRI (HUP, ERR, NVAL) is reported as `ZMQ_POLLERR`.
-fn fd_revents(r: c_short) -> c_short {
+pub(crate) fn fd_revents(r: c_short) -> c_short {
     let mut z = 0;
     if r & libc::POLLIN != 0 {
         z |= ZMQ_POLLIN;
@@ -113,6 +133,13 @@ fn fd_revents(r: c_short) -> c_short {
 /// checks once. Returns how many items have non-zero `revents`.
 /// With no items, sleeps for the timeout (as libzmq does).
 pub fn poll(items: &mut [Item<'_>], timeout_ms: i64) -> ZResult<usize> {
+    ppoll(items, timeout_ms, None)
+}
+
+/// `poll` whose every wait runs with the signal mask `mask` in place of the
+/// thread's (`zmq_ppoll`): a signal blocked elsewhere but not in `mask`
+/// ends the wait with EINTR, with no window between unmasking and waiting.
+pub fn ppoll(items: &mut [Item<'_>], timeout_ms: i64, mask: Option<&SigMask>) -> ZResult<usize> {
     let deadline = if timeout_ms < 0 {
         None
     } else {
@@ -134,7 +161,7 @@ pub fn poll(items: &mut [Item<'_>], timeout_ms: i64) -> ZResult<usize> {
                     ms_left(d, now)
                 }
             };
-            sys_poll(&mut [], t)?;
+            sys_poll(&mut [], t, mask)?;
         }
     }
 
@@ -151,7 +178,7 @@ pub fn poll(items: &mut [Item<'_>], timeout_ms: i64) -> ZResult<usize> {
     // First pass: poll(2) with timeout 0 so raw fds are checked at once.
     let mut wait_ms: c_int = 0;
     loop {
-        sys_poll(&mut fds, wait_ms)?;
+        sys_poll(&mut fds, wait_ms, mask)?;
         let mut n = 0;
         for (it, pfd) in items.iter_mut().zip(fds.iter()) {
             it.revents = match it.target {

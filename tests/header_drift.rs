@@ -124,4 +124,12 @@ fn rust_types_have_libzmq_layout() {
     assert_eq!(offset_of!(zmq_pollitem_t, fd), 8);
     assert_eq!(offset_of!(zmq_pollitem_t, events), 12);
     assert_eq!(offset_of!(zmq_pollitem_t, revents), 14);
+    // DRAFT: {void *socket; zmq_fd_t fd; void *user_data; short events;}
+    use zmq::capi::poller::zmq_poller_event_t;
+    assert_eq!(size_of::<zmq_poller_event_t>(), 32);
+    assert_eq!(align_of::<zmq_poller_event_t>(), 8);
+    assert_eq!(offset_of!(zmq_poller_event_t, socket), 0);
+    assert_eq!(offset_of!(zmq_poller_event_t, fd), 8);
+    assert_eq!(offset_of!(zmq_poller_event_t, user_data), 16);
+    assert_eq!(offset_of!(zmq_poller_event_t, events), 24);
 }

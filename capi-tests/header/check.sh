@@ -5,8 +5,10 @@
 #       defines has the same value in ours (stable, then with
 #       -DZMQ_BUILD_DRAFT_API); ours defines no stable macro Debian lacks;
 #   (b) prototypes: each stable function has libzmq's exact type (C -Werror
-#       and C++), see prototypes.c;
-#   (c) layouts of zmq_msg_t, zmq_pollitem_t, zmq_fd_t;
+#       and C++), see prototypes.c; so has each DRAFT function we export,
+#       with -DZMQ_BUILD_DRAFT_API, see prototypes_draft.c;
+#   (c) layouts of zmq_msg_t, zmq_pollitem_t, zmq_fd_t (and, with the
+#       draft API, zmq_poller_event_t);
 #   (d) the library exports every zmq_* function Debian's exports and has
 #       SONAME libzmq.so.5.
 # Usage: capi-tests/header/check.sh [path/to/libzmq.so]
@@ -132,11 +134,6 @@ compare_values() {
             continue
             ;;
         esac
-        # We declare no zmq_poller_* functions, so we do not claim the poller.
-        if [ "$tag" = draft ] && [ "$name" = ZMQ_HAVE_POLLER ] && [ "${o#*=}" = "<undefined>" ]; then
-            ok
-            continue
-        fi
         bad "macro $name: Debian ${d#*=}, ours ${o#*=}${tag:+ ($tag)}"
     done <"$tmp/pairs_$tag"
 }
@@ -151,38 +148,47 @@ while read -r n; do
 done < <(comm -13 "$tmp/deb_stable.names" "$tmp/ours_stable.names")
 
 # ------------------------------------------------------------ (b) prototypes
-protos="$here/prototypes.c"
 cflags=(-std=c99 -Wall -Wextra -Werror -Wincompatible-pointer-types -Wno-unused-variable)
 cxxflags=(-x c++ -std=c++11 -Wall -Werror -fsyntax-only)
 
-# The probe itself must agree with the real header, else it proves nothing.
-if "$CC" "${cflags[@]}" -c "$protos" -o "$tmp/p_deb.o" 2>"$tmp/err"; then
-    ok
-else
-    bad "prototypes.c does not compile against Debian's zmq.h: $(head -n3 "$tmp/err")"
-fi
-if "$CC" "${cflags[@]}" -I"$ours" -c "$protos" -o "$tmp/p.o" 2>/dev/null; then ok; else bad "prototypes.c (C, whole file) against our zmq.h"; fi
-if "$CXX" "${cxxflags[@]}" -I"$ours" "$protos" 2>/dev/null; then ok; else bad "prototypes.c (C++, whole file) against our zmq.h"; fi
-
 missing_fns=()
 mismatched_fns=()
-while read -r line; do
-    fn=$(echo "$line" | sed -E 's/^CHECK \(([a-z0-9_]+),.*/\1/')
-    { sed -n '1,/^#define CHECK/p' "$protos"; echo "$line"; } >"$tmp/one.c"
-    c_ok=1
-    cxx_ok=1
-    "$CC" "${cflags[@]}" -I"$ours" -c "$tmp/one.c" -o "$tmp/one.o" 2>"$tmp/err_c" || c_ok=0
-    "$CXX" "${cxxflags[@]}" -I"$ours" "$tmp/one.c" 2>"$tmp/err_cxx" || cxx_ok=0
-    if [ $c_ok = 1 ] && [ $cxx_ok = 1 ]; then
+# check_protos FILE EXTRA_FLAGS...: FILE against Debian's header (the probe
+# must agree with it, else it proves nothing), then against ours, whole
+# and one CHECK line at a time (to name what is missing or differs).
+check_protos() {
+    local protos=$1 line fn c_ok cxx_ok
+    shift
+    if "$CC" "${cflags[@]}" "$@" -c "$protos" -o "$tmp/p_deb.o" 2>"$tmp/err"; then
         ok
-    elif grep -qE "undeclared|was not declared" "$tmp/err_c" "$tmp/err_cxx"; then
-        missing_fns+=("$fn")
-        bad "prototype $fn: not declared in our zmq.h"
     else
-        mismatched_fns+=("$fn")
-        bad "prototype $fn: type differs from libzmq's: $(grep -h -m1 -E "error" "$tmp/err_c" "$tmp/err_cxx" | head -n1)"
+        bad "$(basename "$protos") does not compile against Debian's zmq.h: $(head -n3 "$tmp/err")"
     fi
-done < <(grep -E '^CHECK \(' "$protos")
+    if "$CC" "${cflags[@]}" "$@" -I"$ours" -c "$protos" -o "$tmp/p.o" 2>/dev/null; then ok; else bad "$(basename "$protos") (C, whole file) against our zmq.h"; fi
+    if "$CXX" "${cxxflags[@]}" "$@" -I"$ours" "$protos" 2>/dev/null; then ok; else bad "$(basename "$protos") (C++, whole file) against our zmq.h"; fi
+
+    while read -r line; do
+        fn=$(echo "$line" | sed -E 's/^CHECK \(([a-z0-9_]+),.*/\1/')
+        { sed -n '1,/^#define CHECK/p' "$protos"; echo "$line"; } >"$tmp/one.c"
+        c_ok=1
+        cxx_ok=1
+        "$CC" "${cflags[@]}" "$@" -I"$ours" -c "$tmp/one.c" -o "$tmp/one.o" 2>"$tmp/err_c" || c_ok=0
+        "$CXX" "${cxxflags[@]}" "$@" -I"$ours" "$tmp/one.c" 2>"$tmp/err_cxx" || cxx_ok=0
+        if [ $c_ok = 1 ] && [ $cxx_ok = 1 ]; then
+            ok
+        elif grep -qE "undeclared|was not declared" "$tmp/err_c" "$tmp/err_cxx"; then
+            missing_fns+=("$fn")
+            bad "prototype $fn: not declared in our zmq.h"
+        else
+            mismatched_fns+=("$fn")
+            bad "prototype $fn: type differs from libzmq's: $(grep -h -m1 -E "error" "$tmp/err_c" "$tmp/err_cxx" | head -n1)"
+        fi
+    done < <(grep -E '^CHECK \(' "$protos")
+}
+check_protos "$here/prototypes.c"
+# (zmq_ppoll's sigset_t: <signal.h> declares it for POSIX builds only, so a
+# strict -std=c99 program must ask for POSIX, as with libzmq 4.3.5's header)
+check_protos "$here/prototypes_draft.c" -DZMQ_BUILD_DRAFT_API -D_POSIX_C_SOURCE=200809L
 
 # --------------------------------------------------------------- (c) layouts
 if "$CC" -o "$tmp/layout_deb" "$here/layout.c" 2>"$tmp/err" \
@@ -194,6 +200,16 @@ if "$CC" -o "$tmp/layout_deb" "$here/layout.c" 2>"$tmp/err" \
     done < <(paste -d'|' "$tmp/layout_deb.txt" "$tmp/layout_ours.txt")
 else
     bad "layout.c does not compile: $(head -n3 "$tmp/err")"
+fi
+if "$CC" -DZMQ_BUILD_DRAFT_API -o "$tmp/layout_deb" "$here/layout.c" 2>"$tmp/err" \
+    && "$CC" -DZMQ_BUILD_DRAFT_API -I"$ours" -o "$tmp/layout_ours" "$here/layout.c" 2>>"$tmp/err"; then
+    "$tmp/layout_deb" >"$tmp/layout_deb.txt"
+    "$tmp/layout_ours" >"$tmp/layout_ours.txt"
+    while IFS='|' read -r d o; do
+        if [ "$d" = "$o" ]; then ok; else bad "layout (draft): Debian $d, ours $o"; fi
+    done < <(paste -d'|' <(grep poller "$tmp/layout_deb.txt") <(grep poller "$tmp/layout_ours.txt"))
+else
+    bad "layout.c (draft) does not compile: $(head -n3 "$tmp/err")"
 fi
 
 # --------------------------------------------------------- (d) symbols, SONAME

@@ -20,5 +20,13 @@ int main (void)
     printf ("offsetof(zmq_pollitem_t,events)=%zu\n", offsetof (zmq_pollitem_t, events));
     printf ("offsetof(zmq_pollitem_t,revents)=%zu\n", offsetof (zmq_pollitem_t, revents));
     printf ("sizeof(zmq_fd_t)=%zu\n", sizeof (zmq_fd_t));
+#ifdef ZMQ_BUILD_DRAFT_API
+    printf ("sizeof(zmq_poller_event_t)=%zu\n", sizeof (zmq_poller_event_t));
+    printf ("alignof(zmq_poller_event_t)=%zu\n", ALIGNOF (zmq_poller_event_t));
+    printf ("offsetof(zmq_poller_event_t,socket)=%zu\n", offsetof (zmq_poller_event_t, socket));
+    printf ("offsetof(zmq_poller_event_t,fd)=%zu\n", offsetof (zmq_poller_event_t, fd));
+    printf ("offsetof(zmq_poller_event_t,user_data)=%zu\n", offsetof (zmq_poller_event_t, user_data));
+    printf ("offsetof(zmq_poller_event_t,events)=%zu\n", offsetof (zmq_poller_event_t, events));
+#endif
     return 0;
 }

@@ -88,3 +88,57 @@ pub unsafe extern "C" fn zmq_ctx_destroy(context_: *mut c_void) -> c_int {
     // context from zmq_ctx_new/zmq_init), forwarded unchanged.
     unsafe { zmq_ctx_term(context_) }
 }
+
+/// Sets a context option from a value of `optvallen_` bytes (DRAFT).
+///
+/// An `int`-sized value is `zmq_ctx_set`'s integer; ZMQ_THREAD_NAME_PREFIX
+/// also takes a string of 1 to 16 bytes.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_ctx_set_ext(
+    context_: *mut c_void,
+    option_: c_int,
+    optval_: *const c_void,
+    optvallen_: usize,
+) -> c_int {
+    guard_int(|| {
+        // SAFETY: handle::ctx needs NULL or a context from zmq_ctx_new /
+        // zmq_init (possibly terminated: slots are never freed); that is the
+        // caller's contract for `context_` (zmq_ctx_set_ext(3)).
+        let c = unsafe { handle::ctx(context_) }?.get()?;
+        if optval_.is_null() {
+            return Err(if optvallen_ == 0 { EINVAL } else { EFAULT });
+        }
+        // SAFETY: zmq_ctx_set_ext(3): `optval_` (non-NULL) points to
+        // `optvallen_` readable bytes, only read during this call.
+        let v = unsafe { std::slice::from_raw_parts(optval_ as *const u8, optvallen_) };
+        c.set_ext(option_, v)?;
+        Ok(0)
+    })
+}
+
+/// Reads a context option into `optval_` (`*optvallen_` bytes; DRAFT).
+///
+/// An `int`-sized buffer gets `zmq_ctx_get`'s integer; a longer one
+/// ZMQ_THREAD_NAME_PREFIX's bytes, as libzmq without a NUL added and with
+/// `*optvallen_` left as it was.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_ctx_get_ext(
+    context_: *mut c_void,
+    option_: c_int,
+    optval_: *mut c_void,
+    optvallen_: *mut usize,
+) -> c_int {
+    guard_int(|| {
+        // SAFETY: as in zmq_ctx_set_ext.
+        let c = unsafe { handle::ctx(context_) }?.get()?;
+        if optval_.is_null() || optvallen_.is_null() {
+            return Err(EFAULT);
+        }
+        // SAFETY: zmq_ctx_get_ext(3): `optvallen_` (non-NULL) points to the
+        // size of the buffer at `optval_` (non-NULL), which is writable for
+        // that many bytes during this call.
+        let buf = unsafe { std::slice::from_raw_parts_mut(optval_ as *mut u8, *optvallen_) };
+        c.get_ext(option_, buf)?;
+        Ok(0)
+    })
+}

@@ -13,6 +13,7 @@ pub mod ctx;
 pub mod handle;
 pub mod msg;
 pub mod poll;
+pub mod poller;
 pub mod proxy;
 pub mod socket;
 pub mod util;

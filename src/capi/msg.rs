@@ -330,3 +330,102 @@ pub unsafe extern "C" fn zmq_msg_gets(msg_: *const zmq_msg_t, property_: *const 
         }
     }
 }
+
+// ---------------------------------------------------------------- DRAFT
+
+/// Initialises `msg_` with a copy of `size_` bytes at `buf_` (DRAFT).
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_init_buffer(msg_: *mut zmq_msg_t, buf_: *const c_void, size_: usize) -> c_int {
+    guard_int(|| {
+        if msg_.is_null() || (buf_.is_null() && size_ != 0) {
+            return Err(EFAULT);
+        }
+        let data: &[u8] = if size_ == 0 {
+            &[]
+        } else {
+            // SAFETY: zmq_msg_init_buffer(3): `buf_` (non-NULL, checked
+            // above) points to `size_` readable bytes, only read here.
+            unsafe { std::slice::from_raw_parts(buf_ as *const u8, size_) }
+        };
+        let m = Msg::from_slice(data);
+        // SAFETY: non-NULL, caller-owned zmq_msg_t (zmq_msg_init_buffer(3)).
+        unsafe { msg_write(msg_, m) };
+        Ok(0)
+    })
+}
+
+/// Sets the message's routing id (DRAFT); EINVAL for 0.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_set_routing_id(msg_: *mut zmq_msg_t, routing_id_: u32) -> c_int {
+    guard_int(|| {
+        // SAFETY: zmq_msg_set_routing_id(3): NULL (EFAULT) or a caller-owned message.
+        let m = unsafe { msg_mut(msg_) }?;
+        if routing_id_ == 0 {
+            return Err(EINVAL);
+        }
+        m.set_routing_id(routing_id_);
+        Ok(0)
+    })
+}
+
+/// The message's routing id (DRAFT); 0 when it has none.
+///
+/// Also 0, with errno EFAULT, for a message that is not initialised.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_routing_id(msg_: *mut zmq_msg_t) -> u32 {
+    // SAFETY: zmq_msg_routing_id(3): NULL or a caller-owned message.
+    match unsafe { msg_mut(msg_) } {
+        Ok(m) => m.routing_id(),
+        Err(e) => {
+            set_errno(e);
+            0
+        }
+    }
+}
+
+/// Sets the message's group (DRAFT): at most ZMQ_GROUP_MAX_LENGTH bytes.
+///
+/// EINVAL for a longer group or NULL (libzmq cuts a longer one at 255).
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_set_group(msg_: *mut zmq_msg_t, group_: *const c_char) -> c_int {
+    guard_int(|| {
+        // SAFETY: zmq_msg_set_group(3): NULL (EFAULT) or a caller-owned message.
+        let m = unsafe { msg_mut(msg_) }?;
+        if group_.is_null() {
+            return Err(EINVAL);
+        }
+        // Read up to one byte past the longest group, stopping at the NUL:
+        // a string of any length is never read beyond its end.
+        let max = crate::msg::GROUP_MAX_LENGTH;
+        let mut len = 0;
+        // SAFETY: `group_` is a NUL-terminated string (zmq_msg_set_group(3));
+        // bytes are read one at a time up to and including its NUL, or up to
+        // `max` + 1 bytes, which for a longer string are all before its NUL.
+        while len <= max && unsafe { *group_.add(len) } != 0 {
+            len += 1;
+        }
+        if len > max {
+            return Err(EINVAL);
+        }
+        // SAFETY: the `len` bytes just scanned are readable and not NUL.
+        let g = unsafe { std::slice::from_raw_parts(group_ as *const u8, len) };
+        m.set_group(g).map_err(|_| EINVAL)?;
+        Ok(0)
+    })
+}
+
+/// The message's group (DRAFT); "" when it has none.
+///
+/// NULL with errno EFAULT for a message that is not initialised. The
+/// string is valid while the message is unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_msg_group(msg_: *mut zmq_msg_t) -> *const c_char {
+    // SAFETY: zmq_msg_group(3): NULL or a caller-owned message.
+    match unsafe { msg_mut(msg_) } {
+        Ok(m) => m.group().map_or(c"".as_ptr(), |g| g.as_ptr()),
+        Err(e) => {
+            set_errno(e);
+            std::ptr::null()
+        }
+    }
+}

@@ -1,13 +1,17 @@
-//! `zmq_poll` at the C boundary: `zmq_pollitem_t` and its conversion into
-//! `crate::poll::Item`s.
+//! `zmq_poll` and `zmq_ppoll` (DRAFT) at the C boundary: `zmq_pollitem_t`
+//! and its conversion into `crate::poll::Item`s.
 //!
 //! Owns: the C layout of `zmq_pollitem_t` and the pointer checks. The wait
 //! loop itself lives in `crate::poll`.
 
 use super::{guard_int, handle};
 use crate::error::*;
-use crate::poll::{poll, Item, Target};
+use crate::poll::{ppoll, Item, SigMask, Target};
 use std::os::raw::{c_int, c_long, c_short, c_void};
+
+/// A file descriptor as libzmq's API takes it (POSIX: an `int`).
+#[allow(non_camel_case_types)]
+pub type zmq_fd_t = c_int;
 
 /// libzmq's poll item (POSIX layout: the fd is an `int`).
 #[repr(C)]
@@ -24,6 +28,34 @@ pub struct zmq_pollitem_t {
 /// NULL or `zmq_socket` handles (libzmq's contract).
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poll(items_: *mut zmq_pollitem_t, nitems_: c_int, timeout_: c_long) -> c_int {
+    // SAFETY: our caller's contract is poll_c's, with no signal mask.
+    unsafe { poll_c(items_, nitems_, timeout_, std::ptr::null()) }
+}
+
+/// `zmq_poll` waiting with the signal mask `sigmask_` (unless NULL).
+///
+/// The mask replaces the thread's for each wait, atomically as `ppoll(2)`.
+///
+/// # Safety
+/// As `zmq_poll`; `sigmask_` must be NULL or point to a valid `sigset_t`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_ppoll(
+    items_: *mut zmq_pollitem_t,
+    nitems_: c_int,
+    timeout_: c_long,
+    sigmask_: *const sigset_t,
+) -> c_int {
+    // SAFETY: forwarded from our caller.
+    unsafe { poll_c(items_, nitems_, timeout_, sigmask_) }
+}
+
+/// The signal set type `zmq_ppoll` takes (named as in C for the header).
+#[allow(non_camel_case_types)]
+pub type sigset_t = SigMask;
+
+/// # Safety
+/// As `zmq_ppoll`.
+unsafe fn poll_c(items_: *mut zmq_pollitem_t, nitems_: c_int, timeout_: c_long, sigmask_: *const SigMask) -> c_int {
     guard_int(|| {
         if nitems_ < 0 {
             return Err(EINVAL);
@@ -31,6 +63,9 @@ pub unsafe extern "C" fn zmq_poll(items_: *mut zmq_pollitem_t, nitems_: c_int, t
         if nitems_ > 0 && items_.is_null() {
             return Err(EFAULT);
         }
+        // SAFETY: zmq_ppoll(3): NULL or a valid signal set, only read
+        // during this call.
+        let mask = unsafe { sigmask_.as_ref() };
         let c_items: &mut [zmq_pollitem_t] = if nitems_ == 0 {
             &mut []
         } else {
@@ -53,7 +88,7 @@ pub unsafe extern "C" fn zmq_poll(items_: *mut zmq_pollitem_t, nitems_: c_int, t
             items.push(Item { target, events: ci.events, revents: 0 });
         }
         #[allow(clippy::useless_conversion)] // c_long is 32-bit on some targets
-        let n = poll(&mut items, i64::from(timeout_))?;
+        let n = ppoll(&mut items, i64::from(timeout_), mask)?;
         for (ci, it) in c_items.iter_mut().zip(items.iter()) {
             ci.revents = it.revents;
         }

@@ -382,7 +382,79 @@ pub unsafe extern "C" fn zmq_socket_monitor(s_: *mut c_void, addr_: *const c_cha
             // caller keeps during the call; `ep` does not outlive it.
             Some(unsafe { endpoint(addr_) }?)
         };
-        h.with(|s| s.monitor(ep, events_))?;
+        // libzmq passes the int on as a 64-bit mask (a negative one is then
+        // refused: version 1 takes 16 bits).
+        h.with(|s| s.monitor(ep, events_ as u64, 1, crate::constants::ZMQ_PAIR))?;
         Ok(0)
+    })
+}
+
+/// `zmq_socket_monitor` with an event format version and socket type (DRAFT).
+///
+/// The event mask is 64-bit; versions are 1 and 2 (DRAFT). Types: ZMQ_PAIR, ZMQ_PUB or ZMQ_PUSH. Version 2 events are the 64-bit
+/// event number, the number of values, each value (64-bit), then the local
+/// and the remote address, one frame each.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_monitor_versioned(
+    s_: *mut c_void,
+    addr_: *const c_char,
+    events_: u64,
+    event_version_: c_int,
+    type_: c_int,
+) -> c_int {
+    guard_int(|| {
+        // SAFETY: `s_` is NULL or a socket from zmq_socket (as for
+        // zmq_socket_monitor).
+        let h = unsafe { handle::socket(s_) }?;
+        let ep = if addr_.is_null() {
+            None
+        } else {
+            // SAFETY: a non-NULL `addr_` is a NUL-terminated string the
+            // caller keeps during the call; `ep` does not outlive it.
+            Some(unsafe { endpoint(addr_) }?)
+        };
+        h.with(|s| s.monitor(ep, events_, event_version_, type_))?;
+        Ok(0)
+    })
+}
+
+/// Asks for a ZMQ_EVENT_PIPES_STATS event per connection (DRAFT).
+///
+/// The events come once the peers answer, when the socket next processes
+/// its commands. EINVAL unless the monitor wants them; EAGAIN with no
+/// connection.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_monitor_pipes_stats(s_: *mut c_void) -> c_int {
+    guard_int(|| {
+        // SAFETY: `s_` is NULL or a socket from zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
+        h.with(|s| s.pipes_stats())?;
+        Ok(0)
+    })
+}
+
+/// Whether a ROUTER's peer can take a message (DRAFT): ZMQ_POLLOUT or 0.
+///
+/// EHOSTUNREACH for an unknown routing id, ENOTSUP on other socket types.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_get_peer_state(
+    s_: *mut c_void,
+    routing_id_: *const c_void,
+    routing_id_size_: usize,
+) -> c_int {
+    guard_int(|| {
+        // SAFETY: zmq_socket_get_peer_state: `s_` is NULL or a socket from
+        // zmq_socket.
+        let h = unsafe { handle::socket(s_) }?;
+        let id: &[u8] = if routing_id_size_ == 0 {
+            &[]
+        } else if routing_id_.is_null() {
+            return Err(EFAULT);
+        } else {
+            // SAFETY: a non-NULL `routing_id_` points to `routing_id_size_`
+            // readable bytes, only read during the call.
+            unsafe { std::slice::from_raw_parts(routing_id_ as *const u8, routing_id_size_) }
+        };
+        h.with(|s| s.peer_state(id))
     })
 }

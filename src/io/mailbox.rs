@@ -31,6 +31,25 @@ pub enum Notify {
     PeerAttached(u64),
     /// The peer of the pipe went away.
     Closed(u64),
+    /// The peer asks for this end's outbound queue count
+    /// (`zmq_socket_monitor_pipes_stats`); answered with `StatsReply`.
+    StatsRequest(u64),
+    /// The peer put its outbound queue count in the pipe (`pipe::stats`).
+    StatsReply(u64),
+}
+
+impl Notify {
+    /// The pipe this notice is about.
+    pub fn pipe_id(&self) -> u64 {
+        match *self {
+            Notify::ReadReady(id)
+            | Notify::WriteReady(id)
+            | Notify::PeerAttached(id)
+            | Notify::Closed(id)
+            | Notify::StatsRequest(id)
+            | Notify::StatsReply(id) => id,
+        }
+    }
 }
 
 /// Something a `Notify` can be sent to: a mailbox whose commands can carry

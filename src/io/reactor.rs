@@ -348,7 +348,7 @@ impl Reactor {
     fn command(&mut self, cmd: IoCommand) {
         match cmd {
             IoCommand::Pipe(n) => {
-                let (Notify::ReadReady(id) | Notify::WriteReady(id) | Notify::PeerAttached(id) | Notify::Closed(id)) = n;
+                let id = n.pipe_id();
                 if let Some(&k) = self.io.pipe_owner.get(&id) {
                     self.dispatch(k, |o, io, k| o.notify(io, k, n));
                 }

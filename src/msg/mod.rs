@@ -2,7 +2,8 @@
 //!
 //! Owns: message payload storage (inline for small payloads, reference
 //! counted `Bytes` for larger ones, zero-copy for `zmq_msg_init_data`),
-//! the MORE/COMMAND/SHARED flags, the routing id and connection metadata.
+//! the MORE/COMMAND/SHARED flags, the routing id, connection metadata and
+//! the (DRAFT) group.
 //! Must not: know about sockets or pipes.
 //!
 //! A `Msg` fits in the 64 opaque bytes of `zmq_msg_t` and holds no pointer
@@ -30,10 +31,20 @@ pub const ROUTING_ID: u8 = 8;
 /// whose release the caller may be waiting for.
 pub const FOREIGN: u8 = 16;
 
-/// Connection properties attached to received messages (`zmq_msg_gets`).
-#[derive(Debug, Default)]
+/// Longest group `Msg::set_group` takes (libzmq's `ZMQ_GROUP_MAX_LENGTH`).
+pub const GROUP_MAX_LENGTH: usize = 255;
+
+/// Connection properties attached to received messages (`zmq_msg_gets`),
+/// and the message's group (`zmq_msg_set_group`, DRAFT).
+///
+/// The group lives here, behind the pointer a message already has, rather
+/// than in `Msg` itself: `Msg` fills the 56 bytes it may use, and groups
+/// are rare (no socket type here routes on them), so the hot path keeps
+/// its layout and a message with a group pays one shared allocation.
+#[derive(Debug, Default, Clone)]
 pub struct Metadata {
     props: HashMap<String, CString>,
+    group: Option<CString>,
 }
 
 impl Metadata {
@@ -50,6 +61,10 @@ impl Metadata {
         self.props.get(&key.to_ascii_lowercase()).map(|c| c.as_c_str())
     }
 }
+
+/// Why `Msg::set_group` refused a group.
+#[derive(Debug, PartialEq, Eq)]
+pub struct GroupTooLong;
 
 #[derive(Clone)]
 enum Payload {
@@ -312,6 +327,24 @@ impl Msg {
     pub fn metadata(&self) -> Option<&Arc<Metadata>> {
         self.metadata.as_ref()
     }
+
+    /// The message's group (DRAFT), if one was set.
+    pub fn group(&self) -> Option<&CStr> {
+        self.metadata.as_ref()?.group.as_deref()
+    }
+
+    /// Sets the message's group (DRAFT): at most `GROUP_MAX_LENGTH` bytes,
+    /// no NUL. Copies of the message made before keep their own group.
+    pub fn set_group(&mut self, group: &[u8]) -> Result<(), GroupTooLong> {
+        if group.len() > GROUP_MAX_LENGTH {
+            return Err(GroupTooLong);
+        }
+        let g = CString::new(group).map_err(|_| GroupTooLong)?;
+        let mut md = self.metadata.as_deref().cloned().unwrap_or_default();
+        md.group = Some(g);
+        self.metadata = Some(Arc::new(md));
+        Ok(())
+    }
     pub fn set_metadata(&mut self, m: Option<Arc<Metadata>>) {
         self.metadata = m
     }
@@ -401,6 +434,31 @@ const _: () = assert!(std::mem::align_of::<Msg>() <= 8);
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn group_is_carried_by_copies_and_kept_apart_from_properties() {
+        let mut md = Metadata::new();
+        md.set("Peer-Address", b"1.2.3.4");
+        let mut m = Msg::from_slice(b"x");
+        m.set_metadata(Some(Arc::new(md)));
+        assert_eq!(m.group(), None);
+        m.set_group(b"news").unwrap();
+        assert_eq!(m.group().unwrap().to_bytes(), b"news");
+        // The connection's properties are still there.
+        assert_eq!(m.metadata().unwrap().get("peer-address").unwrap().to_bytes(), b"1.2.3.4");
+        let c = m.share();
+        m.set_group(&[b'g'; GROUP_MAX_LENGTH]).unwrap();
+        assert_eq!(c.group().unwrap().to_bytes(), b"news");
+        assert_eq!(m.group().unwrap().to_bytes().len(), GROUP_MAX_LENGTH);
+        assert_eq!(m.set_group(&[b'g'; GROUP_MAX_LENGTH + 1]), Err(GroupTooLong));
+        assert_eq!(m.set_group(b"a\0b"), Err(GroupTooLong));
+        // An empty group is a group ("" as libzmq's default reads).
+        let mut e = Msg::new();
+        e.set_group(b"").unwrap();
+        assert_eq!(e.group().unwrap().to_bytes(), b"");
+        // The layout the C API relies on is unchanged.
+        assert!(std::mem::size_of::<Msg>() <= 56);
+    }
 
     #[test]
     fn small_is_inline_and_large_is_heap() {

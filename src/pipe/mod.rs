@@ -109,6 +109,10 @@ struct Shared {
     /// dirs[i] is written by side i and read by side 1 - i.
     dirs: [DirShared; 2],
     sides: [Mutex<Side>; 2],
+    /// `stats`: what each side last reported of its outbound queue, and the
+    /// connection's local and remote address (set by a session).
+    reported: [AtomicU64; 2],
+    endpoints: Mutex<(String, String)>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -174,6 +178,8 @@ impl PipeEnd {
                 Mutex::new(Side { mailbox: a.mailbox, routing_id: a.routing_id }),
                 Mutex::new(Side { mailbox: b.mailbox, routing_id: b.routing_id }),
             ],
+            reported: [AtomicU64::new(0), AtomicU64::new(0)],
+            endpoints: Mutex::new((String::new(), String::new())),
         });
         // Direction 0: a writes, b reads. Direction 1: b writes, a reads.
         let (tx0, rx0) = if conflate[0] { (None, None) } else { split(ypipe::channel()) };
@@ -607,6 +613,8 @@ impl PipeEnd {
         self.notify_peer(Notify::Closed(self.shared.id));
     }
 }
+
+mod stats;
 
 fn split<T>(p: (ypipe::Producer<T>, ypipe::Consumer<T>)) -> (Option<ypipe::Producer<T>>, Option<ypipe::Consumer<T>>) {
     (Some(p.0), Some(p.1))

@@ -14,6 +14,7 @@ use super::zap_client::ZapClient;
 use super::SockRef;
 use crate::constants::*;
 use crate::engine::{Engine, EngineEvent};
+use crate::io::events::EventEndpoints;
 use crate::io::mailbox::{Notify, Waker};
 use crate::io::reactor::{token, Handler, Io, TimerId};
 use crate::msg::{Metadata, Msg};
@@ -103,6 +104,10 @@ pub struct Session<E> {
     /// `tcp://` and the proxy's address when connecting through one: libzmq
     /// reports such a connection's events under it.
     pub(super) proxy_endpoint: Option<String>,
+    /// The connection's other address for monitor events (version 2):
+    /// ours when we connected, the peer's when we accepted; set when the
+    /// connection is made.
+    conn_name: String,
 }
 
 /// How a session makes the engine of each new connection (the impls are
@@ -151,6 +156,7 @@ impl<E: MakeEngine> Session<E> {
             large_in: false,
             socks: None,
             proxy_endpoint: None,
+            conn_name: String::new(),
         }
     }
 
@@ -159,6 +165,31 @@ impl<E: MakeEngine> Session<E> {
     /// reached; else the endpoint as given (as libzmq names them).
     pub(super) fn event_endpoint(&self) -> &str {
         self.proxy_endpoint.as_deref().or(self.renamed.as_deref()).unwrap_or(&self.endpoint)
+    }
+
+    /// Endpoints of an event about a connection attempt (CONNECT_DELAYED,
+    /// CONNECT_RETRIED, CLOSED): only the endpoint connected to.
+    pub(super) fn attempt_endpoints(&self) -> EventEndpoints<'_> {
+        EventEndpoints::connecting(self.event_endpoint())
+    }
+
+    /// Endpoints of an event about the connection itself (CONNECTED,
+    /// HANDSHAKE_*, DISCONNECTED), as libzmq's engine names them: the
+    /// endpoint, and the connection's other address (`conn_name`).
+    pub(super) fn conn_endpoints(&self) -> EventEndpoints<'_> {
+        match self.role {
+            Role::Accepted => EventEndpoints { local: self.event_endpoint(), remote: &self.conn_name, bound: true },
+            Role::Connect(_) => EventEndpoints { local: &self.conn_name, remote: self.event_endpoint(), bound: false },
+        }
+    }
+
+    /// Records the connection's other address (see `conn_name`).
+    fn name_connection(&mut self) {
+        self.conn_name = match (&self.role, self.stream.as_ref()) {
+            (Role::Accepted, Some(s)) => s.peer_endpoint(),
+            (Role::Connect(_), Some(s)) => s.local_endpoint(),
+            (_, None) => String::new(),
+        };
     }
 
     /// A session for a connection a listener accepted.
@@ -207,7 +238,8 @@ impl<E: MakeEngine> Session<E> {
         let Some(fd) = self.stream.as_ref().map(|s| s.fd() as u32) else { return };
         self.t_connect = None;
         self.reconnect_ivl = self.owner.options.reconnect_ivl;
-        self.owner.event(ZMQ_EVENT_CONNECTED, fd, self.event_endpoint());
+        self.name_connection();
+        self.owner.event(ZMQ_EVENT_CONNECTED, fd, self.conn_endpoints());
         if let Some(Stream::Tcp(t)) = self.stream.as_ref() {
             self.reached = t.peer_addr().ok().map(|a| tcp_endpoint(&a));
         }
@@ -219,12 +251,13 @@ impl<E: MakeEngine> Session<E> {
 
     /// The stream is connected: its engine starts.
     pub(super) fn start_engine(&mut self, io: &mut Io, key: usize) {
+        self.name_connection();
         match E::make(self, io, key) {
             Ok(e) => self.engine = Some(e),
             Err(errno) => {
                 // CURVE without usable keys (libzmq refuses such a
                 // connection), or no random bytes for its keys and nonces.
-                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u32, self.event_endpoint());
+                self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u32, self.conn_endpoints());
                 self.disconnected(io, key, false);
                 return;
             }
@@ -352,7 +385,7 @@ impl<E: MakeEngine> Session<E> {
         self.state = State::Active;
         self.reported = reported;
         if reported {
-            self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, self.event_endpoint());
+            self.owner.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0, self.conn_endpoints());
         }
         if let Some(s) = self.stream.as_ref() {
             if let Some(a) = s.peer_address() {
@@ -372,9 +405,12 @@ impl<E: MakeEngine> Session<E> {
     pub(super) fn attach_pipe(&mut self, io: &mut Io, key: usize, identity: Bytes, md: Metadata) {
         let o = self.owner.options.clone();
         let md = Some(Arc::new(md));
+        let eps = self.conn_endpoints();
+        let names = (eps.local.to_string(), eps.remote.to_string());
         match self.pipe.as_ref() {
             Some(p) => {
                 p.set_outbound_metadata(md);
+                p.set_endpoints(names);
                 p.set_routing_id(identity);
             }
             None => {
@@ -387,6 +423,7 @@ impl<E: MakeEngine> Session<E> {
                 let (mut theirs, mine) = PipeEnd::pair(socket_cfg, session_cfg, o.pipe_hwms(), [conflate, conflate]);
                 theirs.set_io_peer();
                 mine.set_outbound_metadata(md);
+                mine.set_endpoints(names);
                 io.pipe_owner.insert(mine.id(), key);
                 self.pipe = Some(mine);
                 let connected = matches!(self.role, Role::Connect(_));
@@ -416,7 +453,7 @@ impl<E: MakeEngine> Session<E> {
                 self.write_last_words();
             }
             if let Some((event, value)) = e.monitor_event() {
-                self.owner.event(event, value, self.event_endpoint());
+                self.owner.event(event, value, self.conn_endpoints());
             }
         }
         self.disconnected(io, key, true);
@@ -434,9 +471,9 @@ impl<E: MakeEngine> Session<E> {
                     // (EOF, reset, time-out), reports a failed handshake
                     // first, with the errno: libzmq's engines do (protocol
                     // errors are reported where they occur).
-                    self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, self.last_err as u32, self.event_endpoint());
+                    self.owner.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, self.last_err as u32, self.conn_endpoints());
                 }
-                self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, self.event_endpoint());
+                self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, self.conn_endpoints());
             }
         }
         if was_up && self.state == State::Active {
@@ -629,6 +666,13 @@ impl<E: MakeEngine> Handler for Session<E> {
             Notify::ReadReady(_) | Notify::PeerAttached(_) => self.pipe_readable(io, key),
             Notify::WriteReady(_) => self.pipe_writable(io, key),
             Notify::Closed(_) => self.pipe_terminated(io, key),
+            Notify::StatsRequest(_) => {
+                if let Some(p) = self.pipe.as_ref() {
+                    p.answer_stats();
+                }
+            }
+            // Sessions never ask.
+            Notify::StatsReply(_) => {}
         }
     }
 
@@ -656,7 +700,7 @@ impl<E: MakeEngine> Handler for Session<E> {
     /// and end, touching as little of the (untrusted) state as possible.
     fn abort(&mut self, io: &mut Io, _key: usize) {
         if let Some(s) = self.stream.as_ref() {
-            self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, self.event_endpoint());
+            self.owner.event(ZMQ_EVENT_DISCONNECTED, s.fd() as u32, self.conn_endpoints());
         }
         self.finish(io);
     }

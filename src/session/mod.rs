@@ -24,7 +24,7 @@ pub use driver::Session;
 
 use crate::engine::raw::RawEngine;
 use crate::engine::zmtp::ZmtpEngine;
-use crate::io::events::EventSink;
+use crate::io::events::{EventEndpoints, EventSink};
 use crate::io::mailbox::Waker;
 use crate::io::reactor::Handler;
 use crate::options::Options;
@@ -63,8 +63,8 @@ pub struct SockRef {
 
 impl SockRef {
     /// Emits a monitor event (from the I/O thread, as libzmq does).
-    pub fn event(&self, event: i32, value: u32, endpoint: &str) {
-        self.monitor.event(event, value, endpoint);
+    pub fn event(&self, event: i32, value: u32, endpoints: EventEndpoints<'_>) {
+        self.monitor.event(event, value, endpoints);
     }
 
     /// STREAM sockets (and ROUTER_RAW ones) speak raw bytes, every other ZMTP.

@@ -78,7 +78,7 @@ impl<E: MakeEngine> Session<E> {
                 // A socket made and closed again (refused at once, source
                 // address taken): libzmq reports it CLOSED before retrying.
                 if let Some(fd) = e.closed_fd {
-                    self.owner.event(ZMQ_EVENT_CLOSED, fd as u32, self.event_endpoint());
+                    self.owner.event(ZMQ_EVENT_CLOSED, fd as u32, self.attempt_endpoints());
                 }
                 self.schedule_reconnect(io, key);
                 return;
@@ -93,7 +93,7 @@ impl<E: MakeEngine> Session<E> {
         self.state = State::Connecting;
         // A unix-socket connect completes at once; only tcp is "delayed".
         if is_tcp {
-            self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, self.event_endpoint());
+            self.owner.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u32, self.attempt_endpoints());
         }
         if o.connect_timeout > 0 {
             self.t_connect = Some(io.add_timer(key, ms(o.connect_timeout)));
@@ -108,7 +108,7 @@ impl<E: MakeEngine> Session<E> {
             // A refused or timed-out attempt (or one the proxy refused):
             // libzmq reports the socket closed.
             if let Some(s) = self.stream.as_ref() {
-                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, self.event_endpoint());
+                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, self.attempt_endpoints());
             }
         }
         self.drop_stream(io);
@@ -126,7 +126,7 @@ impl<E: MakeEngine> Session<E> {
         if o.reconnect_ivl_max > 0 && o.reconnect_ivl_max > o.reconnect_ivl {
             self.reconnect_ivl = (self.reconnect_ivl.saturating_mul(2)).min(o.reconnect_ivl_max);
         }
-        self.owner.event(ZMQ_EVENT_CONNECT_RETRIED, interval as u32, self.event_endpoint());
+        self.owner.event(ZMQ_EVENT_CONNECT_RETRIED, interval as u32, self.attempt_endpoints());
         self.t_reconnect = Some(io.add_timer(key, ms(interval)));
     }
 }

@@ -10,6 +10,7 @@ use crate::constants::*;
 use super::monitor::{EventSocket, Monitor, MonitorRef};
 use crate::ctx::{BoundInfo, Ctx, InprocSide};
 use crate::error::*;
+use crate::io::events::EventEndpoints;
 use crate::io::mailbox::{Notify, Waker};
 use crate::io::reactor::{IoCommand, IoMailbox};
 use crate::msg::{Msg, Spent};
@@ -155,6 +156,16 @@ impl SocketBase {
                         self.routing.read_activated(cx!(self), k);
                     }
                 }
+                SocketCommand::Pipe(Notify::StatsRequest(id)) => {
+                    if let Some(&k) = self.ids.get(&id) {
+                        self.pipes[k].answer_stats();
+                    }
+                }
+                SocketCommand::Pipe(Notify::StatsReply(id)) => {
+                    if let Some(&k) = self.ids.get(&id) {
+                        self.pipe_stats_ready(k);
+                    }
+                }
                 SocketCommand::Hiccup(id) => {
                     if let Some(&k) = self.ids.get(&id) {
                         self.routing.hiccuped(cx!(self), k);
@@ -248,10 +259,10 @@ impl SocketBase {
                     Ok(b) => b,
                     Err(e) => {
                         if let Some((fd, ep)) = &e.closed {
-                            self.emit_event(ZMQ_EVENT_CLOSED, *fd as u32, ep);
+                            self.emit_event(ZMQ_EVENT_CLOSED, *fd as u32, EventEndpoints::bound(ep));
                         }
                         // As libzmq, the event names the address without the transport.
-                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e.errno as u32, addr);
+                        self.emit_event(ZMQ_EVENT_BIND_FAILED, e.errno as u32, EventEndpoints::bound(addr));
                         return Err(e.errno);
                     }
                 };
@@ -261,7 +272,7 @@ impl SocketBase {
                 io.send(IoCommand::Spawn(session::listener(bound, &self.sock_ref())));
                 self.net_endpoints.push((resolved.clone(), io));
                 self.last_endpoint = resolved;
-                self.emit_event(ZMQ_EVENT_LISTENING, fd as u32, &self.last_endpoint.clone());
+                self.emit_event(ZMQ_EVENT_LISTENING, fd as u32, EventEndpoints::bound(&self.last_endpoint.clone()));
                 Ok(())
             }
             _ => Err(EPROTONOSUPPORT),
@@ -545,6 +556,13 @@ impl SocketBase {
         self.mailbox.fd()
     }
 
+    /// `zmq_socket_get_peer_state` (DRAFT, ROUTER only): whether the peer
+    /// with this routing id can take a message. As libzmq, pending commands
+    /// are not processed first.
+    pub fn peer_state(&mut self, routing_id: &[u8]) -> ZResult<c_int> {
+        self.routing.peer_state(cx!(self), routing_id)
+    }
+
     // ----- options -----
 
     /// `value` is None when the C caller passed a NULL pointer (some string
@@ -611,28 +629,45 @@ impl SocketBase {
 
     // ----- monitor -----
 
-    pub fn monitor(&mut self, endpoint: Option<&str>, events: c_int) -> ZResult<()> {
+    /// `zmq_socket_monitor_versioned` (`zmq_socket_monitor` is version 1
+    /// on a PAIR): events in format `version` (1, or 2 in DRAFT) on a
+    /// socket of `socket_type` (PAIR, PUB or PUSH) bound to the inproc
+    /// `endpoint`; None stops monitoring. Version 1 takes only the first
+    /// 16 event bits (EINVAL otherwise, before anything else but ETERM, as
+    /// libzmq); a version other than 1 or 2 is EINVAL (libzmq accepts it
+    /// and then sends nothing).
+    pub fn monitor(&mut self, endpoint: Option<&str>, events: u64, version: c_int, socket_type: c_int) -> ZResult<()> {
         self.check_alive()?;
+        if !(version == 1 || version == 2) || (version == 1 && events >> 16 != 0) {
+            return Err(EINVAL);
+        }
         let mut slot = self.monitor.lock();
+        let Some(ep) = endpoint else {
+            if let Some(mut old) = slot.take() {
+                old.stop();
+            }
+            return Ok(());
+        };
+        if ep.is_empty() {
+            return Err(EINVAL);
+        }
+        let (proto, _) = parse_endpoint(ep, self.options.socket_type)?;
+        if proto != "inproc" {
+            return Err(EPROTONOSUPPORT);
+        }
         if let Some(mut old) = slot.take() {
             old.stop();
         }
-        if let Some(ep) = endpoint {
-            if ep.is_empty() {
-                return Err(EINVAL);
-            }
-            let (proto, _) = parse_endpoint(ep, self.options.socket_type)?;
-            if proto != "inproc" {
-                return Err(EPROTONOSUPPORT);
-            }
-            *slot = Some(Monitor::new(self.event_socket(ep)?, events));
+        if !matches!(socket_type, ZMQ_PAIR | ZMQ_PUB | ZMQ_PUSH) {
+            return Err(EINVAL);
         }
+        *slot = Some(Monitor::new(self.event_socket(ep, socket_type)?, events, version));
         Ok(())
     }
 
-    /// The PAIR socket a monitor sends on, bound to `endpoint`.
-    fn event_socket(&self, endpoint: &str) -> ZResult<Box<dyn EventSocket>> {
-        let mut s = SocketBase::new(self.ctx.clone(), ZMQ_PAIR)?;
+    /// The socket a monitor sends on, bound to `endpoint`.
+    fn event_socket(&self, endpoint: &str, socket_type: c_int) -> ZResult<Box<dyn EventSocket>> {
+        let mut s = SocketBase::new(self.ctx.clone(), socket_type)?;
         s.options.linger = 0;
         if let Err(e) = s.bind(endpoint) {
             s.close();
@@ -641,11 +676,39 @@ impl SocketBase {
         Ok(Box::new(s))
     }
 
-    pub fn emit_event(&self, event: c_int, value: u32, endpoint: &str) {
-        crate::util::log::monitor_event(event, value, endpoint);
+    pub fn emit_event(&self, event: c_int, value: u32, endpoints: EventEndpoints<'_>) {
+        crate::util::log::monitor_event(event, value, endpoints.identifier());
         let mut slot = self.monitor.lock();
         if let Some(m) = slot.as_mut() {
-            m.emit(event, value, endpoint);
+            m.emit(event, &[u64::from(value)], endpoints);
+        }
+    }
+
+    /// `zmq_socket_monitor_pipes_stats` (DRAFT): asks every pipe's peer for
+    /// its queue count; each answer becomes a ZMQ_EVENT_PIPES_STATS event
+    /// when this socket next processes its commands. EINVAL unless the
+    /// monitor wants that event; EAGAIN with no pipes.
+    pub fn pipes_stats(&mut self) -> ZResult<()> {
+        if !self.monitor.lock().as_ref().is_some_and(|m| m.wants(ZMQ_EVENT_PIPES_STATS)) {
+            return Err(EINVAL);
+        }
+        if self.pipes.is_empty() {
+            return Err(EAGAIN);
+        }
+        for (_, p) in self.pipes.iter() {
+            p.request_stats();
+        }
+        Ok(())
+    }
+
+    /// A peer answered `pipes_stats` for pipe `k`: the event.
+    fn pipe_stats_ready(&mut self, k: PipeKey) {
+        let Some(p) = self.pipes.get(k) else { return };
+        let (outbound, inbound) = p.stats();
+        let (local, remote) = p.endpoints();
+        let eps = EventEndpoints { local: &local, remote: &remote, bound: false };
+        if let Some(m) = self.monitor.lock().as_mut() {
+            m.emit(ZMQ_EVENT_PIPES_STATS, &[outbound, inbound], eps);
         }
     }
 

@@ -6,7 +6,7 @@
 //! and which pipe a received one comes from. Blocking, timeouts, options,
 //! endpoints and commands are the base's business, never the type's.
 
-use crate::error::{ZResult, EINVAL};
+use crate::error::{ZResult, EINVAL, ENOTSUP};
 use crate::msg::Msg;
 use crate::options::Options;
 use crate::pipe::PipeEnd;
@@ -80,6 +80,12 @@ pub trait Routing: Send {
     /// Socket-type readable options; `None` when the type does not handle it.
     fn getsockopt(&self, _option: c_int, _out: &mut [u8]) -> Option<ZResult<usize>> {
         None
+    }
+    /// `zmq_socket_get_peer_state` (DRAFT): ZMQ_POLLOUT when the peer with
+    /// routing id `id` can take a message now, else 0; EHOSTUNREACH when no
+    /// peer has it. Only ROUTER answers; other types are ENOTSUP.
+    fn peer_state(&mut self, _cx: &mut Cx, _id: &[u8]) -> ZResult<c_int> {
+        Err(ENOTSUP)
     }
     /// True when the socket's tcp/ipc connections carry raw bytes, not ZMTP
     /// (STREAM; ROUTER with `ZMQ_ROUTER_RAW`). Asked at each bind and

@@ -389,6 +389,16 @@ impl Routing for Router {
         self.has_in_frames(cx)
     }
 
+    fn peer_state(&mut self, cx: &mut Cx, id: &[u8]) -> ZResult<c_int> {
+        let table = match self.raw.as_deref() {
+            Some(s) => s.routes(),
+            None => &self.out,
+        };
+        let key = *table.get(id).ok_or(EHOSTUNREACH)?;
+        // As libzmq's: the pipe's room under its HWM, nothing else.
+        Ok(if cx.pipes.get_mut(key).is_some_and(|p| p.check_write()) { ZMQ_POLLOUT } else { 0 })
+    }
+
     fn has_out(&mut self, cx: &mut Cx) -> bool {
         if let Some(s) = self.raw.as_deref_mut() {
             return s.has_out(cx);
@@ -630,5 +640,22 @@ mod tests {
         r.attach(&mut cx(&mut h), k);
         assert_eq!(r.setsockopt(&mut cx(&mut h), ZMQ_ROUTER_RAW, &1i32.to_ne_bytes()), Err(EINVAL));
         assert!(!r.raw());
+    }
+
+    #[test]
+    fn peer_state_is_room_under_the_hwm() {
+        let mut h = Harness::new(ZMQ_ROUTER);
+        let mut r = Router::new();
+        let (k, mut p) = h.pipe(2, Some(b"A"));
+        r.attach(&mut cx(&mut h), k);
+        assert_eq!(r.peer_state(&mut cx(&mut h), b"B"), Err(EHOSTUNREACH));
+        assert_eq!(r.peer_state(&mut cx(&mut h), b"A"), Ok(ZMQ_POLLOUT));
+        send_all(&mut r, &mut h, &[b"A", b"1"]).unwrap();
+        send_all(&mut r, &mut h, &[b"A", b"2"]).unwrap();
+        assert_eq!(r.peer_state(&mut cx(&mut h), b"A"), Ok(0));
+        take(&mut p);
+        assert_eq!(r.peer_state(&mut cx(&mut h), b"A"), Ok(ZMQ_POLLOUT));
+        r.detach(&mut cx(&mut h), k);
+        assert_eq!(r.peer_state(&mut cx(&mut h), b"A"), Err(EHOSTUNREACH));
     }
 }

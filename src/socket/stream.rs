@@ -57,6 +57,11 @@ impl Default for Stream {
 }
 
 impl Stream {
+    /// The routing-id table (a ROUTER_RAW router's `peer_state` reads it).
+    pub fn routes(&self) -> &HashMap<Bytes, PipeKey> {
+        &self.out
+    }
+
     pub fn new() -> Stream {
         Stream {
             fq: Fq::new(),

@@ -12,7 +12,7 @@
 //! rather than spinning or going deaf.
 
 use crate::constants::*;
-use crate::io::events::EventSink;
+use crate::io::events::{EventEndpoints, EventSink};
 use crate::io::mailbox::Notify;
 use crate::io::reactor::{token, Handler, Io, TimerId};
 use crate::options::Options;
@@ -116,7 +116,7 @@ impl Handler for Listener {
         if let Some(d) = self.tmpdir.take() {
             let _ = std::fs::remove_dir(d);
         }
-        self.events.event(ZMQ_EVENT_CLOSED, fd as u32, &self.endpoint);
+        self.events.event(ZMQ_EVENT_CLOSED, fd as u32, EventEndpoints::bound(&self.endpoint));
         io.remove_me = true;
     }
 
@@ -161,7 +161,10 @@ impl Listener {
                         continue;
                     }
                     tune_connected(&stream, &self.options);
-                    self.events.event(ZMQ_EVENT_ACCEPTED, stream.fd() as u32, &self.endpoint);
+                    // Version 2 names the connection's peer too (as libzmq).
+                    let peer = stream.peer_endpoint();
+                    let eps = EventEndpoints { local: &self.endpoint, remote: &peer, bound: true };
+                    self.events.event(ZMQ_EVENT_ACCEPTED, stream.fd() as u32, eps);
                     let handler = (self.on_accept)(stream, &self.endpoint);
                     io.spawn(handler);
                 }
@@ -169,7 +172,7 @@ impl Listener {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     let code = e.raw_os_error().unwrap_or(0);
-                    self.events.event(ZMQ_EVENT_ACCEPT_FAILED, code as u32, &self.endpoint);
+                    self.events.event(ZMQ_EVENT_ACCEPT_FAILED, code as u32, EventEndpoints::bound(&self.endpoint));
                     if matches!(code, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
                         // The backlog stays; come back once resources may be free.
                         if self.retry.is_none() {

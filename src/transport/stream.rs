@@ -11,7 +11,7 @@
 use crate::error::*;
 use crate::options::Options;
 use crate::transport::adopt;
-use crate::transport::address::IpcPath;
+use crate::transport::address::{tcp_endpoint, IpcPath};
 use mio::event::Source;
 use mio::{Interest, Registry, Token};
 use socket2::{Domain, SockAddr, SockRef, Socket, TcpKeepalive, Type};
@@ -39,6 +39,24 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.peer_addr().ok().map(|a| a.ip().to_string()),
             Stream::Ipc(_) => None,
+        }
+    }
+
+    /// This end's address as libzmq names it in monitor events
+    /// (`tcp://ip:port`; `ipc://path`, `ipc://@name`, or `ipc://` for an
+    /// unnamed unix socket); empty when the system does not say.
+    pub fn local_endpoint(&self) -> String {
+        match self {
+            Stream::Tcp(s) => s.local_addr().map(|a| tcp_endpoint(&a)).unwrap_or_default(),
+            Stream::Ipc(s) => s.local_addr().map(|a| ipc_endpoint(&a)).unwrap_or_default(),
+        }
+    }
+
+    /// The other end's address, named as `local_endpoint` names ours.
+    pub fn peer_endpoint(&self) -> String {
+        match self {
+            Stream::Tcp(s) => s.peer_addr().map(|a| tcp_endpoint(&a)).unwrap_or_default(),
+            Stream::Ipc(s) => s.peer_addr().map(|a| ipc_endpoint(&a)).unwrap_or_default(),
         }
     }
 
@@ -186,6 +204,19 @@ fn tune_ipc(u: &mio::net::UnixStream, o: &Options) {
     let _ = s.set_send_buffer_size(if o.sndbuf >= 0 { o.sndbuf as usize } else { IPC_SNDBUF });
     if o.rcvbuf >= 0 {
         let _ = s.set_recv_buffer_size(o.rcvbuf as usize);
+    }
+}
+
+/// A unix socket address as libzmq prints it: `ipc://` then the path, or
+/// `@` and the abstract name; nothing after `ipc://` when unnamed.
+fn ipc_endpoint(a: &std::os::unix::net::SocketAddr) -> String {
+    use std::os::linux::net::SocketAddrExt;
+    if let Some(p) = a.as_pathname() {
+        format!("ipc://{}", p.display())
+    } else if let Some(n) = a.as_abstract_name() {
+        format!("ipc://@{}", String::from_utf8_lossy(n))
+    } else {
+        "ipc://".to_string()
     }
 }
 

@@ -29,7 +29,8 @@ pub fn spawn(f: impl FnOnce() + Send + 'static) -> std::io::Result<JoinHandle<()
 /// context's threads (-1: the system's default, as libzmq's `_DFLT`).
 #[derive(Clone, Debug, Default)]
 pub struct Scheduling {
-    pub name_prefix: Option<i32>,
+    /// ZMQ_THREAD_NAME_PREFIX as set (raw bytes; a NUL ends it), if any.
+    pub name_prefix: Option<Vec<u8>>,
     pub policy: i32,
     pub priority: i32,
     pub cpus: Vec<i32>,
@@ -39,11 +40,19 @@ impl Scheduling {
     /// libzmq's name for a background thread: `[prefix/]ZMQbg/<name>`,
     /// cut to the 15 bytes Linux keeps.
     pub fn thread_name(&self, name: &str) -> String {
-        let mut n = match self.name_prefix {
-            Some(p) => format!("{p}/ZMQbg/{name}"),
-            None => format!("ZMQbg/{name}"),
+        let mut n = match self.name_prefix.as_deref() {
+            Some(p) if !p.is_empty() => {
+                let p = &p[..p.iter().position(|&b| b == 0).unwrap_or(p.len())];
+                format!("{}/ZMQbg/{name}", String::from_utf8_lossy(p))
+            }
+            _ => format!("ZMQbg/{name}"),
         };
-        n.truncate(15);
+        // 15 bytes, on a character boundary (a prefix need not be ASCII).
+        let mut cut = n.len().min(15);
+        while !n.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        n.truncate(cut);
         n
     }
 
