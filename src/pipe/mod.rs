@@ -102,6 +102,9 @@ impl DirShared {
 struct Side {
     mailbox: Option<Arc<dyn Waker>>,
     routing_id: Option<Bytes>,
+    /// What this side writes as it terminates (an inproc peer's
+    /// `ZMQ_DISCONNECT_MSG`, set by that peer: `set_peer_farewell`).
+    farewell: Option<Bytes>,
 }
 
 struct Shared {
@@ -171,8 +174,8 @@ impl PipeEnd {
             id: NEXT_PIPE_ID.fetch_add(1, Ordering::Relaxed),
             dirs: [DirShared::new(hwm[0], conflate[0]), DirShared::new(hwm[1], conflate[1])],
             sides: [
-                Mutex::new(Side { mailbox: a.mailbox, routing_id: a.routing_id }),
-                Mutex::new(Side { mailbox: b.mailbox, routing_id: b.routing_id }),
+                Mutex::new(Side { mailbox: a.mailbox, routing_id: a.routing_id, farewell: None }),
+                Mutex::new(Side { mailbox: b.mailbox, routing_id: b.routing_id, farewell: None }),
             ],
         });
         // Direction 0: a writes, b reads. Direction 1: b writes, a reads.
@@ -592,12 +595,24 @@ impl PipeEnd {
 
     /// Closes this end: what we already wrote stays readable by the peer,
     /// what was sent to us is dropped, and the peer is told.
+    /// The message the other end writes when it terminates: a bound
+    /// socket's `ZMQ_DISCONNECT_MSG`, heard when an inproc peer that
+    /// connected to it disconnects or closes (as libzmq).
+    pub fn set_peer_farewell(&self, msg: Bytes) {
+        lock(&self.shared.sides[1 - self.side]).farewell = Some(msg);
+    }
+
     pub fn terminate(&mut self) {
         if self.terminated {
             return;
         }
-        self.terminated = true;
         self.pending.clear();
+        let farewell = lock(&self.shared.sides[self.side]).farewell.take();
+        if let Some(b) = farewell {
+            // Dropped when the pipe is full.
+            let _ = self.write(Msg::from_bytes(b));
+        }
+        self.terminated = true;
         self.out_dir().writer_closed.store(true, Ordering::Release);
         self.in_dir().reader_closed.store(true, Ordering::Release);
         // No lock is held here: a zero-copy message's free function may
