@@ -436,7 +436,7 @@ fn set_bytes(field: &mut Vec<u8>, v: Option<&[u8]>) -> ZResult<()> {
 /// it: not 4 bytes long (libzmq takes that size for an int and refuses
 /// it), a `:` neither first nor last, a name starting with `X-` of at most
 /// 255 bytes. A name already set keeps its first value. The name must be
-/// UTF-8 here (libzmq takes any bytes).
+/// UTF-8 here (libzmq takes any bytes); the value ends at a NUL, if any.
 fn add_metadata(o: &mut Options, v: Option<&[u8]>) -> ZResult<()> {
     let v = v.ok_or(EINVAL)?;
     if v.is_empty() || v.len() == 4 {
@@ -451,6 +451,8 @@ fn add_metadata(o: &mut Options, v: Option<&[u8]>) -> ZResult<()> {
         return Err(EINVAL);
     }
     let name = std::str::from_utf8(name).map_err(|_| EINVAL)?;
+    // libzmq sends the value as a C string: up to its first NUL.
+    let value = value.split(|&b| b == 0).next().unwrap_or_default();
     if let Err(at) = o.app_metadata.binary_search_by(|(k, _)| k.as_str().cmp(name)) {
         o.app_metadata.insert(at, (name.to_string(), bytes::Bytes::copy_from_slice(value)));
     }

@@ -297,7 +297,18 @@ impl<E: MakeEngine> Session<E> {
                             };
                             format!("connect to {} failed: {why}", self.event_endpoint())
                         });
-                        self.schedule_reconnect(io, key)
+                        let errno = match &result {
+                            Ok(Some(e)) | Err(e) => e.raw_os_error().unwrap_or(0),
+                            Ok(None) => 0,
+                        };
+                        if self.stops_on_refusal(errno) {
+                            if let Some(s) = self.stream.as_ref() {
+                                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, self.event_endpoint());
+                            }
+                            self.finish(io);
+                        } else {
+                            self.schedule_reconnect(io, key)
+                        }
                     }
                 }
             }
@@ -442,6 +453,10 @@ impl<E: MakeEngine> Session<E> {
     /// The connection ended (error, EOF, time-out or protocol violation).
     pub(super) fn disconnected(&mut self, io: &mut Io, key: usize, protocol: bool) {
         let was_up = matches!(self.state, State::Handshaking | State::Active);
+        // ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED (draft): a connection lost or
+        // timed out mid-handshake counts as a protocol error: no retry.
+        let stop = self.state == State::Handshaking
+            && self.owner.options.reconnect_stop & ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED != 0;
         if let Some(s) = self.stream.as_ref() {
             if was_up {
                 let unreported = self.state == State::Active && !self.reported;
@@ -490,7 +505,7 @@ impl<E: MakeEngine> Session<E> {
         match self.role {
             Role::Accepted => self.finish(io),
             Role::Connect(_) => {
-                if protocol || self.closing {
+                if protocol || stop || self.closing {
                     self.finish(io);
                     return;
                 }
