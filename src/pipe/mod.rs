@@ -652,6 +652,27 @@ mod tests {
     }
 
     #[test]
+    fn peer_farewell_is_written_once_on_terminate() {
+        let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [0, 0], [false, false]);
+        // b's socket asks a to say "bye" to it as a goes.
+        b.set_peer_farewell(Bytes::from_static(b"bye"));
+        let mut half = Msg::from_slice(b"half");
+        half.set_more(true);
+        a.write(half).unwrap();
+        a.terminate();
+        a.terminate();
+        // The unfinished message is dropped, the farewell arrives alone.
+        match b.read() {
+            Read::Msg(m) => assert_eq!(m.data(), b"bye"),
+            _ => panic!("no farewell"),
+        }
+        assert!(!matches!(b.read(), Read::Msg(_)));
+        // b terminating says nothing to a.
+        b.terminate();
+        assert!(!matches!(a.read(), Read::Msg(_)));
+    }
+
+    #[test]
     fn multipart_visible_only_when_complete() {
         let (mut a, mut b) = PipeEnd::pair(cfg(), cfg(), [0, 0], [false, false]);
         let mut m1 = Msg::from_slice(b"1");

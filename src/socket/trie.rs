@@ -364,6 +364,25 @@ mod tests {
     }
 
     #[test]
+    fn mtrie_counts_topics_some_pipe_holds() {
+        let mut t = MTrie::new();
+        assert_eq!(t.len(), 0);
+        assert!(t.add(b"a", 1));
+        assert!(!t.add(b"a", 2));
+        assert!(!t.add(b"a", 2));
+        assert!(t.add(b"", 1));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.rm(b"a", 1), RmResult::ValuesRemain);
+        assert_eq!(t.rm(b"zz", 1), RmResult::NotFound);
+        assert_eq!(t.len(), 2);
+        t.rm_pipe(2, |_, _| {});
+        assert_eq!(t.len(), 1);
+        assert_eq!(t.rm(b"", 1), RmResult::LastValueRemoved);
+        assert_eq!(t.len(), 0);
+        assert!(t.is_empty());
+    }
+
+    #[test]
     fn trie_refcounts_and_prefix_match() {
         let mut t = Trie::new();
         assert!(!t.check(b"abc"));
