@@ -17,10 +17,14 @@
 //! 2. The socket type's routing module gets first go at *setting* its own
 //!    write-only options: `ZMQ_SUBSCRIBE`, `ZMQ_UNSUBSCRIBE`, `ZMQ_XPUB_*`,
 //!    `ZMQ_ROUTER_*`, `ZMQ_REQ_*`, `ZMQ_PROBE_ROUTER`, `ZMQ_CONNECT_ROUTING_ID`,
-//!    `ZMQ_STREAM_NOTIFY`. In libzmq none of these is readable (getsockopt
-//!    says EINVAL on every socket type), so they have no entry here; when the
-//!    socket type does not know the option, it falls through to this table,
-//!    which answers EINVAL.
+//!    `ZMQ_STREAM_NOTIFY`, and the draft `ZMQ_ONLY_FIRST_SUBSCRIBE`,
+//!    `ZMQ_XSUB_VERBOSE_UNSUBSCRIBE`. In libzmq none of these is readable
+//!    (getsockopt says EINVAL on every socket type), so they have no entry
+//!    here; when the socket type does not know the option, it falls through
+//!    to this table, which answers EINVAL. The one socket-type option that
+//!    is read, the draft `ZMQ_TOPICS_COUNT` (XPUB, PUB, XSUB, SUB), is
+//!    answered by those modules too. `ZMQ_ROUTER_NOTIFY` is here: libzmq
+//!    reads it on every type, and sessions act on it.
 //! 3. Everything else is here, including `ZMQ_TYPE` and `ZMQ_MECHANISM`
 //!    (read-only) and `ZMQ_INVERT_MATCHING` (generic in libzmq: settable and
 //!    readable on every socket type; SUB/XPUB read the stored flag).
