@@ -138,6 +138,6 @@ done
 
 if ((failed)); then echo "failed: ${failures[*]}"; fi
 summary="capi: $passed passed, $failed failed"
-((skipped == 0)) || summary+=", $skipped skipped (capi-tests/differences.txt)"
+((skipped == 0)) || summary+=", $skipped skipped (see the SKIP lines)"
 echo "$summary"
 ((failed == 0))
