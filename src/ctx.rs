@@ -27,6 +27,25 @@ pub struct InprocSide {
     pub sndhwm: c_int,
     pub rcvhwm: c_int,
     pub conflate: bool,
+    /// `ZMQ_HELLO_MSG`: sent first to each peer (draft; DEALER, ROUTER...).
+    pub hello: Option<Bytes>,
+    /// `ZMQ_DISCONNECT_MSG`: what this (bound) side receives when a peer
+    /// that connected goes away (draft; ROUTER, SERVER, PEER).
+    pub disconnect: Option<Bytes>,
+}
+
+/// A new inproc pipe's first message, written on `end` by the socket
+/// `side` describes: its HELLO_MSG for the peer. When that socket is the
+/// bound one (`bound`), also its DISCONNECT_MSG, for the connecting peer to
+/// write to it as the peer's end terminates (libzmq sets only the bound
+/// side's).
+pub fn greet(end: &mut PipeEnd, side: &InprocSide, bound: bool) {
+    if let Some(h) = &side.hello {
+        let _ = end.write(crate::msg::Msg::from_bytes(h.clone()));
+    }
+    if let (true, Some(d)) = (bound, &side.disconnect) {
+        end.set_peer_farewell(d.clone());
+    }
 }
 
 /// A socket bound to an inproc endpoint: what connecting sides need.
@@ -170,18 +189,21 @@ impl Ctx {
                 let hwm = [combined_hwm(me.sndhwm, peer.rcvhwm), combined_hwm(peer.sndhwm, me.rcvhwm)];
                 let conflate = [me.conflate || peer.conflate, me.conflate || peer.conflate];
                 let peer_cfg = EndConfig { mailbox: Some(peer.waker.clone()), routing_id: Some(peer.routing_id.clone()) };
-                let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, conflate);
+                let (mut mine, mut theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, conflate);
                 // What a later HWM change adds (libzmq's HWM boosts).
                 mine.set_hwm_boosts(peer.rcvhwm, me.rcvhwm);
+                greet(&mut mine, &me, false);
+                greet(&mut theirs, peer, true);
                 bound.mailbox.send(SocketCommand::Attach(Box::new(theirs), false));
                 Ok(mine)
             }
             None => {
                 let hwm = [hwm_limit(me.sndhwm), hwm_limit(me.rcvhwm)];
                 let peer_cfg = EndConfig { mailbox: None, routing_id: None };
-                let (mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, [me.conflate, me.conflate]);
+                let (mut mine, theirs) = PipeEnd::pair(my_cfg, peer_cfg, hwm, [me.conflate, me.conflate]);
                 // Until a peer binds, libzmq boosts with a new socket's RCVHWM.
                 mine.set_hwm_boosts(DEFAULT_HWM, me.rcvhwm);
+                greet(&mut mine, &me, false);
                 s.pending.entry(endpoint.to_string()).or_default().push(Pending {
                     end: theirs,
                     peer_sndhwm: me.sndhwm,

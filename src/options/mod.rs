@@ -17,10 +17,14 @@
 //! 2. The socket type's routing module gets first go at *setting* its own
 //!    write-only options: `ZMQ_SUBSCRIBE`, `ZMQ_UNSUBSCRIBE`, `ZMQ_XPUB_*`,
 //!    `ZMQ_ROUTER_*`, `ZMQ_REQ_*`, `ZMQ_PROBE_ROUTER`, `ZMQ_CONNECT_ROUTING_ID`,
-//!    `ZMQ_STREAM_NOTIFY`. In libzmq none of these is readable (getsockopt
-//!    says EINVAL on every socket type), so they have no entry here; when the
-//!    socket type does not know the option, it falls through to this table,
-//!    which answers EINVAL.
+//!    `ZMQ_STREAM_NOTIFY`, and the draft `ZMQ_ONLY_FIRST_SUBSCRIBE`,
+//!    `ZMQ_XSUB_VERBOSE_UNSUBSCRIBE`. In libzmq none of these is readable
+//!    (getsockopt says EINVAL on every socket type), so they have no entry
+//!    here; when the socket type does not know the option, it falls through
+//!    to this table, which answers EINVAL. The one socket-type option that
+//!    is read, the draft `ZMQ_TOPICS_COUNT` (XPUB, PUB, XSUB, SUB), is
+//!    answered by those modules too. `ZMQ_ROUTER_NOTIFY` is here: libzmq
+//!    reads it on every type, and sessions act on it.
 //! 3. Everything else is here, including `ZMQ_TYPE` and `ZMQ_MECHANISM`
 //!    (read-only) and `ZMQ_INVERT_MATCHING` (generic in libzmq: settable and
 //!    readable on every socket type; SUB/XPUB read the stored flag).
@@ -36,7 +40,9 @@
 //! header lists as draft (`ZMQ_ZAP_ENFORCE_DOMAIN`, `ZMQ_LOOPBACK_FASTPATH`,
 //! `ZMQ_MULTICAST_LOOP`, `ZMQ_SOCKS_USERNAME`, `ZMQ_SOCKS_PASSWORD`,
 //! `ZMQ_RECONNECT_STOP`) are accepted because Debian's stable build accepts
-//! them.
+//! them. The other draft options of 4.3.5 are answered as a draft build of
+//! libzmq answers them (`table.rs`, after `ZMQ_RECONNECT_STOP`); the WSS and
+//! NORM ones are EINVAL, as in a libzmq built without those transports.
 //!
 //! # Buffer rules (as libzmq)
 //!
@@ -153,6 +159,28 @@ pub struct Options {
     pub bindtodevice: Vec<u8>,
     pub invert_matching: bool,
     pub loopback_fastpath: bool,
+    /// `ZMQ_ROUTER_NOTIFY` (draft): `ZMQ_NOTIFY_CONNECT | ZMQ_NOTIFY_DISCONNECT`
+    /// bits; settable on ROUTER only, readable on every type (as libzmq).
+    pub router_notify: c_int,
+    /// `ZMQ_IN_BATCH_SIZE` / `ZMQ_OUT_BATCH_SIZE` (draft), in bytes; `None`
+    /// until set: our engine then keeps its own sizes (see
+    /// `session::input`/`output`), while getsockopt reads libzmq's default.
+    pub in_batch_size: Option<c_int>,
+    pub out_batch_size: Option<c_int>,
+    /// `ZMQ_PRIORITY` (draft): SO_PRIORITY of tcp sockets when non-zero.
+    pub priority: c_int,
+    /// `ZMQ_BUSY_POLL` (draft): SO_BUSY_POLL of tcp sockets when positive.
+    pub busy_poll: c_int,
+    /// `ZMQ_METADATA` (draft): application properties ("X-" names) sent in
+    /// our READY/INITIATE, sorted by name, the first value set for a name
+    /// kept (libzmq keeps them in a `std::map` and inserts).
+    pub app_metadata: Vec<(String, bytes::Bytes)>,
+    /// `ZMQ_HELLO_MSG`, `ZMQ_DISCONNECT_MSG`, `ZMQ_HICCUP_MSG` (draft): empty
+    /// means none. Which socket types act on them: `hello`, `disconnect`,
+    /// `hiccup`.
+    pub hello_msg: Vec<u8>,
+    pub disconnect_msg: Vec<u8>,
+    pub hiccup_msg: Vec<u8>,
 }
 
 impl Options {
@@ -226,6 +254,15 @@ impl Options {
             bindtodevice: Vec::new(),
             invert_matching: false,
             loopback_fastpath: false,
+            router_notify: 0,
+            in_batch_size: None,
+            out_batch_size: None,
+            priority: 0,
+            busy_poll: 0,
+            app_metadata: Vec::new(),
+            hello_msg: Vec::new(),
+            disconnect_msg: Vec::new(),
+            hiccup_msg: Vec::new(),
         }
     }
 
@@ -241,6 +278,29 @@ impl Options {
     pub fn conflates(&self) -> bool {
         use crate::constants::*;
         self.conflate && matches!(self.socket_type, ZMQ_DEALER | ZMQ_PULL | ZMQ_PUSH | ZMQ_PUB | ZMQ_SUB)
+    }
+
+    /// The message each new peer is sent first (`ZMQ_HELLO_MSG`), on the
+    /// types libzmq sends it from (DEALER, ROUTER and the draft CLIENT,
+    /// SERVER, PEER); None when unset or another type.
+    pub fn hello(&self) -> Option<&[u8]> {
+        let types = [ZMQ_DEALER, ZMQ_ROUTER, draft::ZMQ_CLIENT, draft::ZMQ_SERVER, draft::ZMQ_PEER];
+        (!self.hello_msg.is_empty() && types.contains(&self.socket_type)).then_some(&self.hello_msg[..])
+    }
+
+    /// The message the socket receives, as from the peer, when an accepted
+    /// peer's connection ends after its handshake (`ZMQ_DISCONNECT_MSG`;
+    /// ROUTER, SERVER, PEER as libzmq).
+    pub fn disconnect(&self) -> Option<&[u8]> {
+        let types = [ZMQ_ROUTER, draft::ZMQ_SERVER, draft::ZMQ_PEER];
+        (!self.disconnect_msg.is_empty() && types.contains(&self.socket_type)).then_some(&self.disconnect_msg[..])
+    }
+
+    /// The message the socket receives when a connection it made ends after
+    /// its handshake (`ZMQ_HICCUP_MSG`, libzmq 4.3.5; DEALER, CLIENT, PEER).
+    pub fn hiccup(&self) -> Option<&[u8]> {
+        let types = [ZMQ_DEALER, draft::ZMQ_CLIENT, draft::ZMQ_PEER];
+        (!self.hiccup_msg.is_empty() && types.contains(&self.socket_type)).then_some(&self.hiccup_msg[..])
     }
 
     pub fn mechanism(&self) -> c_int {

@@ -182,6 +182,22 @@ static TABLE: &[Entry] = &[
     text!(ZMQ_SOCKS_USERNAME, socks_username, MAX_TEXT, OnNull::Clear, true, None),
     text!(ZMQ_SOCKS_PASSWORD, socks_password, MAX_TEXT, OnNull::Clear, true, None),
     int!(ZMQ_RECONNECT_STOP, reconnect_stop, c_int::MIN),
+    // The draft options of libzmq 4.3.5 (`ZMQ_BUILD_DRAFT_API`).
+    custom!(draft::ZMQ_METADATA, None, Some(add_metadata)),
+    custom!(draft::ZMQ_ROUTER_NOTIFY, Some(|o, out| put(out, &o.router_notify.to_ne_bytes())), Some(set_router_notify)),
+    custom!(draft::ZMQ_IN_BATCH_SIZE, Some(|o, out| get_batch(o.in_batch_size, out)),
+        Some(|o, v| set_batch(&mut o.in_batch_size, v))),
+    custom!(draft::ZMQ_OUT_BATCH_SIZE, Some(|o, out| get_batch(o.out_batch_size, out)),
+        Some(|o, v| set_batch(&mut o.out_batch_size, v))),
+    custom!(draft::ZMQ_HELLO_MSG, None, Some(|o, v| set_bytes(&mut o.hello_msg, v))),
+    custom!(draft::ZMQ_DISCONNECT_MSG, None, Some(|o, v| set_bytes(&mut o.disconnect_msg, v))),
+    int!(draft::ZMQ_PRIORITY, priority, 0),
+    // Any int, write-only (libzmq 4.3.5 has no getsockopt for it).
+    custom!(draft::ZMQ_BUSY_POLL, None, Some(|o, v| {
+        o.busy_poll = int_arg(v)?;
+        Ok(())
+    })),
+    custom!(draft::ZMQ_HICCUP_MSG, None, Some(|o, v| set_bytes(&mut o.hiccup_msg, v))),
 ];
 
 pub(super) fn entry(option: c_int) -> Option<&'static Entry> {
@@ -380,6 +396,66 @@ fn set_tcp_accept_filter(o: &mut Options, v: Option<&[u8]>) -> ZResult<()> {
     }
     let filter = parse_accept_filter(v, o.ipv6).ok_or(EINVAL)?;
     o.tcp_accept_filter.push(filter);
+    Ok(())
+}
+
+/// `ZMQ_ROUTER_NOTIFY`: ROUTER only (libzmq's router answers it; every
+/// other type says EINVAL), a combination of the two bits.
+fn set_router_notify(o: &mut Options, v: Option<&[u8]>) -> ZResult<()> {
+    let bits = int_arg(v)?;
+    if o.socket_type != ZMQ_ROUTER || !(0..=draft::ZMQ_NOTIFY_CONNECT | draft::ZMQ_NOTIFY_DISCONNECT).contains(&bits) {
+        return Err(EINVAL);
+    }
+    o.router_notify = bits;
+    Ok(())
+}
+
+/// libzmq's batch sizes (`in_batch_size`, `out_batch_size`), what the
+/// options read until they are set.
+const DEFAULT_BATCH: c_int = 8192;
+
+fn set_batch(field: &mut Option<c_int>, v: Option<&[u8]>) -> ZResult<()> {
+    match int_arg(v)? {
+        n if n > 0 => *field = Some(n),
+        _ => return Err(EINVAL),
+    }
+    Ok(())
+}
+
+fn get_batch(field: Option<c_int>, out: &mut [u8]) -> ZResult<usize> {
+    put(out, &field.unwrap_or(DEFAULT_BATCH).to_ne_bytes())
+}
+
+/// HELLO/DISCONNECT/HICCUP messages: any bytes; NULL or empty clears.
+fn set_bytes(field: &mut Vec<u8>, v: Option<&[u8]>) -> ZResult<()> {
+    *field = v.unwrap_or_default().to_vec();
+    Ok(())
+}
+
+/// `ZMQ_METADATA`: one `X-name:value` property per call, as libzmq checks
+/// it: not 4 bytes long (libzmq takes that size for an int and refuses
+/// it), a `:` neither first nor last, a name starting with `X-` of at most
+/// 255 bytes. A name already set keeps its first value. The name must be
+/// UTF-8 here (libzmq takes any bytes); the value ends at a NUL, if any.
+fn add_metadata(o: &mut Options, v: Option<&[u8]>) -> ZResult<()> {
+    let v = v.ok_or(EINVAL)?;
+    if v.is_empty() || v.len() == 4 {
+        return Err(EINVAL);
+    }
+    let colon = v.iter().position(|&b| b == b':').ok_or(EINVAL)?;
+    if colon == 0 || colon == v.len() - 1 {
+        return Err(EINVAL);
+    }
+    let (name, value) = (&v[..colon], &v[colon + 1..]);
+    if !name.starts_with(b"X-") || name.len() > 255 {
+        return Err(EINVAL);
+    }
+    let name = std::str::from_utf8(name).map_err(|_| EINVAL)?;
+    // libzmq sends the value as a C string: up to its first NUL.
+    let value = value.split(|&b| b == 0).next().unwrap_or_default();
+    if let Err(at) = o.app_metadata.binary_search_by(|(k, _)| k.as_str().cmp(name)) {
+        o.app_metadata.insert(at, (name.to_string(), bytes::Bytes::copy_from_slice(value)));
+    }
     Ok(())
 }
 

@@ -376,10 +376,12 @@ fn write_only_and_unknown_options() {
         assert!(Options::is_known(id));
         assert_eq!(seti(&mut o, id, 1), Err(EINVAL));
     }
-    // Not generic options: socket-level, socket-type, context, VMCI, draft.
+    // Not generic options: socket-level, socket-type (98 XPUB_MANUAL_LAST_VALUE,
+    // 108 ONLY_FIRST_SUBSCRIBE, 115 XSUB_VERBOSE_UNSUBSCRIBE, 116 TOPICS_COUNT),
+    // context, VMCI, WSS (103..107) and NORM (117..124) that we do not build.
     let unknown = [0, 1, 2, 3, 6, 7, 10, 13, 14, 15, 20, 26, 29, 30, 32, 33, 40, 41, 51, 52,
-        53, 56, 61, 67, 69, 70, 71, 72, 73, 78, 81, 82, 83, 85, 86, 87, 88, 95, 97, 98, 101,
-        102, 103, 108, 110, 111, 112, -1, 1000];
+        53, 56, 61, 67, 69, 70, 71, 72, 73, 78, 81, 82, 83, 85, 86, 87, 88, 98, 103, 104, 105,
+        106, 107, 108, 115, 116, 117, 124, -1, 1000];
     for id in unknown {
         assert!(!Options::is_known(id), "option {id}");
         assert_eq!(seti(&mut o, id, 1), Err(EINVAL), "option {id}");
@@ -464,4 +466,77 @@ fn tcp_accept_filter_matching() {
     assert!(!o.tcp_accept_allows(v4("192.168.1.2")));
     o.set(ZMQ_TCP_ACCEPT_FILTER, b"0.0.0.0/0").unwrap();
     assert!(o.tcp_accept_allows(v4("1.1.1.1")));
+}
+
+// ---------------------------------------------------------------------------
+// Draft options (libzmq 4.3.5 built with ZMQ_BUILD_DRAFT_API).
+
+#[test]
+fn draft_int_options() {
+    let mut o = Options::new(ZMQ_DEALER);
+    assert_eq!(geti(&o, draft::ZMQ_IN_BATCH_SIZE), 8192);
+    assert_eq!(geti(&o, draft::ZMQ_OUT_BATCH_SIZE), 8192);
+    assert_eq!(o.in_batch_size, None);
+    assert_eq!(seti(&mut o, draft::ZMQ_IN_BATCH_SIZE, 0), Err(EINVAL));
+    assert_eq!(seti(&mut o, draft::ZMQ_OUT_BATCH_SIZE, -1), Err(EINVAL));
+    assert_eq!(o.set(draft::ZMQ_IN_BATCH_SIZE, &[1, 0]), Err(EINVAL));
+    assert_eq!(seti(&mut o, draft::ZMQ_IN_BATCH_SIZE, 100), Ok(()));
+    assert_eq!(geti(&o, draft::ZMQ_IN_BATCH_SIZE), 100);
+    assert_eq!(geti(&o, draft::ZMQ_PRIORITY), 0);
+    assert_eq!(seti(&mut o, draft::ZMQ_PRIORITY, -1), Err(EINVAL));
+    assert_eq!(seti(&mut o, draft::ZMQ_PRIORITY, 3), Ok(()));
+    assert_eq!(geti(&o, draft::ZMQ_PRIORITY), 3);
+    // BUSY_POLL: any int, not readable.
+    assert_eq!(seti(&mut o, draft::ZMQ_BUSY_POLL, -5), Ok(()));
+    assert_eq!(o.get(draft::ZMQ_BUSY_POLL, &mut [0; 4]), Err(EINVAL));
+    // ROUTER_NOTIFY: readable everywhere, settable on ROUTER only, 0..=3.
+    assert_eq!(geti(&o, draft::ZMQ_ROUTER_NOTIFY), 0);
+    assert_eq!(seti(&mut o, draft::ZMQ_ROUTER_NOTIFY, 1), Err(EINVAL));
+    let mut r = Options::new(ZMQ_ROUTER);
+    assert_eq!(seti(&mut r, draft::ZMQ_ROUTER_NOTIFY, 4), Err(EINVAL));
+    assert_eq!(seti(&mut r, draft::ZMQ_ROUTER_NOTIFY, 3), Ok(()));
+    assert_eq!(geti(&r, draft::ZMQ_ROUTER_NOTIFY), 3);
+}
+
+#[test]
+fn draft_messages_are_write_only_and_per_type() {
+    let mut o = Options::new(ZMQ_DEALER);
+    for id in [draft::ZMQ_HELLO_MSG, draft::ZMQ_DISCONNECT_MSG, draft::ZMQ_HICCUP_MSG] {
+        assert_eq!(o.set(id, b"hi"), Ok(()));
+        assert_eq!(o.get(id, &mut [0; 16]), Err(EINVAL));
+    }
+    assert_eq!(o.hello(), Some(&b"hi"[..]));
+    assert_eq!(o.hiccup(), Some(&b"hi"[..]));
+    assert_eq!(o.disconnect(), None, "DEALER does not receive DISCONNECT_MSG");
+    assert_eq!(o.set_nullable(draft::ZMQ_HELLO_MSG, None), Ok(()));
+    assert_eq!(o.hello(), None);
+    let mut p = Options::new(ZMQ_PUB);
+    assert_eq!(p.set(draft::ZMQ_HELLO_MSG, b"x"), Ok(()));
+    assert_eq!(p.hello(), None, "PUB sends no HELLO_MSG");
+    let mut r = Options::new(ZMQ_ROUTER);
+    r.set(draft::ZMQ_DISCONNECT_MSG, b"bye").unwrap();
+    r.set(draft::ZMQ_HICCUP_MSG, b"h").unwrap();
+    assert_eq!(r.disconnect(), Some(&b"bye"[..]));
+    assert_eq!(r.hiccup(), None);
+}
+
+#[test]
+fn metadata_is_validated_as_libzmq() {
+    let mut o = Options::new(ZMQ_DEALER);
+    for bad in [&b"X-a"[..], b"X-ab", b":X-a", b"X-a:", b"Y-a:b", b"x-a:b", b"no colon here"] {
+        assert_eq!(o.set(draft::ZMQ_METADATA, bad), Err(EINVAL), "{:?}", String::from_utf8_lossy(bad));
+    }
+    let long = [&b"X-"[..], &[b'n'; 254][..], b":v"].concat();
+    assert_eq!(o.set(draft::ZMQ_METADATA, &long), Err(EINVAL));
+    assert_eq!(o.set(draft::ZMQ_METADATA, &long[1..]), Err(EINVAL), "no X- prefix");
+    let ok = [&b"X-"[..], &[b'n'; 253][..], b":v"].concat();
+    assert_eq!(o.set(draft::ZMQ_METADATA, &ok), Ok(()));
+    assert_eq!(o.set(draft::ZMQ_METADATA, b"X-b:1:2"), Ok(()));
+    assert_eq!(o.set(draft::ZMQ_METADATA, b"X-a:first"), Ok(()));
+    assert_eq!(o.set(draft::ZMQ_METADATA, b"X-a:second"), Ok(()));
+    let names: Vec<&str> = o.app_metadata.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["X-a", "X-b", &*String::from_utf8(ok[..255].to_vec()).unwrap()]);
+    assert_eq!(&o.app_metadata[0].1[..], b"first");
+    assert_eq!(&o.app_metadata[1].1[..], b"1:2");
+    assert_eq!(o.get(draft::ZMQ_METADATA, &mut [0; 64]), Err(EINVAL));
 }

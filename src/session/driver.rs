@@ -330,7 +330,18 @@ impl<E: MakeEngine> Session<E> {
                             };
                             format!("connect to {} failed: {why}", self.event_endpoint())
                         });
-                        self.schedule_reconnect(io, key)
+                        let errno = match &result {
+                            Ok(Some(e)) | Err(e) => e.raw_os_error().unwrap_or(0),
+                            Ok(None) => 0,
+                        };
+                        if self.stops_on_refusal(errno) {
+                            if let Some(s) = self.stream.as_ref() {
+                                self.owner.event(ZMQ_EVENT_CLOSED, s.fd() as u32, self.attempt_endpoints());
+                            }
+                            self.finish(io);
+                        } else {
+                            self.schedule_reconnect(io, key)
+                        }
                     }
                 }
             }
@@ -394,6 +405,23 @@ impl<E: MakeEngine> Session<E> {
             md.set("__srcfd", s.fd().to_string().as_bytes());
         }
         self.attach_pipe(io, key, identity, md);
+        let o = self.owner.options.clone();
+        if o.router_notify & ZMQ_NOTIFY_CONNECT != 0 {
+            // ROUTER: an empty message from the new peer (a full pipe, or
+            // one the socket closed, drops it, as libzmq does).
+            if let Some(p) = self.pipe.as_mut() {
+                let _ = p.write_deferred(Msg::new());
+            }
+        }
+        if let Some(hello) = o.hello() {
+            // Ahead of anything the socket queued for this peer.
+            if let Some(e) = self.engine.as_mut() {
+                if let Err(e) = e.send(Msg::from_slice(hello)) {
+                    self.protocol_error(io, key, e);
+                    return;
+                }
+            }
+        }
         self.pump_out(io, key);
     }
 
@@ -462,6 +490,10 @@ impl<E: MakeEngine> Session<E> {
     /// The connection ended (error, EOF, time-out or protocol violation).
     pub(super) fn disconnected(&mut self, io: &mut Io, key: usize, protocol: bool) {
         let was_up = matches!(self.state, State::Handshaking | State::Active);
+        // ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED (draft): a connection lost or
+        // timed out mid-handshake counts as a protocol error: no retry.
+        let stop = self.state == State::Handshaking
+            && self.owner.options.reconnect_stop & ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED != 0;
         if let Some(s) = self.stream.as_ref() {
             if was_up {
                 let unreported = self.state == State::Active && !self.reported;
@@ -485,6 +517,7 @@ impl<E: MakeEngine> Session<E> {
                     }
                 }
             }
+            self.last_messages();
         }
         if was_up && self.reached.is_some() {
             self.renamed = self.reached.take();
@@ -509,7 +542,7 @@ impl<E: MakeEngine> Session<E> {
         match self.role {
             Role::Accepted => self.finish(io),
             Role::Connect(_) => {
-                if protocol || self.closing {
+                if protocol || stop || self.closing {
                     self.finish(io);
                     return;
                 }
@@ -527,6 +560,27 @@ impl<E: MakeEngine> Session<E> {
                 }
                 self.schedule_reconnect(io, key);
             }
+        }
+    }
+
+    /// A connection that had completed its handshake ended: what the
+    /// socket hears of it, as from the peer, after the incomplete message
+    /// it was receiving is dropped: ROUTER's empty disconnect notice
+    /// (`ZMQ_ROUTER_NOTIFY`), then the `ZMQ_DISCONNECT_MSG` of an accepted
+    /// connection or the `ZMQ_HICCUP_MSG` of one we made. Each is dropped
+    /// when the pipe is full.
+    fn last_messages(&mut self) {
+        let o = self.owner.options.clone();
+        let accepted = matches!(self.role, Role::Accepted);
+        let notice = (o.router_notify & ZMQ_NOTIFY_DISCONNECT != 0).then(Msg::new);
+        let own = if accepted { o.disconnect() } else { o.hiccup() };
+        if notice.is_none() && own.is_none() {
+            return;
+        }
+        let Some(p) = self.pipe.as_mut() else { return };
+        p.rollback();
+        for m in notice.into_iter().chain(own.map(Msg::from_slice)) {
+            let _ = p.write(m);
         }
     }
 

@@ -1,7 +1,7 @@
 //! The read side of a session: from the stream into the engine, and what
 //! it decodes into the socket's pipe.
 //!
-//! Owns: reading in large chunks, reading a large frame's body straight
+//! Owns: reading in large chunks (`ZMQ_IN_BATCH_SIZE` bounds them), reading a large frame's body straight
 //! into its buffer (and SO_RCVLOWAT while the rest of it is awaited), and
 //! stopping while the pipe is full (the refused message waits in
 //! `pending_in`). Must not: parse bytes (the engine does).
@@ -107,10 +107,17 @@ impl<E: MakeEngine> Session<E> {
         ok
     }
 
+    /// How much one read asks for: `READ_CHUNK`, or less when
+    /// `ZMQ_IN_BATCH_SIZE` says so (the I/O thread's buffer bounds it).
+    fn read_size(&self) -> usize {
+        self.owner.options.in_batch_size.map_or(READ_CHUNK, |n| (n.max(1) as usize).min(READ_CHUNK))
+    }
+
     pub(super) fn read_loop(&mut self, io: &mut Io, key: usize) {
         if io.readbuf.len() != READ_CHUNK {
             io.readbuf = vec![0; READ_CHUNK];
         }
+        let chunk = self.read_size();
         loop {
             if self.pending_in.is_some() || !matches!(self.state, State::Handshaking | State::Active) {
                 return;
@@ -126,7 +133,7 @@ impl<E: MakeEngine> Session<E> {
             }
             let Some(stream) = self.stream.as_mut() else { return };
             let peek = self.large_in && self.inbuf.is_empty();
-            let want = if peek { PEEK } else { READ_CHUNK };
+            let want = if peek { PEEK } else { chunk };
             match stream.read(&mut io.readbuf[..want]) {
                 Ok(0) => {
                     self.last_err = libc::EPIPE;

@@ -14,7 +14,9 @@ use crate::msg::Spent;
 use crate::pipe::Read;
 use std::io::IoSlice;
 
-/// Encode up to this much before writing.
+/// Encode up to this much before writing (unless `ZMQ_OUT_BATCH_SIZE` was
+/// set: libzmq's default, 8 KiB, is what the option reads, but ours is
+/// larger because writev sends big batches at no extra cost).
 const WRITE_BATCH: usize = 256 * 1024;
 
 impl<E: MakeEngine> Session<E> {
@@ -25,9 +27,10 @@ impl<E: MakeEngine> Session<E> {
         }
         // Sent messages, freed in batches.
         let mut spent = Spent::default();
+        let batch = self.owner.options.out_batch_size.map_or(WRITE_BATCH, |n| n.max(1) as usize);
         while !self.closing {
             let Some(engine) = self.engine.as_mut() else { return };
-            if engine.output_len() >= WRITE_BATCH {
+            if engine.output_len() >= batch {
                 self.flush(io, key);
                 if self.out_blocked || self.state != State::Active {
                     return;

@@ -80,6 +80,10 @@ impl<E: MakeEngine> Session<E> {
                 if let Some(fd) = e.closed_fd {
                     self.owner.event(ZMQ_EVENT_CLOSED, fd as u32, self.attempt_endpoints());
                 }
+                if self.stops_on_refusal(e.errno) {
+                    self.finish(io);
+                    return;
+                }
                 self.schedule_reconnect(io, key);
                 return;
             }
@@ -98,6 +102,14 @@ impl<E: MakeEngine> Session<E> {
         if o.connect_timeout > 0 {
             self.t_connect = Some(io.add_timer(key, ms(o.connect_timeout)));
         }
+    }
+
+    /// `ZMQ_RECONNECT_STOP_CONN_REFUSED` (draft): a tcp connect refused
+    /// ends the endpoint instead of retrying (libzmq's tcp connecter; the
+    /// attempt's socket is still reported CLOSED).
+    pub(super) fn stops_on_refusal(&self, errno: i32) -> bool {
+        let tcp = matches!(self.role, Role::Connect(Target::Tcp(_)));
+        tcp && errno == libc::ECONNREFUSED && self.owner.options.reconnect_stop & ZMQ_RECONNECT_STOP_CONN_REFUSED != 0
     }
 
     /// The attempt failed or the connection was lost: try again after the

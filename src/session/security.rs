@@ -75,15 +75,15 @@ impl<E: MakeEngine> Session<E> {
         if matches!(zap, ZapMode::Off) {
             self.drop_zap(io);
         }
-        let (st, rid) = (o.socket_type, &o.routing_id[..]);
+        let (st, rid, md) = (o.socket_type, &o.routing_id[..], &o.app_metadata[..]);
         let no_keys = libc::EPROTO;
         let no_random = |_| libc::EIO;
         Ok(match mechanism {
-            ZMQ_PLAIN if server => Box::new(PlainMechanism::server(st, rid, &[], zap)),
-            ZMQ_PLAIN => Box::new(PlainMechanism::client(st, rid, &[], &o.plain_username, &o.plain_password)),
+            ZMQ_PLAIN if server => Box::new(PlainMechanism::server(st, rid, md, zap)),
+            ZMQ_PLAIN => Box::new(PlainMechanism::client(st, rid, md, &o.plain_username, &o.plain_password)),
             ZMQ_CURVE if server => {
                 let secret = o.curve_secretkey.ok_or(no_keys)?;
-                Box::new(CurveMechanism::server(st, rid, &[], secret, zap).map_err(no_random)?)
+                Box::new(CurveMechanism::server(st, rid, md, secret, zap).map_err(no_random)?)
             }
             ZMQ_CURVE => {
                 let (Some(public), Some(secret), Some(server_key)) =
@@ -91,9 +91,9 @@ impl<E: MakeEngine> Session<E> {
                 else {
                     return Err(no_keys);
                 };
-                Box::new(CurveMechanism::client(st, rid, &[], public, secret, server_key).map_err(no_random)?)
+                Box::new(CurveMechanism::client(st, rid, md, public, secret, server_key).map_err(no_random)?)
             }
-            _ => Box::new(NullMechanism::new(st, rid, &[]).with_zap(zap)),
+            _ => Box::new(NullMechanism::new(st, rid, md).with_zap(zap)),
         })
     }
 

@@ -240,14 +240,16 @@ impl SocketBase {
                     return Err(EINVAL);
                 }
                 let info = self.bound_info();
+                let info_side = info.side.clone();
                 let pending = self.ctx.bind_inproc(endpoint, info)?;
-                for p in pending {
+                for mut p in pending {
                     let hwm = [
                         crate::pipe::combined_hwm(self.options.sndhwm, p.peer_rcvhwm),
                         crate::pipe::combined_hwm(p.peer_sndhwm, self.options.rcvhwm),
                     ];
                     p.end.set_hwm_boosts(p.peer_rcvhwm, self.options.rcvhwm);
                     p.end.attach(self.end_config(), hwm);
+                    crate::ctx::greet(&mut p.end, &info_side, true);
                     self.attach_pipe(p.end, None, false);
                 }
                 self.bound.push(endpoint.to_string());
@@ -290,7 +292,7 @@ impl SocketBase {
             raw: self.routing.raw(),
             linger: self.linger.clone(),
             zap: Arc::new(move |waker| {
-                let side = InprocSide { waker, routing_id: bytes::Bytes::new(), sndhwm: 0, rcvhwm: 0, conflate: false };
+                let side = InprocSide { waker, routing_id: bytes::Bytes::new(), sndhwm: 0, rcvhwm: 0, conflate: false, hello: None, disconnect: None };
                 ctx.upgrade()?.connect_inproc_if_bound(crate::zmtp::zap::ZAP_ENDPOINT, side)
             }),
         }
@@ -403,6 +405,8 @@ impl SocketBase {
             sndhwm: self.options.sndhwm,
             rcvhwm: self.options.rcvhwm,
             conflate: self.options.conflates(),
+            hello: self.options.hello().map(bytes::Bytes::copy_from_slice),
+            disconnect: self.options.disconnect().map(bytes::Bytes::copy_from_slice),
         }
     }
 

@@ -63,6 +63,9 @@ impl Routing for Sub {
         }
         Ok(())
     }
+    fn getsockopt(&self, option: c_int, out: &mut [u8]) -> Option<ZResult<usize>> {
+        self.x.getsockopt(option, out)
+    }
 }
 
 #[cfg(test)]

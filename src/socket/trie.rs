@@ -275,6 +275,8 @@ pub enum RmResult {
 /// topic or not).
 pub struct MTrie {
     t: Radix<Vec<PipeKey>>,
+    /// Topics some pipe holds (`ZMQ_TOPICS_COUNT`).
+    count: usize,
 }
 
 impl Default for MTrie {
@@ -285,7 +287,7 @@ impl Default for MTrie {
 
 impl MTrie {
     pub fn new() -> MTrie {
-        MTrie { t: Radix::new() }
+        MTrie { t: Radix::new(), count: 0 }
     }
 
     /// Adds `pipe` to `topic`; true when no pipe held the topic before.
@@ -295,6 +297,9 @@ impl MTrie {
         let was_empty = set.is_empty();
         if let Err(pos) = set.binary_search(&pipe) {
             set.insert(pos, pipe);
+        }
+        if was_empty {
+            self.count += 1;
         }
         was_empty
     }
@@ -306,6 +311,7 @@ impl MTrie {
         let Ok(pos) = set.binary_search(&pipe) else { return RmResult::NotFound };
         set.remove(pos);
         if set.is_empty() {
+            self.count -= 1;
             self.t.prune(n);
             RmResult::LastValueRemoved
         } else {
@@ -340,6 +346,11 @@ impl MTrie {
     pub fn is_empty(&self) -> bool {
         self.t.nodes.len() == 1 && self.t.nodes[ROOT].value.is_empty()
     }
+
+    /// Number of distinct topics some pipe holds.
+    pub fn len(&self) -> usize {
+        self.count
+    }
 }
 
 #[cfg(test)]
@@ -350,6 +361,25 @@ mod tests {
         let mut v = Vec::new();
         t.for_each(|k| v.push(k.to_vec()));
         v
+    }
+
+    #[test]
+    fn mtrie_counts_topics_some_pipe_holds() {
+        let mut t = MTrie::new();
+        assert_eq!(t.len(), 0);
+        assert!(t.add(b"a", 1));
+        assert!(!t.add(b"a", 2));
+        assert!(!t.add(b"a", 2));
+        assert!(t.add(b"", 1));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.rm(b"a", 1), RmResult::ValuesRemain);
+        assert_eq!(t.rm(b"zz", 1), RmResult::NotFound);
+        assert_eq!(t.len(), 2);
+        t.rm_pipe(2, |_, _| {});
+        assert_eq!(t.len(), 1);
+        assert_eq!(t.rm(b"", 1), RmResult::LastValueRemoved);
+        assert_eq!(t.len(), 0);
+        assert!(t.is_empty());
     }
 
     #[test]

@@ -30,7 +30,7 @@
 
 use super::dist::Dist;
 use super::trie::{MTrie, RmResult};
-use super::xsub::{flag_arg, parse_sub};
+use super::xsub::{flag_arg, parse_sub, topics_count};
 use super::{Cx, PipeKey, Routing};
 use crate::constants::*;
 use crate::error::{Errno, ZResult, EAGAIN, EINVAL, ENOTSUP};
@@ -301,6 +301,11 @@ impl Routing for XPub {
             _ => return Err(EINVAL),
         }
         Ok(())
+    }
+
+    /// `ZMQ_TOPICS_COUNT` (draft): the distinct topics some peer holds.
+    fn getsockopt(&self, option: c_int, out: &mut [u8]) -> Option<ZResult<usize>> {
+        (option == draft::ZMQ_TOPICS_COUNT).then(|| topics_count(out, self.subs.len()))
     }
 }
 

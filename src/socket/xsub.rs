@@ -51,6 +51,18 @@ pub(crate) fn flag_arg(value: &[u8]) -> ZResult<bool> {
     }
 }
 
+/// `ZMQ_TOPICS_COUNT`'s answer, as libzmq's XPUB/XSUB give it: an int
+/// into a buffer of at least 4 bytes, the rest of which is zeroed.
+pub(crate) fn topics_count(out: &mut [u8], n: usize) -> ZResult<usize> {
+    if out.len() < 4 {
+        return Err(EINVAL);
+    }
+    let n = c_int::try_from(n).unwrap_or(c_int::MAX);
+    out[..4].copy_from_slice(&n.to_ne_bytes());
+    out[4..].fill(0);
+    Ok(4)
+}
+
 pub struct XSub {
     /// SUB: filter received messages by subscription.
     filter: bool,
@@ -63,6 +75,9 @@ pub struct XSub {
     more_send: bool,
     process_subscribe: bool,
     only_first_subscribe: bool,
+    /// `ZMQ_XSUB_VERBOSE_UNSUBSCRIBE`: every cancel the application sends
+    /// goes upstream, not only the one that drops a topic's last reference.
+    verbose_unsubs: bool,
 }
 
 impl XSub {
@@ -81,6 +96,7 @@ impl XSub {
             more_send: false,
             process_subscribe: false,
             only_first_subscribe: false,
+            verbose_unsubs: false,
         }
     }
 
@@ -188,8 +204,9 @@ impl Routing for XSub {
             }
             Some((false, topic)) => {
                 self.process_subscribe = true;
-                // Only the last reference is cancelled upstream.
-                if self.subs.rm(topic) {
+                // Only the last reference is cancelled upstream (unless
+                // verbose).
+                if self.subs.rm(topic) || self.verbose_unsubs {
                     self.send_to_all(cx, msg);
                 }
             }
@@ -232,8 +249,16 @@ impl Routing for XSub {
                 self.only_first_subscribe = flag_arg(value)?;
                 Ok(())
             }
+            draft::ZMQ_XSUB_VERBOSE_UNSUBSCRIBE => {
+                self.verbose_unsubs = flag_arg(value)?;
+                Ok(())
+            }
             _ => Err(EINVAL),
         }
+    }
+
+    fn getsockopt(&self, option: c_int, out: &mut [u8]) -> Option<ZResult<usize>> {
+        (option == draft::ZMQ_TOPICS_COUNT).then(|| topics_count(out, self.subs.len()))
     }
 }
 

@@ -84,19 +84,7 @@ impl Stream {
             Stream::Tcp(s) => {
                 let v = n.clamp(1, i32::MAX as usize / 2) as c_int;
                 // socket2 has no SO_RCVLOWAT setter.
-                // SAFETY: `s` owns an open socket for the call; the option
-                // value is a local int, passed with its size, that the
-                // kernel only reads.
-                let r = unsafe {
-                    libc::setsockopt(
-                        s.as_raw_fd(),
-                        libc::SOL_SOCKET,
-                        libc::SO_RCVLOWAT,
-                        &v as *const c_int as *const libc::c_void,
-                        std::mem::size_of::<c_int>() as libc::socklen_t,
-                    )
-                };
-                r == 0
+                set_sol_socket_int(s.as_raw_fd(), libc::SO_RCVLOWAT, v)
             }
             Stream::Ipc(_) => false,
         }
@@ -187,6 +175,32 @@ fn tune_tcp(s: &Socket, o: &Options) {
     if !o.bindtodevice.is_empty() {
         let _ = s.bind_device(Some(&o.bindtodevice));
     }
+    // ZMQ_PRIORITY and ZMQ_BUSY_POLL (draft; socket2 has setters for
+    // neither). SO_BUSY_POLL above the system's limit needs CAP_NET_ADMIN;
+    // like libzmq we do not fail the socket for it.
+    if o.priority != 0 {
+        let _ = set_sol_socket_int(s.as_raw_fd(), libc::SO_PRIORITY, o.priority);
+    }
+    if o.busy_poll > 0 {
+        let _ = set_sol_socket_int(s.as_raw_fd(), libc::SO_BUSY_POLL, o.busy_poll);
+    }
+}
+
+/// `setsockopt(fd, SOL_SOCKET, name, &v, sizeof v)`; true when applied.
+fn set_sol_socket_int(fd: RawFd, name: c_int, v: c_int) -> bool {
+    // SAFETY: the caller's `fd` is an open socket it owns for the call; the
+    // option value is a local int, passed with its size, that the kernel
+    // only reads.
+    let r = unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            name,
+            &v as *const c_int as *const libc::c_void,
+            std::mem::size_of::<c_int>() as libc::socklen_t,
+        )
+    };
+    r == 0
 }
 
 /// The send buffer of an ipc stream when ZMQ_SNDBUF is left at -1. The
