@@ -8,6 +8,9 @@
  *
  * Every wait is bounded (5 s receive time-outs); a mismatch exits 1 with
  * the reason on stderr. */
+/* zmq.h's DRAFT zmq_ppoll takes a sigset_t, a POSIX type: -std=c99 hides
+   it unless the program asks for POSIX, as with libzmq's own header. */
+#define _POSIX_C_SOURCE 200809L
 #define ZMQ_BUILD_DRAFT_API
 #include <zmq.h>
 

@@ -32,7 +32,7 @@ case "${1:-demo}" in
     demo) ;;
     test) want+=(libzmq3-dev python3 python3-zmq python3-venv binutils coreutils g++ libsodium-dev
                  dpkg-dev iproute2 util-linux cmake cppzmq-dev) ;;
-    clients) want+=(libzmq3-dev dpkg-dev iproute2 util-linux cmake) ;;
+    clients) want+=(libzmq3-dev dpkg-dev iproute2 util-linux cmake g++ libsodium-dev) ;;
     bench) want+=(libzmq3-dev python3 binutils coreutils time) ;;
     *) echo "usage: $0 demo|test|bench|clients" >&2; exit 2 ;;
 esac

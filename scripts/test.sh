@@ -69,6 +69,18 @@ pyzmq_test() {
         timeout -k 5 "$2" /usr/bin/python3 "$1" </dev/null
 }
 
+# The DRAFT API against a real libzmq built with drafts (Debian's source
+# package, built once into build/real-drafts by scripts/real-drafts.sh):
+# the test_draft_* C tests on it, then the draft wire checks both ways.
+draft_vs_real() {
+    local real_drafts
+    real_drafts=$(scripts/real-drafts.sh) || return 1
+    local drafts=()
+    for f in capi-tests/test_draft_*.c; do drafts+=("$(basename "$f" .c)"); done
+    REAL_DRAFT_PREFIX=$real_drafts capi-tests/run.sh --real "${drafts[@]}" || return 1
+    timeout -k 5 300 interop/draft.sh "$real_drafts" "$STAGE"
+}
+
 total_start=$SECONDS
 phase "set-up: Debian packages" scripts/setup.sh test || {
     echo "cannot install the packages the tests need; stopping" >&2
@@ -103,6 +115,8 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     # the same tests on Debian's libzmq: they encode libzmq's behaviour, not
     # ours (known differences, with reasons: capi-tests/differences.txt)
     phase "C API tests on Debian's libzmq 4.3.4 (capi-tests/run.sh --real)" capi-tests/run.sh --real
+    phase "DRAFT API vs libzmq 4.3.4 built with drafts (scripts/real-drafts.sh, capi-tests --real, interop/draft.sh)" \
+        draft_vs_real
     phase "demo (capi-tests/demo.c)" timeout -k 5 120 "$MAKE" --no-print-directory run-demo
     # 96 cases, ~15 s; INTEROP_BUDGET caps it, timeout(1) is the last resort
     phase "wire interop vs Debian libzmq 4.3.4 (interop/run.sh)" \

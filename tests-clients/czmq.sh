@@ -4,10 +4,9 @@
 #
 #   tests-clients/czmq.sh [--real] [--lib DIR] [TEST...]
 #
-# 1. Debian packages (scripts/setup.sh clients); a deb-src entry for the
-#    Debian archive if apt has none (written once to
-#    /etc/apt/sources.list.d/zmq-oxide-deb-src.{sources,list}, then
-#    apt-get update); `apt-get source --download-only czmq` into build/czmq.
+# 1. Debian packages (scripts/setup.sh clients); the czmq source package
+#    into build/czmq/src (scripts/debian-source.sh, which adds a deb-src
+#    entry for the Debian archive if apt has none).
 # 2. dpkg-source -x into build/czmq/ours, ./configure as Debian's package
 #    does it (stable API only: --enable-drafts=no, no docs) but static, with
 #    PKG_CONFIG_PATH at our libzmq.pc: czmq compiles against OUR zmq.h and
@@ -50,54 +49,7 @@ fail() { echo "czmq: $*" >&2; echo "czmq: 0 passed, 1 failed, 0 skipped"; exit 1
 "$root/scripts/setup.sh" clients >&2 || fail "cannot install the Debian packages needed"
 
 # --- 1. the source package ------------------------------------------------
-if ((EUID == 0)); then sudo=(); else sudo=(sudo); fi
-# deb-src twins of the active entries for the Debian archive (a URI whose
-# path ends in /debian), in either format apt reads
-deb_src_entries() {
-    local f
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [[ -f $f ]] || continue
-        awk -v RS= -v ORS='\n\n' '
-            /(^|\n)Types:[^\n]*deb/ && /(^|\n)URIs:[^\n]*\/debian\/?( |\n|$)/ &&
-            !/(^|\n)Enabled: *[Nn]o/ {
-                gsub(/(^|\n)#[^\n]*/, ""); sub(/^\n+/, "")
-                sub(/Types:[^\n]*/, "Types: deb-src"); print
-            }' "$f"
-    done > "$work/deb-src.sources"
-    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-        sed -n -E 's,^deb([[:space:]]+(\[[^]]*\][[:space:]]+)?[^[:space:]]+/debian/?[[:space:]]),deb-src\1,p' \
-        > "$work/deb-src.list" || true
-}
-have_source() {
-    apt-cache showsrc --only-source czmq 2>/dev/null | grep -q '^Version:'
-}
-mkdir -p "$work/src"
-shopt -s nullglob
-dsc=("$work"/src/czmq_*.dsc)
-if ((${#dsc[@]} == 0)); then
-    if ! have_source; then
-        if ! apt-get indextargets --format '$(CREATED_BY) $(REPO_URI)' 2>/dev/null |
-                grep -qE '^Sources .*/debian/$'; then
-            deb_src_entries
-            [[ -s $work/deb-src.sources || -s $work/deb-src.list ]] ||
-                fail "no Debian archive entry in /etc/apt/sources.list(.d) to add a deb-src twin to"
-            for ext in sources list; do
-                if [[ -s $work/deb-src.$ext ]]; then
-                    echo "czmq: adding /etc/apt/sources.list.d/zmq-oxide-deb-src.$ext:" >&2
-                    cat "$work/deb-src.$ext" >&2
-                    "${sudo[@]}" cp "$work/deb-src.$ext" "/etc/apt/sources.list.d/zmq-oxide-deb-src.$ext"
-                fi
-            done
-        fi
-        "${sudo[@]}" apt-get update -q </dev/null >&2 || true
-        have_source || fail "apt-get knows no source package czmq (deb-src missing?)"
-    fi
-    # apt checks the files against the signed Sources index
-    (cd "$work/src" && apt-get source -q --download-only czmq </dev/null >&2) ||
-        fail "apt-get source czmq failed"
-    dsc=("$work"/src/czmq_*.dsc)
-fi
-dsc=${dsc[-1]}
+dsc=$("$root/scripts/debian-source.sh" czmq "$work/src") || fail "cannot get Debian's czmq source package"
 echo "czmq: source $(basename "$dsc")" >&2
 
 # --- 2. the build ---------------------------------------------------------
