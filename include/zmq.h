@@ -1021,6 +1021,11 @@ typedef struct zmq_poller_event_t
 } zmq_poller_event_t;
 
 /*
+ `zmq_connect_peer` (DRAFT): a PEER connects and gets the routing id of
+ */
+ZMQ_EXPORT uint32_t zmq_connect_peer(void *s_, const char *addr_);
+
+/*
  Reads a context option into `optval_` (`*optvallen_` bytes; DRAFT).
  */
 ZMQ_EXPORT
@@ -1037,6 +1042,10 @@ int zmq_ctx_set_ext(void *context_,
                     int option_,
                     const void *optval_,
                     size_t optvallen_);
+
+ZMQ_EXPORT int zmq_join(void *s_, const char *group_);
+
+ZMQ_EXPORT int zmq_leave(void *s_, const char *group_);
 
 /*
  The message's group (DRAFT); "" when it has none; NULL with errno

@@ -29,7 +29,11 @@ pub trait Pollable {
 
 impl Pollable for SocketHandle {
     fn poll_fd(&self) -> ZResult<c_int> {
+        // ZMQ_FD, or a thread-safe socket's gate fd (it has no ZMQ_FD).
         self.with(|s| {
+            if s.gate().is_some() {
+                return Ok(s.poll_fd());
+            }
             let mut out = [0u8; 4];
             s.getsockopt(ZMQ_FD, &mut out)?;
             Ok(c_int::from_ne_bytes(out))
@@ -37,7 +41,7 @@ impl Pollable for SocketHandle {
     }
 
     fn poll_events(&self) -> ZResult<c_int> {
-        self.with(|s| s.events())
+        self.with(|s| s.poll_events())
     }
 }
 

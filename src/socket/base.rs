@@ -10,6 +10,7 @@ use crate::constants::*;
 use super::monitor::{EventSocket, Monitor, MonitorRef};
 use crate::ctx::{BoundInfo, Ctx, InprocSide};
 use crate::error::*;
+use crate::io::gate::Gate;
 use crate::io::mailbox::{Notify, Waker};
 use crate::io::reactor::{IoCommand, IoMailbox};
 use crate::msg::{Msg, Spent};
@@ -55,6 +56,9 @@ pub struct SocketBase {
     /// ZMQ_LINGER as sessions see it: it may change after connect.
     linger: Arc<std::sync::atomic::AtomicI32>,
     cmd_buf: Vec<SocketCommand>,
+    /// Thread-safe types only (SERVER, CLIENT, ...): what their callers
+    /// wait on instead of the mailbox (see `io::gate`, `shared`).
+    gate: Option<Arc<Gate>>,
 }
 
 macro_rules! cx {
@@ -73,6 +77,13 @@ impl SocketBase {
         }
         options.ipv6 = ctx.ipv6();
         let mailbox = Arc::new(SocketMailbox::new()?);
+        let gate = if super::thread_safe(socket_type) {
+            let g = Arc::new(Gate::new()?);
+            mailbox.set_gate(g.clone());
+            Some(g)
+        } else {
+            None
+        };
         let id = ctx.register_socket(mailbox.clone())?;
         let linger = options.linger;
         Ok(SocketBase {
@@ -97,6 +108,7 @@ impl SocketBase {
             net_endpoints: Vec::new(),
             linger: Arc::new(std::sync::atomic::AtomicI32::new(linger)),
             cmd_buf: Vec::new(),
+            gate,
         })
     }
 
@@ -545,6 +557,54 @@ impl SocketBase {
         self.mailbox.fd()
     }
 
+    /// The gate of a thread-safe socket (None for the others).
+    pub fn gate(&self) -> Option<&Arc<Gate>> {
+        self.gate.as_ref()
+    }
+
+    /// The fd a poller sleeps on: `ZMQ_FD`, or for a thread-safe socket
+    /// (which has no `ZMQ_FD`) its gate's.
+    pub fn poll_fd(&self) -> c_int {
+        match &self.gate {
+            Some(g) => g.poll_fd(),
+            None => self.mailbox.fd(),
+        }
+    }
+
+    /// `ZMQ_EVENTS` for a poller, re-arming the gate's fd first.
+    pub fn poll_events(&mut self) -> ZResult<c_int> {
+        if let Some(g) = &self.gate {
+            g.rearm();
+        }
+        self.events()
+    }
+
+    /// `zmq_join` / `zmq_leave` (DISH only; ENOTSUP elsewhere).
+    pub fn join(&mut self, group: &[u8], join: bool) -> ZResult<()> {
+        self.check_alive()?;
+        if join {
+            self.routing.join(cx!(self), group)
+        } else {
+            self.routing.leave(cx!(self), group)
+        }
+    }
+
+    /// `zmq_connect_peer` (PEER only): connects and returns the routing id
+    /// of the new peer.
+    pub fn connect_peer(&mut self, endpoint: &str) -> ZResult<u32> {
+        self.check_alive()?;
+        if self.options.socket_type != crate::constants::draft::ZMQ_PEER {
+            return Err(ENOTSUP);
+        }
+        // As libzmq: the routing id comes from the pipe attached at once,
+        // which ZMQ_IMMEDIATE would defer.
+        if self.options.immediate {
+            return Err(EFAULT);
+        }
+        self.connect(endpoint)?;
+        self.routing.last_connected_id().ok_or(EFAULT)
+    }
+
     /// `zmq_socket_get_peer_state` (DRAFT, ROUTER only): whether the peer
     /// with this routing id can take a message. As libzmq, pending commands
     /// are not processed first.
@@ -594,12 +654,15 @@ impl SocketBase {
         };
         match option {
             ZMQ_RCVMORE => int(out, self.rcvmore as c_int),
+            // libzmq 4.3.5 gives thread-safe sockets no ZMQ_FD (EINVAL);
+            // zmq_poller is how they are polled.
+            ZMQ_FD if self.gate.is_some() => Err(EINVAL),
             ZMQ_FD => int(out, self.fd()),
             ZMQ_EVENTS => {
                 let ev = self.events()?;
                 int(out, ev)
             }
-            ZMQ_THREAD_SAFE => int(out, 0),
+            ZMQ_THREAD_SAFE => int(out, self.gate.is_some() as c_int),
             ZMQ_LAST_ENDPOINT => {
                 let b = self.last_endpoint.as_bytes();
                 if out.len() < b.len() + 1 {

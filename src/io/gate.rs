@@ -1,0 +1,135 @@
+//! What the threads sharing one thread-safe socket (SERVER, CLIENT, RADIO,
+//! DISH, GATHER, SCATTER, PEER, CHANNEL) wait on.
+//!
+//! A blocked send or receive on such a socket must not hold the socket's
+//! lock (other threads use the socket meanwhile), and must not sleep on the
+//! mailbox's eventfd either: another thread may drain the mailbox first,
+//! and the edge would be gone. So every command pushed into the socket's
+//! mailbox bumps a generation counter here and wakes every waiter; a waiter
+//! notes the generation before it tries, and sleeps only while it has not
+//! moved. libzmq does the same with a condition variable on its socket
+//! mutex.
+//!
+//! For `zmq_poller`/`zmq_poll`, the gate also owns a second eventfd that
+//! each bump raises (once something polled it) and that a poller resets
+//! before it reads `ZMQ_EVENTS`: the mailbox's own fd cannot serve, for
+//! the same reason as above.
+//!
+//! Owns: the counter, its condition variable and the poll eventfd. Must
+//! not: know sockets or commands.
+
+use super::signaler::Signaler;
+use crate::error::ZResult;
+use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Instant;
+
+pub struct Gate {
+    generation: Mutex<u64>,
+    changed: Condvar,
+    /// Raised on every bump once `polled`; reset by `rearm`.
+    signal: Signaler,
+    polled: AtomicBool,
+}
+
+impl Gate {
+    pub fn new() -> ZResult<Gate> {
+        Ok(Gate {
+            generation: Mutex::new(0),
+            changed: Condvar::new(),
+            signal: Signaler::new()?,
+            polled: AtomicBool::new(false),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, u64> {
+        self.generation.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The current generation (read it before trying an operation).
+    pub fn generation(&self) -> u64 {
+        *self.lock()
+    }
+
+    /// Something changed: wake every waiter (and pollers).
+    pub fn bump(&self) {
+        {
+            let mut g = self.lock();
+            *g = g.wrapping_add(1);
+        }
+        self.changed.notify_all();
+        if self.polled.load(Ordering::Acquire) {
+            self.signal.send();
+        }
+    }
+
+    /// Sleeps until the generation differs from `seen` or `deadline`
+    /// passes; false on timeout.
+    pub fn wait_past(&self, seen: u64, deadline: Option<Instant>) -> bool {
+        let mut g = self.lock();
+        while *g == seen {
+            match deadline {
+                None => g = self.changed.wait(g).unwrap_or_else(|e| e.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return false;
+                    }
+                    g = self.changed.wait_timeout(g, d - now).unwrap_or_else(|e| e.into_inner()).0;
+                }
+            }
+        }
+        true
+    }
+
+    /// The fd a poller sleeps on (readable after a bump).
+    pub fn poll_fd(&self) -> c_int {
+        if !self.polled.swap(true, Ordering::AcqRel) {
+            // Commands may have come before anyone polled: look once.
+            self.signal.send();
+        }
+        self.signal.fd()
+    }
+
+    /// A poller is about to read the socket's events: later bumps raise
+    /// the fd afresh.
+    pub fn rearm(&self) {
+        self.signal.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    #[test]
+    fn a_bump_after_the_generation_was_read_is_never_missed() {
+        let g = Arc::new(Gate::new().unwrap());
+        let seen = g.generation();
+        let g2 = g.clone();
+        let t = std::thread::spawn(move || g2.bump());
+        assert!(g.wait_past(seen, None));
+        t.join().unwrap();
+        let seen = g.generation();
+        assert!(!g.wait_past(seen, Some(Instant::now() + Duration::from_millis(10))));
+    }
+
+    #[test]
+    fn the_poll_fd_is_raised_by_bumps_and_reset_by_rearm() {
+        let g = Gate::new().unwrap();
+        let fd = g.poll_fd();
+        let readable = |fd| {
+            let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+            // SAFETY: one live pollfd, count 1, zero timeout.
+            unsafe { libc::poll(&mut p, 1, 0) == 1 }
+        };
+        assert!(readable(fd));
+        g.rearm();
+        assert!(!readable(fd));
+        g.bump();
+        assert!(readable(fd));
+    }
+}
