@@ -104,6 +104,14 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     # 96 cases, ~15 s; INTEROP_BUDGET caps it, timeout(1) is the last resort
     phase "wire interop vs Debian libzmq 4.3.4 (interop/run.sh)" \
         timeout -k 5 240 interop/run.sh "$STAGE/lib"
+    # DRAFT socket types (SERVER/CLIENT, RADIO/DISH, ...) against a libzmq
+    # built with --enable-drafts; 32 cases, ~2 s
+    if [[ -n ${REAL_DRAFT_PREFIX:-} ]]; then
+        phase "DRAFT socket interop vs libzmq --enable-drafts (interop/draft.sh)" \
+            timeout -k 5 240 interop/draft.sh "$STAGE"
+    else
+        skip "DRAFT socket interop (interop/draft.sh)" "REAL_DRAFT_PREFIX is not set"
+    fi
     phase "pyzmq inproc (tests-py/test_pyzmq_inproc.py)" \
         pyzmq_test tests-py/test_pyzmq_inproc.py 120
     phase "pyzmq tcp/ipc vs real libzmq (tests-py/test_pyzmq_network.py)" \
