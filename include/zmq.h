@@ -1021,7 +1021,7 @@ typedef struct zmq_poller_event_t
 } zmq_poller_event_t;
 
 /*
- `zmq_connect_peer` (DRAFT): a PEER connects and gets the routing id of
+ Connects a PEER socket and returns the new peer's routing id (DRAFT).
  */
 ZMQ_EXPORT uint32_t zmq_connect_peer(void *s_, const char *addr_);
 
@@ -1043,8 +1043,14 @@ int zmq_ctx_set_ext(void *context_,
                     const void *optval_,
                     size_t optvallen_);
 
+/*
+ A DISH joins a group (DRAFT); ENOTSUP on other socket types.
+ */
 ZMQ_EXPORT int zmq_join(void *s_, const char *group_);
 
+/*
+ A DISH leaves a group (DRAFT); ENOTSUP on other socket types.
+ */
 ZMQ_EXPORT int zmq_leave(void *s_, const char *group_);
 
 /*

@@ -434,21 +434,24 @@ unsafe fn join_leave(s_: *mut c_void, group_: *const c_char, join: bool) -> c_in
     })
 }
 
+/// A DISH joins a group (DRAFT); ENOTSUP on other socket types.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_join(s_: *mut c_void, group_: *const c_char) -> c_int {
     // SAFETY: zmq_join(3): `s_` is a socket, `group_` a C string.
     unsafe { join_leave(s_, group_, true) }
 }
 
+/// A DISH leaves a group (DRAFT); ENOTSUP on other socket types.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_leave(s_: *mut c_void, group_: *const c_char) -> c_int {
     // SAFETY: zmq_leave(3): `s_` is a socket, `group_` a C string.
     unsafe { join_leave(s_, group_, false) }
 }
 
-/// `zmq_connect_peer` (DRAFT): a PEER connects and gets the routing id of
-/// the new peer; 0 with errno on failure (ENOTSUP on other socket types,
-/// EFAULT with ZMQ_IMMEDIATE set, as libzmq).
+/// Connects a PEER socket and returns the new peer's routing id (DRAFT).
+///
+/// 0 with errno on failure: ENOTSUP on other socket types, EFAULT with
+/// ZMQ_IMMEDIATE set (as libzmq), or zmq_connect's errors.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_connect_peer(s_: *mut c_void, addr_: *const c_char) -> u32 {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> ZResult<u32> {
