@@ -8,7 +8,9 @@
  * - SCATTER/GATHER, CHANNEL: single-part pipeline and pair.
  * - PEER: zmq_connect_peer returns the new peer's routing id; both sides
  *   address each other by id.
- * - ZMQ_THREAD_SAFE is 1 and ZMQ_FD is EINVAL; zmq_poller waits on them. */
+ * - ZMQ_THREAD_SAFE is 1 and ZMQ_FD is EINVAL; zmq_poller waits on them,
+ *   and its zmq_poller_fd (EINVAL without a thread-safe socket) wakes an
+ *   outside poll(2) loop. */
 #include "testutil.h"
 
 static char ep_buf[256];
@@ -308,16 +310,36 @@ static void poller (void *ctx)
     CHECK (zmq_connect (client, "inproc://draft-poller") == 0);
     void *p = zmq_poller_new ();
     CHECK (p);
+    zmq_fd_t fd;
+    /* a poller has an fd only while it holds a thread-safe socket */
+    CHECK_ERR (zmq_poller_fd (p, &fd), EINVAL);
     CHECK (zmq_poller_add (p, server, NULL, ZMQ_POLLIN) == 0);
     zmq_poller_event_t ev;
     CHECK_ERR (zmq_poller_wait (p, &ev, 0), EAGAIN);
+    CHECK (zmq_poller_fd (p, &fd) == 0);
+    CHECK (fd >= 0);
     send_s (client, "wake", 0);
-    CHECK (zmq_poller_wait (p, &ev, TU_WAIT_MS) == 0);
+    /* the poller's fd wakes an outside loop, which then asks the poller */
+    struct pollfd pfd = {fd, POLLIN, 0};
+    CHECK (poll (&pfd, 1, TU_WAIT_MS) == 1);
+    CHECK (zmq_poller_wait (p, &ev, 0) == 0);
     CHECK (ev.socket == server && ev.events == ZMQ_POLLIN);
     zmq_msg_t m;
     recv_msg (server, &m, "wake");
     zmq_msg_close (&m);
     CHECK_ERR (zmq_poller_wait (p, &ev, 0), EAGAIN);
+    /* a blocking wait is woken by a message, as are two pollers at once */
+    void *p2 = zmq_poller_new ();
+    CHECK (p2);
+    CHECK (zmq_poller_add (p2, server, NULL, ZMQ_POLLIN) == 0);
+    CHECK_ERR (zmq_poller_wait (p2, &ev, 0), EAGAIN);
+    send_s (client, "again", 0);
+    CHECK (zmq_poller_wait (p, &ev, TU_WAIT_MS) == 0);
+    CHECK (zmq_poller_wait (p2, &ev, TU_WAIT_MS) == 0);
+    CHECK (ev.socket == server && ev.events == ZMQ_POLLIN);
+    recv_msg (server, &m, "again");
+    zmq_msg_close (&m);
+    CHECK (zmq_poller_destroy (&p2) == 0);
     CHECK (zmq_poller_destroy (&p) == 0);
     zmq_close (server);
     zmq_close (client);

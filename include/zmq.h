@@ -1099,7 +1099,7 @@ int zmq_poller_add_fd(void *poller,
 ZMQ_EXPORT int zmq_poller_destroy(void **poller_p);
 
 /*
- Always EINVAL (EFAULT for a bad poller): no thread-safe sockets here.
+ The poller's fd, readable when a thread-safe socket of it may have events.
  */
 ZMQ_EXPORT int zmq_poller_fd(void *poller, zmq_fd_t *fd);
 

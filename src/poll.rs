@@ -25,6 +25,11 @@ pub trait Pollable {
     fn poll_fd(&self) -> ZResult<c_int>;
     /// The socket's `ZMQ_EVENTS` (processes pending commands).
     fn poll_events(&self) -> ZResult<c_int>;
+    /// A thread-safe socket's gate (`io::gate`), which a `zmq_poller`
+    /// listens to instead of polling `poll_fd`; None for other sockets.
+    fn gate(&self) -> Option<std::sync::Arc<crate::io::gate::Gate>> {
+        None
+    }
 }
 
 impl Pollable for SocketHandle {
@@ -42,6 +47,10 @@ impl Pollable for SocketHandle {
 
     fn poll_events(&self) -> ZResult<c_int> {
         self.with(|s| s.poll_events())
+    }
+
+    fn gate(&self) -> Option<std::sync::Arc<crate::io::gate::Gate>> {
+        self.with(|s| Ok(s.gate().cloned())).ok().flatten()
     }
 }
 

@@ -10,10 +10,12 @@
 //! moved. libzmq does the same with a condition variable on its socket
 //! mutex.
 //!
-//! For `zmq_poller`/`zmq_poll`, the gate also owns a second eventfd that
-//! each bump raises (once something polled it) and that a poller resets
-//! before it reads `ZMQ_EVENTS`: the mailbox's own fd cannot serve, for
-//! the same reason as above.
+//! For `zmq_poll`, the gate also owns a second eventfd that each bump
+//! raises (once something polled it) and that a poller resets before it
+//! reads `ZMQ_EVENTS`: the mailbox's own fd cannot serve, for the same
+//! reason as above. A `zmq_poller` instead registers its own signaler
+//! (`listen`), raised by every bump, as libzmq's pollers do: that is the
+//! fd `zmq_poller_fd` gives, and two pollers never reset each other's.
 //!
 //! Owns: the counter, its condition variable and the poll eventfd. Must
 //! not: know sockets or commands.
@@ -22,11 +24,17 @@ use super::signaler::Signaler;
 use crate::error::ZResult;
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::Instant;
 
+struct State {
+    generation: u64,
+    /// Pollers' signalers (`listen`), raised by every bump.
+    listeners: Vec<Weak<Signaler>>,
+}
+
 pub struct Gate {
-    generation: Mutex<u64>,
+    state: Mutex<State>,
     changed: Condvar,
     /// Raised on every bump once `polled`; reset by `rearm`.
     signal: Signaler,
@@ -36,27 +44,47 @@ pub struct Gate {
 impl Gate {
     pub fn new() -> ZResult<Gate> {
         Ok(Gate {
-            generation: Mutex::new(0),
+            state: Mutex::new(State { generation: 0, listeners: Vec::new() }),
             changed: Condvar::new(),
             signal: Signaler::new()?,
             polled: AtomicBool::new(false),
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, u64> {
-        self.generation.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The current generation (read it before trying an operation).
     pub fn generation(&self) -> u64 {
-        *self.lock()
+        self.lock().generation
+    }
+
+    /// A poller's signaler, raised by every later bump (and once now, so
+    /// the poller looks at the socket).
+    pub fn listen(&self, s: &Arc<Signaler>) {
+        let mut st = self.lock();
+        st.listeners.retain(|w| w.strong_count() > 0);
+        st.listeners.push(Arc::downgrade(s));
+        s.send();
+    }
+
+    /// Forgets a poller's signaler.
+    pub fn unlisten(&self, s: &Arc<Signaler>) {
+        let mut st = self.lock();
+        st.listeners.retain(|w| w.strong_count() > 0 && !std::ptr::eq(w.as_ptr(), Arc::as_ptr(s)));
     }
 
     /// Something changed: wake every waiter (and pollers).
     pub fn bump(&self) {
         {
-            let mut g = self.lock();
-            *g = g.wrapping_add(1);
+            let mut st = self.lock();
+            st.generation = st.generation.wrapping_add(1);
+            for w in &st.listeners {
+                if let Some(s) = w.upgrade() {
+                    s.send();
+                }
+            }
         }
         self.changed.notify_all();
         if self.polled.load(Ordering::Acquire) {
@@ -68,7 +96,7 @@ impl Gate {
     /// passes; false on timeout.
     pub fn wait_past(&self, seen: u64, deadline: Option<Instant>) -> bool {
         let mut g = self.lock();
-        while *g == seen {
+        while g.generation == seen {
             match deadline {
                 None => g = self.changed.wait(g).unwrap_or_else(|e| e.into_inner()),
                 Some(d) => {
