@@ -61,6 +61,8 @@ pub struct SocketBase {
     gate: Option<Arc<Gate>>,
 }
 
+mod udp;
+
 macro_rules! cx {
     ($s:expr) => {
         &mut Cx { pipes: &mut $s.pipes, options: &$s.options }
@@ -199,6 +201,16 @@ impl SocketBase {
 
     /// Attaches a pipe; `connected` when this socket's own connect made it.
     pub fn attach_pipe(&mut self, pipe: PipeEnd, endpoint: Option<String>, connected: bool) {
+        let k = self.insert_pipe(pipe, endpoint);
+        if connected {
+            self.routing.attach_connected(cx!(self), k);
+        } else {
+            self.routing.attach(cx!(self), k);
+        }
+    }
+
+    /// Puts a pipe in the table (the routing is told by the caller).
+    fn insert_pipe(&mut self, pipe: PipeEnd, endpoint: Option<String>) -> PipeKey {
         let id = pipe.id();
         if pipe.io_peer() {
             self.io_pipes += 1;
@@ -208,11 +220,7 @@ impl SocketBase {
         if let Some(ep) = endpoint {
             self.pipe_endpoint.insert(k, ep);
         }
-        if connected {
-            self.routing.attach_connected(cx!(self), k);
-        } else {
-            self.routing.attach(cx!(self), k);
-        }
+        k
     }
 
     fn detach_pipe(&mut self, k: PipeKey) {
@@ -276,6 +284,7 @@ impl SocketBase {
                 self.emit_event(ZMQ_EVENT_LISTENING, fd as u32, &self.last_endpoint.clone());
                 Ok(())
             }
+            "udp" => self.udp_endpoint(endpoint, addr, true),
             _ => Err(EPROTONOSUPPORT),
         }
     }
@@ -333,6 +342,7 @@ impl SocketBase {
                 let target = Target::parse(proto, addr)?;
                 self.connect_net(endpoint, target)
             }
+            "udp" => self.udp_endpoint(endpoint, addr, false),
             _ => Err(EPROTONOSUPPORT),
         }
     }

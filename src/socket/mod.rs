@@ -87,6 +87,11 @@ pub trait Routing: Send {
     fn peer_state(&mut self, _cx: &mut Cx, _id: &[u8]) -> ZResult<c_int> {
         Err(ENOTSUP)
     }
+    /// A udp pipe was attached: RADIO sends it every message (the DISH at
+    /// the other end filters). Defaults to `attach`.
+    fn attach_all(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.attach(cx, key)
+    }
     /// `zmq_join` (DISH); ENOTSUP for other types.
     fn join(&mut self, _cx: &mut Cx, _group: &[u8]) -> ZResult<()> {
         Err(ENOTSUP)
@@ -149,6 +154,7 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
         draft::ZMQ_SCATTER => Box::new(scatter::Scatter::new()),
         draft::ZMQ_CHANNEL => Box::new(channel::Channel::new()),
         // -- end thread-safe DRAFT types --
+        draft::ZMQ_DGRAM => Box::new(dgram::Dgram::new()),
         _ => return Err(EINVAL),
     };
     Ok(r)
@@ -178,6 +184,7 @@ pub mod router;
 // -- thread-safe DRAFT type modules --
 pub mod channel;
 pub mod client;
+pub mod dgram;
 pub mod dish;
 pub mod gather;
 pub mod radio;

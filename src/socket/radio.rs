@@ -53,6 +53,10 @@ pub struct Radio {
     dist: Dist,
     groups: HashMap<Vec<u8>, Vec<PipeKey>>,
     joined: HashMap<PipeKey, HashSet<Vec<u8>>>,
+    /// udp pipes: every message goes to them (sorted).
+    all: Vec<PipeKey>,
+    /// Scratch: this message's pipes (sorted).
+    targets: Vec<PipeKey>,
 }
 
 impl Radio {
@@ -85,8 +89,14 @@ impl Routing for Radio {
         self.dist.attach(key);
         self.read_activated(cx, key);
     }
+    fn attach_all(&mut self, _cx: &mut Cx, key: PipeKey) {
+        self.dist.attach(key);
+        let at = self.all.binary_search(&key).unwrap_or_else(|i| i);
+        self.all.insert(at, key);
+    }
     fn detach(&mut self, _cx: &mut Cx, key: PipeKey) {
         self.dist.detach(key);
+        self.all.retain(|&k| k != key);
         if let Some(mine) = self.joined.remove(&key) {
             for g in mine {
                 if let Some(v) = self.groups.get_mut(&g) {
@@ -115,9 +125,19 @@ impl Routing for Radio {
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (Errno, Msg)> {
         let mut body = refuse_more(msg)?;
         let group = body.group().map(|g| g.to_bytes().to_vec()).unwrap_or_default();
-        match self.groups.get(&group) {
-            Some(keys) => self.dist.select(keys, false),
-            None => return Ok(()),
+        let members: &[PipeKey] = self.groups.get(&group).map_or(&[], |v| v);
+        if members.is_empty() && self.all.is_empty() {
+            return Ok(());
+        }
+        if self.all.is_empty() {
+            self.dist.select(members, false);
+        } else {
+            self.targets.clear();
+            self.targets.extend_from_slice(members);
+            self.targets.extend_from_slice(&self.all);
+            self.targets.sort_unstable();
+            self.targets.dedup();
+            self.dist.select(&self.targets, false);
         }
         let mut head = Msg::from_slice(&group);
         head.set_more(true);
