@@ -11,6 +11,7 @@
 # either type binding, ours binding and real connecting and the reverse,
 # over tcp://127.0.0.1:* and ipc://, the binding peer starts, prints its
 # endpoint, and the connecting peer runs the exchange (see draft_peer.c).
+# Over udp://127.0.0.1: RADIO -> DISH and DGRAM <-> DGRAM, both ways.
 # Prints PASS/FAIL per case and `draft-interop: N passed, M failed`; exits
 # non-zero on a failure, or when REAL_DRAFT_PREFIX is unset (exit 77:
 # skipped). Each peer has a hard timeout (INTEROP_TIMEOUT, default 20 s).
@@ -44,6 +45,9 @@ trap 'rm -rf "$tmp"' EXIT
 passed=0
 failed=0
 n=0
+free_udp_port() {
+    python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 # run_case TRANSPORT BINDTYPE BINDLIB CONNTYPE CONNLIB
 run_case() {
     local tr=$1 bt=$2 bl=$3 ct=$4 cl=$5
@@ -53,12 +57,16 @@ run_case() {
     case $tr in
         tcp) ep="tcp://127.0.0.1:*" ;;
         ipc) ep="ipc://$tmp/s$n" ;;
+        udp) ep="udp://127.0.0.1:$(free_udp_port)"
+             export DRAFT_MAX_SIZE=1000 DRAFT_DGRAM_OWN="udp://127.0.0.1:$(free_udp_port)" ;;
     esac
     local start=${EPOCHREALTIME/./}
     exec 3< <(exec timeout -k 2 "$T" "$bin/peer-$bl" "$bl" "$bt" bind "$ep" "$ctl" 2>"$blog")
     local bpid=$!
     local bound=""
     read -r -t "$T" bound <&3
+    # libzmq's ZMQ_LAST_ENDPOINT for udp lacks the "udp://": use ours
+    [[ $tr == udp && -n $bound ]] && bound=$ep
     local crc=1
     if [[ -n $bound ]]; then
         timeout -k 2 "$T" "$bin/peer-$cl" "$cl" "$ct" connect "$bound" "$ctl" 2>"$clog"
@@ -87,6 +95,12 @@ for tr in tcp ipc; do
         run_case "$tr" "$bt" ours "$ct" real
         run_case "$tr" "$bt" real "$ct" ours
     done
+done
+# udp: the DISH binds, the RADIO connects; DGRAM binds on both sides
+for p in dish/radio dgram/dgram; do
+    bt=${p%/*} ct=${p#*/}
+    run_case udp "$bt" ours "$ct" real
+    run_case udp "$bt" real "$ct" ours
 done
 echo "draft-interop: $passed passed, $failed failed"
 ((failed == 0))

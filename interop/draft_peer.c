@@ -5,6 +5,9 @@
  *
  *   draft_peer LIB TYPE bind|connect ENDPOINT CTL
  *
+ * Over udp (RADIO/DISH, DGRAM), DRAFT_MAX_SIZE caps the payloads, and the
+ * connecting DGRAM binds DRAFT_DGRAM_OWN and sends to ENDPOINT's address.
+ *
  * LIB ("ours"/"real") is only checked against zmq_version (4.3.5 is ours).
  * The binding side prints the endpoint it bound on stdout (wildcard tcp
  * ports are resolved). CTL is an ipc endpoint for a PAIR control socket
@@ -39,9 +42,13 @@ static const char *me = "?";
             FAIL ("line %d: %s", __LINE__, #c);                                \
     } while (0)
 
+/* DRAFT_MAX_SIZE (udp: a datagram) caps the sizes. */
+static size_t max_size = (size_t) -1;
+
 static size_t size_of (int i)
 {
-    return sizes[i % (int) (sizeof sizes / sizeof sizes[0])];
+    size_t n = sizes[i % (int) (sizeof sizes / sizeof sizes[0])];
+    return n > max_size ? max_size : n;
 }
 
 static void fill (unsigned char *p, size_t n, int i, int dir)
@@ -289,6 +296,40 @@ static void dish (void *s, void *ctl)
     send_str (ctl, "clean");
 }
 
+/* DGRAM, lockstep: the connecting side binds its own port (DGRAM only
+ * binds) and sends [binder's ip:port][message]; the binder answers each
+ * to the address it came from. */
+static void dgram_binder (void *s)
+{
+    for (int i = 0; i < N; i++) {
+        zmq_msg_t a, m;
+        recv_msg (s, &a);
+        CHECK (zmq_msg_more (&a));
+        recv_msg (s, &m);
+        check_msg (&m, i, 0);
+        zmq_msg_close (&m);
+        CHECK (zmq_msg_send (&a, s, ZMQ_SNDMORE) >= 0);
+        make_msg (&m, i, 1, NULL);
+        send_msg (s, &m);
+    }
+}
+
+static void dgram_connecting (void *s, const char *to)
+{
+    for (int i = 0; i < N; i++) {
+        zmq_msg_t m;
+        CHECK (zmq_send (s, to, strlen (to), ZMQ_SNDMORE) == (int) strlen (to));
+        make_msg (&m, i, 0, NULL);
+        send_msg (s, &m);
+        recv_msg (s, &m);
+        CHECK (zmq_msg_more (&m));
+        zmq_msg_close (&m);
+        recv_msg (s, &m);
+        check_msg (&m, i, 1);
+        zmq_msg_close (&m);
+    }
+}
+
 static int type_of (const char *name)
 {
     static const struct {
@@ -297,7 +338,8 @@ static int type_of (const char *name)
     } t[] = {{"server", ZMQ_SERVER},   {"client", ZMQ_CLIENT},
              {"radio", ZMQ_RADIO},     {"dish", ZMQ_DISH},
              {"scatter", ZMQ_SCATTER}, {"gather", ZMQ_GATHER},
-             {"peer", ZMQ_PEER},       {"channel", ZMQ_CHANNEL}};
+             {"peer", ZMQ_PEER},       {"channel", ZMQ_CHANNEL},
+             {"dgram", ZMQ_DGRAM}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (strcmp (t[i].n, name) == 0)
             return t[i].t;
@@ -319,6 +361,8 @@ int main (int argc, char **argv)
     if (ours != (strcmp (argv[1], "ours") == 0))
         FAIL ("loaded libzmq %d.%d.%d, not the %s library", major, minor,
               patch, argv[1]);
+    if (getenv ("DRAFT_MAX_SIZE"))
+        max_size = (size_t) atol (getenv ("DRAFT_MAX_SIZE"));
     int type = type_of (argv[2]);
     CHECK (type > 0);
     int binder = strcmp (argv[3], "bind") == 0;
@@ -346,7 +390,9 @@ int main (int argc, char **argv)
         if (type == ZMQ_PEER) {
             peer_id = zmq_connect_peer (s, argv[4]);
             CHECK (peer_id != 0);
-        } else
+        } else if (type == ZMQ_DGRAM)
+            CHECK (zmq_bind (s, getenv ("DRAFT_DGRAM_OWN")) == 0);
+        else
             CHECK (zmq_connect (s, argv[4]) == 0);
     }
 
@@ -364,13 +410,20 @@ int main (int argc, char **argv)
         case ZMQ_CHANNEL: channel (s, binder); break;
         case ZMQ_RADIO: radio (s, ctl); break;
         case ZMQ_DISH: dish (s, ctl); break;
+        case ZMQ_DGRAM:
+            if (binder)
+                dgram_binder (s);
+            else
+                /* udp://HOST:PORT -> HOST:PORT */
+                dgram_connecting (s, argv[4] + 6);
+            break;
     }
     /* the receiving side says when it is done, so no one closes early */
     if (type == ZMQ_SCATTER || type == ZMQ_SERVER)
         expect_str (ctl, "done");
     if (type == ZMQ_GATHER || type == ZMQ_CLIENT)
         send_str (ctl, "done");
-    if (type == ZMQ_PEER || type == ZMQ_CHANNEL) {
+    if (type == ZMQ_PEER || type == ZMQ_CHANNEL || type == ZMQ_DGRAM) {
         if (binder)
             expect_str (ctl, "done");
         else

@@ -105,7 +105,7 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     phase "wire interop vs Debian libzmq 4.3.4 (interop/run.sh)" \
         timeout -k 5 240 interop/run.sh "$STAGE/lib"
     # DRAFT socket types (SERVER/CLIENT, RADIO/DISH, ...) against a libzmq
-    # built with --enable-drafts; 32 cases, ~2 s
+    # built with --enable-drafts; 36 cases (tcp, ipc, udp), ~2 s
     if [[ -n ${REAL_DRAFT_PREFIX:-} ]]; then
         phase "DRAFT socket interop vs libzmq --enable-drafts (interop/draft.sh)" \
             timeout -k 5 240 interop/draft.sh "$STAGE"
