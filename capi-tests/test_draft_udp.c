@@ -5,7 +5,8 @@
  * - DGRAM: [peer ip:port][body] both ways; a body without an address is
  *   EINVAL;
  * - the transport rules: RADIO cannot bind udp, DISH cannot connect it,
- *   other types get ENOCOMPATPROTO. */
+ *   other types get ENOCOMPATPROTO; unbind and disconnect end the
+ *   endpoint (its port can be bound again at once). */
 #include "testutil.h"
 
 /* A UDP port nobody uses now (the kernel's pick, released). */
@@ -65,6 +66,16 @@ static void radio_dish (void *ctx, const char *bind_fmt, const char *conn_fmt)
     send_group (radio, "g", "for us");
     expect_group (dish, "g", "for us");
     CHECK_ERR (zmq_send (radio, "x", 1, ZMQ_SNDMORE), EINVAL);
+#ifndef REAL_LIBZMQ
+    /* unbind closes the udp socket at once: the port can be bound again.
+       libzmq 4.3.4 answers ENOENT here: it files a udp endpoint under the
+       address without "udp://" (as its ZMQ_LAST_ENDPOINT shows), so the
+       endpoint the caller bound cannot be unbound; we do not copy that. */
+    CHECK (zmq_unbind (dish, bep) == 0);
+    CHECK (zmq_bind (dish, bep) == 0);
+    CHECK (zmq_disconnect (radio, cep) == 0);
+    CHECK_ERR (zmq_disconnect (radio, cep), ENOENT);
+#endif
     zmq_close (radio);
     zmq_close (dish);
 }
