@@ -10,20 +10,17 @@
 //! moved. libzmq does the same with a condition variable on its socket
 //! mutex.
 //!
-//! For `zmq_poll`, the gate also owns a second eventfd that each bump
-//! raises (once something polled it) and that a poller resets before it
-//! reads `ZMQ_EVENTS`: the mailbox's own fd cannot serve, for the same
-//! reason as above. A `zmq_poller` instead registers its own signaler
-//! (`listen`), raised by every bump, as libzmq's pollers do: that is the
-//! fd `zmq_poller_fd` gives, and two pollers never reset each other's.
+//! A poller (`zmq_poller`, `zmq_poll`) cannot sleep on the mailbox's fd
+//! either, for the same reason: it registers a signaler of its own
+//! (`listen`), raised by every bump, as libzmq's pollers do, and resets it
+//! before it reads the socket's events. That is the fd `zmq_poller_fd`
+//! gives; two pollers never reset each other's.
 //!
-//! Owns: the counter, its condition variable and the poll eventfd. Must
-//! not: know sockets or commands.
+//! Owns: the counter, its condition variable and the pollers' signalers.
+//! Must not: know sockets or commands.
 
 use super::signaler::Signaler;
 use crate::error::ZResult;
-use std::os::raw::c_int;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::Instant;
 
@@ -36,9 +33,6 @@ struct State {
 pub struct Gate {
     state: Mutex<State>,
     changed: Condvar,
-    /// Raised on every bump once `polled`; reset by `rearm`.
-    signal: Signaler,
-    polled: AtomicBool,
 }
 
 impl Gate {
@@ -46,8 +40,6 @@ impl Gate {
         Ok(Gate {
             state: Mutex::new(State { generation: 0, listeners: Vec::new() }),
             changed: Condvar::new(),
-            signal: Signaler::new()?,
-            polled: AtomicBool::new(false),
         })
     }
 
@@ -87,9 +79,6 @@ impl Gate {
             }
         }
         self.changed.notify_all();
-        if self.polled.load(Ordering::Acquire) {
-            self.signal.send();
-        }
     }
 
     /// Sleeps until the generation differs from `seen` or `deadline`
@@ -109,21 +98,6 @@ impl Gate {
             }
         }
         true
-    }
-
-    /// The fd a poller sleeps on (readable after a bump).
-    pub fn poll_fd(&self) -> c_int {
-        if !self.polled.swap(true, Ordering::AcqRel) {
-            // Commands may have come before anyone polled: look once.
-            self.signal.send();
-        }
-        self.signal.fd()
-    }
-
-    /// A poller is about to read the socket's events: later bumps raise
-    /// the fd afresh.
-    pub fn rearm(&self) {
-        self.signal.reset();
     }
 }
 
@@ -146,18 +120,23 @@ mod tests {
     }
 
     #[test]
-    fn the_poll_fd_is_raised_by_bumps_and_reset_by_rearm() {
+    fn listeners_are_raised_by_bumps_until_they_leave() {
         let g = Gate::new().unwrap();
-        let fd = g.poll_fd();
+        let s = Arc::new(Signaler::new().unwrap());
         let readable = |fd| {
             let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
             // SAFETY: one live pollfd, count 1, zero timeout.
             unsafe { libc::poll(&mut p, 1, 0) == 1 }
         };
-        assert!(readable(fd));
-        g.rearm();
-        assert!(!readable(fd));
+        g.listen(&s);
+        assert!(readable(s.fd()), "a new listener looks at once");
+        s.reset();
+        assert!(!readable(s.fd()));
         g.bump();
-        assert!(readable(fd));
+        assert!(readable(s.fd()));
+        s.reset();
+        g.unlisten(&s);
+        g.bump();
+        assert!(!readable(s.fd()));
     }
 }

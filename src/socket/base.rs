@@ -572,23 +572,6 @@ impl SocketBase {
         self.gate.as_ref()
     }
 
-    /// The fd a poller sleeps on: `ZMQ_FD`, or for a thread-safe socket
-    /// (which has no `ZMQ_FD`) its gate's.
-    pub fn poll_fd(&self) -> c_int {
-        match &self.gate {
-            Some(g) => g.poll_fd(),
-            None => self.mailbox.fd(),
-        }
-    }
-
-    /// `ZMQ_EVENTS` for a poller, re-arming the gate's fd first.
-    pub fn poll_events(&mut self) -> ZResult<c_int> {
-        if let Some(g) = &self.gate {
-            g.rearm();
-        }
-        self.events()
-    }
-
     /// `zmq_join` / `zmq_leave` (DISH only; ENOTSUP elsewhere).
     pub fn join(&mut self, group: &[u8], join: bool) -> ZResult<()> {
         self.check_alive()?;
