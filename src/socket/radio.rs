@@ -202,4 +202,18 @@ mod tests {
         r.detach(&mut cx, k2);
         assert!(r.groups.is_empty());
     }
+
+    #[test]
+    fn one_peer_joins_a_bounded_number_of_groups() {
+        let mut r = Radio::new();
+        for i in 0..MAX_GROUPS_PER_PEER + 10 {
+            r.apply(7, true, format!("g{i}").as_bytes());
+        }
+        assert_eq!(r.joined[&7].len(), MAX_GROUPS_PER_PEER);
+        assert_eq!(r.groups.len(), MAX_GROUPS_PER_PEER);
+        // A duplicate JOIN, then one LEAVE: gone (a set, not a count).
+        r.apply(7, true, b"g1");
+        r.apply(7, false, b"g1");
+        assert!(!r.groups.contains_key(&b"g1"[..]));
+    }
 }
