@@ -1021,6 +1021,11 @@ typedef struct zmq_poller_event_t
 } zmq_poller_event_t;
 
 /*
+ Connects a PEER socket and returns the new peer's routing id (DRAFT).
+ */
+ZMQ_EXPORT uint32_t zmq_connect_peer(void *s_, const char *addr_);
+
+/*
  Reads a context option into `optval_` (`*optvallen_` bytes; DRAFT).
  */
 ZMQ_EXPORT
@@ -1037,6 +1042,16 @@ int zmq_ctx_set_ext(void *context_,
                     int option_,
                     const void *optval_,
                     size_t optvallen_);
+
+/*
+ A DISH joins a group (DRAFT); ENOTSUP on other socket types.
+ */
+ZMQ_EXPORT int zmq_join(void *s_, const char *group_);
+
+/*
+ A DISH leaves a group (DRAFT); ENOTSUP on other socket types.
+ */
+ZMQ_EXPORT int zmq_leave(void *s_, const char *group_);
 
 /*
  The message's group (DRAFT); "" when it has none.
@@ -1084,7 +1099,7 @@ int zmq_poller_add_fd(void *poller,
 ZMQ_EXPORT int zmq_poller_destroy(void **poller_p);
 
 /*
- Always EINVAL (EFAULT for a bad poller): no thread-safe sockets here.
+ The poller's fd, readable when a thread-safe socket of it may have events.
  */
 ZMQ_EXPORT int zmq_poller_fd(void *poller, zmq_fd_t *fd);
 

@@ -1,6 +1,6 @@
 /* The wire side of the DRAFT options ROUTER_NOTIFY, HELLO_MSG,
  * DISCONNECT_MSG and METADATA, between two processes that may run
- * different libraries (see draft.sh).
+ * different libraries (see draft_options.sh).
  *
  *   draft_wire bind        ROUTER: prints its endpoint, then checks what
  *                          a DEALER peer's connection brings; exit 0 if right

@@ -9,7 +9,7 @@
 # build/real-drafts/prefix. Nothing is committed; the build (about 3 minutes
 # on 2 cores) is reused while the source package stays the same.
 # Used by the `make test` phase for draft interop (capi-tests/run.sh --real
-# with REAL_DRAFT_PREFIX, interop/draft.sh).
+# with REAL_DRAFT_PREFIX, interop/draft_sockets.sh, interop/draft_options.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$root/build/real-drafts

@@ -78,7 +78,10 @@ draft_vs_real() {
     local drafts=()
     for f in capi-tests/test_draft_*.c; do drafts+=("$(basename "$f" .c)"); done
     REAL_DRAFT_PREFIX=$real_drafts capi-tests/run.sh --real "${drafts[@]}" || return 1
-    timeout -k 5 300 interop/draft.sh "$real_drafts" "$STAGE"
+    # the draft socket types (SERVER/CLIENT, RADIO/DISH, ...), 36 cases over
+    # tcp, ipc and udp, ~2 s; then the draft options seen on the wire
+    REAL_DRAFT_PREFIX=$real_drafts timeout -k 5 240 interop/draft_sockets.sh "$STAGE" || return 1
+    timeout -k 5 120 interop/draft_options.sh "$real_drafts" "$STAGE"
 }
 
 total_start=$SECONDS
@@ -115,7 +118,7 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     # the same tests on Debian's libzmq: they encode libzmq's behaviour, not
     # ours (known differences, with reasons: capi-tests/differences.txt)
     phase "C API tests on Debian's libzmq 4.3.4 (capi-tests/run.sh --real)" capi-tests/run.sh --real
-    phase "DRAFT API vs libzmq 4.3.4 built with drafts (scripts/real-drafts.sh, capi-tests --real, interop/draft.sh)" \
+    phase "DRAFT API vs libzmq 4.3.4 built with drafts (scripts/real-drafts.sh, capi-tests --real, interop/draft_*.sh)" \
         draft_vs_real
     phase "demo (capi-tests/demo.c)" timeout -k 5 120 "$MAKE" --no-print-directory run-demo
     # 96 cases, ~15 s; INTEROP_BUDGET caps it, timeout(1) is the last resort

@@ -21,10 +21,17 @@ use std::time::{Duration, Instant};
 
 /// What `zmq_poll` needs from a socket.
 pub trait Pollable {
-    /// The socket's `ZMQ_FD` (becomes readable when events may have changed).
+    /// The socket's `ZMQ_FD` (becomes readable when events may have changed;
+    /// not asked of thread-safe sockets, which have a `gate` instead).
     fn poll_fd(&self) -> ZResult<c_int>;
     /// The socket's `ZMQ_EVENTS` (processes pending commands).
     fn poll_events(&self) -> ZResult<c_int>;
+    /// A thread-safe socket's gate (`io::gate`), which pollers listen to
+    /// (with a signaler of their own) instead of polling `poll_fd`; None
+    /// for other sockets.
+    fn gate(&self) -> Option<std::sync::Arc<crate::io::gate::Gate>> {
+        None
+    }
 }
 
 impl Pollable for SocketHandle {
@@ -38,6 +45,10 @@ impl Pollable for SocketHandle {
 
     fn poll_events(&self) -> ZResult<c_int> {
         self.with(|s| s.events())
+    }
+
+    fn gate(&self) -> Option<std::sync::Arc<crate::io::gate::Gate>> {
+        self.with(|s| Ok(s.gate().cloned())).ok().flatten()
     }
 }
 
@@ -166,10 +177,16 @@ pub fn ppoll(items: &mut [Item<'_>], timeout_ms: i64, mask: Option<&SigMask>) ->
     }
 
     // Resolve every socket's ZMQ_FD once; ENOTSOCK/ETERM surface here.
+    // Thread-safe sockets have none: this call listens to their gates
+    // with a signaler of its own (as `poller` does).
+    let mut listening = Listening::default();
     let mut fds = Vec::with_capacity(items.len());
     for it in items.iter() {
         let pfd = match it.target {
-            Target::Socket(s) => libc::pollfd { fd: s.poll_fd()?, events: libc::POLLIN, revents: 0 },
+            Target::Socket(s) => match s.gate() {
+                Some(g) => libc::pollfd { fd: listening.add(g)?, events: libc::POLLIN, revents: 0 },
+                None => libc::pollfd { fd: s.poll_fd()?, events: libc::POLLIN, revents: 0 },
+            },
             Target::Fd(fd) => libc::pollfd { fd, events: fd_poll_events(it.events), revents: 0 },
         };
         fds.push(pfd);
@@ -179,6 +196,7 @@ pub fn ppoll(items: &mut [Item<'_>], timeout_ms: i64, mask: Option<&SigMask>) ->
     let mut wait_ms: c_int = 0;
     loop {
         sys_poll(&mut fds, wait_ms, mask)?;
+        listening.rearm();
         let mut n = 0;
         for (it, pfd) in items.iter_mut().zip(fds.iter()) {
             it.revents = match it.target {
@@ -209,6 +227,45 @@ pub fn ppoll(items: &mut [Item<'_>], timeout_ms: i64, mask: Option<&SigMask>) ->
         };
         for pfd in fds.iter_mut() {
             pfd.revents = 0;
+        }
+    }
+}
+
+/// The gates one `ppoll` call listens to, and its signaler; unregistered
+/// when dropped.
+#[derive(Default)]
+struct Listening {
+    signal: Option<std::sync::Arc<crate::io::signaler::Signaler>>,
+    gates: Vec<std::sync::Arc<crate::io::gate::Gate>>,
+}
+
+impl Listening {
+    /// Listens to `g`; returns the fd to poll.
+    fn add(&mut self, g: std::sync::Arc<crate::io::gate::Gate>) -> ZResult<c_int> {
+        let sig = match &self.signal {
+            Some(s) => s.clone(),
+            None => self.signal.insert(std::sync::Arc::new(crate::io::signaler::Signaler::new()?)).clone(),
+        };
+        g.listen(&sig);
+        self.gates.push(g);
+        Ok(sig.fd())
+    }
+
+    /// The sockets' events are about to be read: later changes raise the
+    /// signal afresh.
+    fn rearm(&self) {
+        if let Some(s) = &self.signal {
+            s.reset();
+        }
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        if let Some(s) = &self.signal {
+            for g in &self.gates {
+                g.unlisten(s);
+            }
         }
     }
 }

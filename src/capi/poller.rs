@@ -7,10 +7,9 @@
 //! (keyed by the pointer, as libzmq's registrations are). The registration
 //! rules and the wait loop live in `crate::poll::poller`.
 //!
-//! `zmq_poller_fd`: libzmq gives a poller a file descriptor only while it
-//! holds a thread-safe socket (SERVER, CLIENT, RADIO, DISH...), which this
-//! library does not implement; so, as libzmq with only classic sockets
-//! registered, it always answers EINVAL (EFAULT for a bad poller).
+//! `zmq_poller_fd`: as libzmq, a poller has a file descriptor only while
+//! it holds a thread-safe socket (SERVER, CLIENT, RADIO, DISH...); else
+//! EINVAL (EFAULT for a bad poller).
 //!
 //! Every function's safety contract is zmq_poller(3)'s: a poller argument
 //! is NULL or a poller from `zmq_poller_new`, a socket NULL or a socket,
@@ -311,15 +310,21 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
     })
 }
 
-/// Always EINVAL (EFAULT for a bad poller): no thread-safe sockets here.
+/// The poller's fd, readable when a thread-safe socket of it may have events.
 ///
-/// libzmq gives a poller an fd only while it holds a thread-safe socket.
+/// A poller has one only while it holds a thread-safe socket: EINVAL
+/// otherwise, as libzmq; EFAULT for a bad poller or a NULL `fd`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_fd(poller: *mut c_void, fd: *mut zmq_fd_t) -> c_int {
-    let _ = fd;
     guard_int(|| {
         // SAFETY: `poller` is NULL or a poller from zmq_poller_new.
-        unsafe { poller_handle(poller) }?;
-        Err(EINVAL)
+        let f = unsafe { with_poller(poller, |p, _| p.fd()) }?;
+        if fd.is_null() {
+            return Err(EFAULT);
+        }
+        // SAFETY: zmq_poller_fd(3): a non-NULL `fd` points to a writable
+        // zmq_fd_t of the caller's.
+        unsafe { *fd = f };
+        Ok(0)
     })
 }

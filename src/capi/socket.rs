@@ -170,7 +170,7 @@ pub unsafe extern "C" fn zmq_disconnect(s_: *mut c_void, addr_: *const c_char) -
 unsafe fn send_msg(s_: *mut c_void, mut msg: Msg, flags: c_int) -> ZResult<()> {
     // SAFETY: forwarded from this function's own contract.
     let h = unsafe { handle::socket(s_) }?;
-    h.with(|s| s.send_from(&mut msg, flags))
+    h.with_blocking(flags, true, |s, f| s.send_from(&mut msg, f))
 }
 
 #[no_mangle]
@@ -219,7 +219,7 @@ pub unsafe extern "C" fn zmq_recv(s_: *mut c_void, buf_: *mut c_void, len_: usiz
         if buf_.is_null() && len_ != 0 {
             return Err(EFAULT);
         }
-        let m = h.with(|s| s.recv(flags_))?;
+        let m = h.with_blocking(flags_, false, |s, f| s.recv(f))?;
         let n = m.len().min(len_);
         if n > 0 {
             // SAFETY: n > 0 implies len_ > 0, so `buf_` is non-NULL and, per
@@ -245,7 +245,7 @@ pub unsafe extern "C" fn zmq_msg_send(msg_: *mut zmq_msg_t, s_: *mut c_void, fla
         let len = msg.len();
         // On success the message is taken (left empty, as libzmq leaves it);
         // on failure the caller keeps it.
-        h.with(|s| s.send_from(msg, flags_))?;
+        h.with_blocking(flags_, true, |s, f| s.send_from(msg, f))?;
         Ok(clamp_len(len))
     })
 }
@@ -266,9 +266,9 @@ pub unsafe extern "C" fn zmq_msg_recv(msg_: *mut zmq_msg_t, s_: *mut c_void, fla
         if !dest.release_may_wait() {
             *dest = Msg::new();
         }
-        let r = h.with(|s| {
+        let r = h.with_blocking(flags_, false, |s, f| {
             s.release(dest);
-            s.recv_into(flags_, dest)
+            s.recv_into(f, dest)
         });
         if let Err(e) = r {
             *dest = Msg::new();
@@ -314,7 +314,8 @@ pub unsafe extern "C" fn zmq_sendiov(s_: *mut c_void, iov_: *mut libc::iovec, co
             // only cleared on the last one, so without ZMQ_SNDMORE each part
             // goes out as a message of its own.
             let flags = if i + 1 == count_ { flags_ & !crate::constants::ZMQ_SNDMORE } else { flags_ };
-            h.with(|s| s.send(Msg::from_slice(data), flags).map_err(|(e, _)| e))?;
+            let mut m = Msg::from_slice(data);
+            h.with_blocking(flags, true, |s, f| s.send_from(&mut m, f))?;
             rc = clamp_len(data.len());
         }
         Ok(rc)
@@ -344,7 +345,7 @@ pub unsafe extern "C" fn zmq_recviov(s_: *mut c_void, iov_: *mut libc::iovec, co
         let iov = unsafe { std::slice::from_raw_parts_mut(iov_, max) };
         let mut nread = 0;
         for v in iov.iter_mut() {
-            let m = h.with(|s| s.recv(flags_))?;
+            let m = h.with_blocking(flags_, false, |s, f| s.recv(f))?;
             let len = m.len();
             // SAFETY: malloc has no preconditions; the result is checked for
             // NULL below. The caller frees it with free(), as zmq_recviov(3)
@@ -457,4 +458,63 @@ pub unsafe extern "C" fn zmq_socket_get_peer_state(
         };
         h.with(|s| s.peer_state(id))
     })
+}
+
+/// `zmq_join` / `zmq_leave` (DRAFT): a DISH joins or leaves a group (at
+/// most ZMQ_GROUP_MAX_LENGTH bytes); ENOTSUP on other socket types.
+///
+/// # Safety
+/// `s_` must be NULL or a socket from zmq_socket; `group_` NULL or a
+/// NUL-terminated string valid during the call.
+unsafe fn join_leave(s_: *mut c_void, group_: *const c_char, join: bool) -> c_int {
+    guard_int(|| {
+        // SAFETY: as this function's contract.
+        let h = unsafe { handle::socket(s_) }?;
+        if group_.is_null() {
+            return Err(EINVAL);
+        }
+        // SAFETY: `group_` is non-NULL and NUL-terminated (contract above).
+        let g = unsafe { CStr::from_ptr(group_) }.to_bytes();
+        h.with(|s| s.join(g, join))?;
+        Ok(0)
+    })
+}
+
+/// A DISH joins a group (DRAFT); ENOTSUP on other socket types.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_join(s_: *mut c_void, group_: *const c_char) -> c_int {
+    // SAFETY: zmq_join(3): `s_` is a socket, `group_` a C string.
+    unsafe { join_leave(s_, group_, true) }
+}
+
+/// A DISH leaves a group (DRAFT); ENOTSUP on other socket types.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_leave(s_: *mut c_void, group_: *const c_char) -> c_int {
+    // SAFETY: zmq_leave(3): `s_` is a socket, `group_` a C string.
+    unsafe { join_leave(s_, group_, false) }
+}
+
+/// Connects a PEER socket and returns the new peer's routing id (DRAFT).
+///
+/// 0 with errno on failure: ENOTSUP on other socket types, EFAULT with
+/// ZMQ_IMMEDIATE set (as libzmq), or zmq_connect's errors.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_connect_peer(s_: *mut c_void, addr_: *const c_char) -> u32 {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> ZResult<u32> {
+        // SAFETY: zmq_connect_peer: `s_` is NULL or a socket from
+        // zmq_socket; `addr_` NULL or a NUL-terminated endpoint.
+        let (h, ep) = unsafe { (handle::socket(s_)?, endpoint(addr_)?) };
+        h.with(|s| s.connect_peer(ep))
+    }));
+    match r {
+        Ok(Ok(id)) => id,
+        Ok(Err(e)) => {
+            set_errno(e);
+            0
+        }
+        Err(_) => {
+            set_errno(EFAULT);
+            0
+        }
+    }
 }

@@ -10,13 +10,14 @@
 //! `Notify`, delivered through the `Waker` trait, so a pipe does not need
 //! to know whose mailbox it wakes.
 
+use super::gate::Gate;
 use super::signaler::Signaler;
 use super::watch::Watch;
 use crate::error::ZResult;
 use crate::util::ypipe;
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What a pipe tells the owner of the mailbox at its other end, by the
 /// pipe's id.
@@ -70,6 +71,8 @@ pub struct Mailbox<C> {
     /// The owner's watch-before-sleep statistics (see `wait`).
     watch: Watch,
     signaler: Signaler,
+    /// A thread-safe socket's gate: bumped by every command (see `io::gate`).
+    gate: OnceLock<Arc<Gate>>,
 }
 
 struct Writer<C> {
@@ -90,11 +93,17 @@ impl<C: Send> Mailbox<C> {
             signaled: AtomicBool::new(false),
             watch: Watch::default(),
             signaler: Signaler::new()?,
+            gate: OnceLock::new(),
         })
     }
 
     pub fn fd(&self) -> c_int {
         self.signaler.fd()
+    }
+
+    /// Makes every later command bump `gate` (thread-safe sockets).
+    pub fn set_gate(&self, gate: Arc<Gate>) {
+        let _ = self.gate.set(gate);
     }
 
     pub fn send(&self, cmd: C) {
@@ -111,6 +120,9 @@ impl<C: Send> Mailbox<C> {
             // The owner had found its queue empty: wake it (once).
             self.signaler.send();
             self.signaled.store(true, Ordering::Release);
+        }
+        if let Some(g) = self.gate.get() {
+            g.bump();
         }
     }
 

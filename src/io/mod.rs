@@ -7,6 +7,7 @@
 //! anything above it (sessions, listeners, pipes, sockets).
 
 pub mod events;
+pub mod gate;
 pub mod mailbox;
 pub mod reactor;
 pub mod signaler;

@@ -10,13 +10,20 @@
 //! every socket's `ZMQ_EVENTS` is read before each sleep, and no socket
 //! lock is held while sleeping.
 //!
+//! Thread-safe sockets (SERVER, CLIENT, ...) have no `ZMQ_FD`: as in
+//! libzmq, the poller then makes a signaler of its own, which each such
+//! socket's gate raises whenever its state may have changed (`io::gate`),
+//! and which is the poller's fd (`zmq_poller_fd`).
+//!
 //! Must not: touch C pointers (`capi::poll` maps them to a key and a
-//! `Pollable`), or know about thread-safe sockets (there are none yet: a
-//! poller never has a file descriptor of its own).
+//! `Pollable`).
 
 use super::{fd_poll_events, fd_revents, ms_left, sys_poll, Pollable, SigMask};
 use crate::constants::*;
 use crate::error::*;
+use crate::io::gate::Gate;
+use crate::io::signaler::Signaler;
+use std::sync::Arc;
 use std::os::raw::{c_int, c_short};
 use std::time::{Duration, Instant};
 
@@ -33,6 +40,8 @@ struct Entry<'a, U> {
     what: Watched<'a>,
     user: U,
     events: c_short,
+    /// A thread-safe socket's gate, which raises `Poller::signal`.
+    gate: Option<Arc<Gate>>,
 }
 
 /// One signalled entry, as `zmq_poller_wait_all` reports it.
@@ -54,6 +63,9 @@ pub struct Poller<'a, U> {
     /// Per entry: its index in `pollfds`, if it is there.
     slot: Vec<Option<usize>>,
     dirty: bool,
+    /// Raised by the gates of the thread-safe sockets registered (made at
+    /// the first one): `zmq_poller_fd`, and what `wait` polls for them.
+    signal: Option<Arc<Signaler>>,
 }
 
 impl<U: Copy> Default for Poller<'_, U> {
@@ -64,7 +76,7 @@ impl<U: Copy> Default for Poller<'_, U> {
 
 impl<'a, U: Copy> Poller<'a, U> {
     pub fn new() -> Self {
-        Poller { entries: Vec::new(), pollfds: Vec::new(), slot: Vec::new(), dirty: false }
+        Poller { entries: Vec::new(), pollfds: Vec::new(), slot: Vec::new(), dirty: false, signal: None }
     }
 
     /// Number of registered sockets and fds.
@@ -106,7 +118,18 @@ impl<'a, U: Copy> Poller<'a, U> {
         if self.find(&what).is_some() {
             return Err(EINVAL);
         }
-        self.entries.push(Entry { what, user, events });
+        let gate = match what {
+            Watched::Socket { socket, .. } => socket.gate(),
+            Watched::Fd(_) => None,
+        };
+        if let Some(g) = &gate {
+            let sig = match &self.signal {
+                Some(s) => s.clone(),
+                None => self.signal.insert(Arc::new(Signaler::new()?)).clone(),
+            };
+            g.listen(&sig);
+        }
+        self.entries.push(Entry { what, user, events, gate });
         self.dirty = true;
         Ok(())
     }
@@ -129,7 +152,10 @@ impl<'a, U: Copy> Poller<'a, U> {
             return Err(EBADF);
         }
         let i = self.find(what).ok_or(EINVAL)?;
-        self.entries.remove(i);
+        let e = self.entries.remove(i);
+        if let (Some(g), Some(sig)) = (e.gate, &self.signal) {
+            g.unlisten(sig);
+        }
         self.dirty = true;
         Ok(())
     }
@@ -138,9 +164,21 @@ impl<'a, U: Copy> Poller<'a, U> {
     /// it (a socket closed while registered); EINVAL if not there.
     pub fn remove_socket(&mut self, key: usize) -> ZResult<()> {
         let i = self.find_socket(key).ok_or(EINVAL)?;
-        self.entries.remove(i);
+        let e = self.entries.remove(i);
+        if let (Some(g), Some(sig)) = (e.gate, &self.signal) {
+            g.unlisten(sig);
+        }
         self.dirty = true;
         Ok(())
+    }
+
+    /// `zmq_poller_fd`: the poller's own fd, which it has only while it
+    /// holds a thread-safe socket (EINVAL otherwise, as libzmq).
+    pub fn fd(&self) -> ZResult<c_int> {
+        match &self.signal {
+            Some(s) if self.entries.iter().any(|e| e.gate.is_some()) => Ok(s.fd()),
+            _ => Err(EINVAL),
+        }
     }
 
     /// Rebuilds the `poll(2)` set: each socket's `ZMQ_FD` (POLLIN), each
@@ -155,7 +193,11 @@ impl<'a, U: Copy> Poller<'a, U> {
             }
             let pfd = match e.what {
                 Watched::Socket { socket, .. } => {
-                    libc::pollfd { fd: socket.poll_fd()?, events: libc::POLLIN, revents: 0 }
+                    let fd = match (&e.gate, &self.signal) {
+                        (Some(_), Some(sig)) => sig.fd(),
+                        _ => socket.poll_fd()?,
+                    };
+                    libc::pollfd { fd, events: libc::POLLIN, revents: 0 }
                 }
                 Watched::Fd(fd) => libc::pollfd { fd, events: fd_poll_events(e.events), revents: 0 },
             };
@@ -170,6 +212,10 @@ impl<'a, U: Copy> Poller<'a, U> {
     /// `ZMQ_EVENTS` is read (which re-arms its `ZMQ_FD`) unless `max` is
     /// reached first, in which case the caller returns without sleeping.
     fn check(&self, max: usize, out: &mut Vec<Ready<'a, U>>) -> ZResult<()> {
+        // Thread-safe sockets: a change after this raises the signal again.
+        if let Some(s) = &self.signal {
+            s.reset();
+        }
         for (i, e) in self.entries.iter().enumerate() {
             if out.len() >= max {
                 break;

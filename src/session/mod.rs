@@ -18,6 +18,7 @@ mod output;
 mod reconnect;
 mod security;
 mod socks;
+pub mod udp;
 mod zap_client;
 
 pub use driver::Session;

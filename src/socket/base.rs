@@ -11,6 +11,7 @@ use super::monitor::{EventSocket, Monitor, MonitorRef};
 use crate::ctx::{BoundInfo, Ctx, InprocSide};
 use crate::error::*;
 use crate::io::events::EventEndpoints;
+use crate::io::gate::Gate;
 use crate::io::mailbox::{Notify, Waker};
 use crate::io::reactor::{IoCommand, IoMailbox};
 use crate::msg::{Msg, Spent};
@@ -56,7 +57,13 @@ pub struct SocketBase {
     /// ZMQ_LINGER as sessions see it: it may change after connect.
     linger: Arc<std::sync::atomic::AtomicI32>,
     cmd_buf: Vec<SocketCommand>,
+    /// Thread-safe types only (SERVER, CLIENT, ...): what their callers
+    /// wait on instead of the mailbox (see `io::gate`, `shared`).
+    gate: Option<Arc<Gate>>,
 }
+
+mod monitoring;
+mod udp;
 
 macro_rules! cx {
     ($s:expr) => {
@@ -74,6 +81,13 @@ impl SocketBase {
         }
         options.ipv6 = ctx.ipv6();
         let mailbox = Arc::new(SocketMailbox::new()?);
+        let gate = if super::thread_safe(socket_type) {
+            let g = Arc::new(Gate::new()?);
+            mailbox.set_gate(g.clone());
+            Some(g)
+        } else {
+            None
+        };
         let id = ctx.register_socket(mailbox.clone())?;
         let linger = options.linger;
         Ok(SocketBase {
@@ -98,6 +112,7 @@ impl SocketBase {
             net_endpoints: Vec::new(),
             linger: Arc::new(std::sync::atomic::AtomicI32::new(linger)),
             cmd_buf: Vec::new(),
+            gate,
         })
     }
 
@@ -198,6 +213,16 @@ impl SocketBase {
 
     /// Attaches a pipe; `connected` when this socket's own connect made it.
     pub fn attach_pipe(&mut self, pipe: PipeEnd, endpoint: Option<String>, connected: bool) {
+        let k = self.insert_pipe(pipe, endpoint);
+        if connected {
+            self.routing.attach_connected(cx!(self), k);
+        } else {
+            self.routing.attach(cx!(self), k);
+        }
+    }
+
+    /// Puts a pipe in the table (the routing is told by the caller).
+    fn insert_pipe(&mut self, pipe: PipeEnd, endpoint: Option<String>) -> PipeKey {
         let id = pipe.id();
         if pipe.io_peer() {
             self.io_pipes += 1;
@@ -207,11 +232,7 @@ impl SocketBase {
         if let Some(ep) = endpoint {
             self.pipe_endpoint.insert(k, ep);
         }
-        if connected {
-            self.routing.attach_connected(cx!(self), k);
-        } else {
-            self.routing.attach(cx!(self), k);
-        }
+        k
     }
 
     fn detach_pipe(&mut self, k: PipeKey) {
@@ -277,6 +298,7 @@ impl SocketBase {
                 self.emit_event(ZMQ_EVENT_LISTENING, fd as u32, EventEndpoints::bound(&self.last_endpoint.clone()));
                 Ok(())
             }
+            "udp" => self.udp_endpoint(endpoint, addr, true),
             _ => Err(EPROTONOSUPPORT),
         }
     }
@@ -334,6 +356,7 @@ impl SocketBase {
                 let target = Target::parse(proto, addr)?;
                 self.connect_net(endpoint, target)
             }
+            "udp" => self.udp_endpoint(endpoint, addr, false),
             _ => Err(EPROTONOSUPPORT),
         }
     }
@@ -560,6 +583,37 @@ impl SocketBase {
         self.mailbox.fd()
     }
 
+    /// The gate of a thread-safe socket (None for the others).
+    pub fn gate(&self) -> Option<&Arc<Gate>> {
+        self.gate.as_ref()
+    }
+
+    /// `zmq_join` / `zmq_leave` (DISH only; ENOTSUP elsewhere).
+    pub fn join(&mut self, group: &[u8], join: bool) -> ZResult<()> {
+        self.check_alive()?;
+        if join {
+            self.routing.join(cx!(self), group)
+        } else {
+            self.routing.leave(cx!(self), group)
+        }
+    }
+
+    /// `zmq_connect_peer` (PEER only): connects and returns the routing id
+    /// of the new peer.
+    pub fn connect_peer(&mut self, endpoint: &str) -> ZResult<u32> {
+        self.check_alive()?;
+        if self.options.socket_type != crate::constants::draft::ZMQ_PEER {
+            return Err(ENOTSUP);
+        }
+        // As libzmq: the routing id comes from the pipe attached at once,
+        // which ZMQ_IMMEDIATE would defer.
+        if self.options.immediate {
+            return Err(EFAULT);
+        }
+        self.connect(endpoint)?;
+        self.routing.last_connected_id().ok_or(EFAULT)
+    }
+
     /// `zmq_socket_get_peer_state` (DRAFT, ROUTER only): whether the peer
     /// with this routing id can take a message. As libzmq, pending commands
     /// are not processed first.
@@ -609,12 +663,15 @@ impl SocketBase {
         };
         match option {
             ZMQ_RCVMORE => int(out, self.rcvmore as c_int),
+            // libzmq 4.3.5 gives thread-safe sockets no ZMQ_FD (EINVAL);
+            // zmq_poller is how they are polled.
+            ZMQ_FD if self.gate.is_some() => Err(EINVAL),
             ZMQ_FD => int(out, self.fd()),
             ZMQ_EVENTS => {
                 let ev = self.events()?;
                 int(out, ev)
             }
-            ZMQ_THREAD_SAFE => int(out, 0),
+            ZMQ_THREAD_SAFE => int(out, self.gate.is_some() as c_int),
             ZMQ_LAST_ENDPOINT => {
                 let b = self.last_endpoint.as_bytes();
                 if out.len() < b.len() + 1 {
@@ -632,91 +689,6 @@ impl SocketBase {
     }
 
     // ----- monitor -----
-
-    /// `zmq_socket_monitor_versioned` (`zmq_socket_monitor` is version 1
-    /// on a PAIR): events in format `version` (1, or 2 in DRAFT) on a
-    /// socket of `socket_type` (PAIR, PUB or PUSH) bound to the inproc
-    /// `endpoint`; None stops monitoring. Version 1 takes only the first
-    /// 16 event bits (EINVAL otherwise, before anything else but ETERM, as
-    /// libzmq); a version other than 1 or 2 is EINVAL (libzmq accepts it
-    /// and then sends nothing).
-    pub fn monitor(&mut self, endpoint: Option<&str>, events: u64, version: c_int, socket_type: c_int) -> ZResult<()> {
-        self.check_alive()?;
-        if !(version == 1 || version == 2) || (version == 1 && events >> 16 != 0) {
-            return Err(EINVAL);
-        }
-        let mut slot = self.monitor.lock();
-        let Some(ep) = endpoint else {
-            if let Some(mut old) = slot.take() {
-                old.stop();
-            }
-            return Ok(());
-        };
-        if ep.is_empty() {
-            return Err(EINVAL);
-        }
-        let (proto, _) = parse_endpoint(ep, self.options.socket_type)?;
-        if proto != "inproc" {
-            return Err(EPROTONOSUPPORT);
-        }
-        if let Some(mut old) = slot.take() {
-            old.stop();
-        }
-        if !matches!(socket_type, ZMQ_PAIR | ZMQ_PUB | ZMQ_PUSH) {
-            return Err(EINVAL);
-        }
-        *slot = Some(Monitor::new(self.event_socket(ep, socket_type)?, events, version));
-        Ok(())
-    }
-
-    /// The socket a monitor sends on, bound to `endpoint`.
-    fn event_socket(&self, endpoint: &str, socket_type: c_int) -> ZResult<Box<dyn EventSocket>> {
-        let mut s = SocketBase::new(self.ctx.clone(), socket_type)?;
-        s.options.linger = 0;
-        if let Err(e) = s.bind(endpoint) {
-            s.close();
-            return Err(e);
-        }
-        Ok(Box::new(s))
-    }
-
-    pub fn emit_event(&self, event: c_int, value: u32, endpoints: EventEndpoints<'_>) {
-        crate::util::log::monitor_event(event, value, endpoints.identifier());
-        let mut slot = self.monitor.lock();
-        if let Some(m) = slot.as_mut() {
-            m.emit(event, &[u64::from(value)], endpoints);
-        }
-    }
-
-    /// `zmq_socket_monitor_pipes_stats` (DRAFT): asks every pipe's peer for
-    /// its queue count; each answer becomes a ZMQ_EVENT_PIPES_STATS event
-    /// when this socket next processes its commands. EINVAL unless the
-    /// monitor wants that event; EAGAIN with no pipes.
-    pub fn pipes_stats(&mut self) -> ZResult<()> {
-        if !self.monitor.lock().as_ref().is_some_and(|m| m.wants(ZMQ_EVENT_PIPES_STATS)) {
-            return Err(EINVAL);
-        }
-        if self.pipes.is_empty() {
-            return Err(EAGAIN);
-        }
-        for (_, p) in self.pipes.iter() {
-            p.request_stats();
-        }
-        Ok(())
-    }
-
-    /// A peer answered `pipes_stats` for pipe `k`: the event.
-    fn pipe_stats_ready(&mut self, k: PipeKey) {
-        let Some(p) = self.pipes.get(k) else { return };
-        let (outbound, inbound) = p.stats();
-        let (local, remote) = p.endpoints();
-        let eps = EventEndpoints { local: &local, remote: &remote, bound: false };
-        if let Some(m) = self.monitor.lock().as_mut() {
-            m.emit(ZMQ_EVENT_PIPES_STATS, &[outbound, inbound], eps);
-        }
-    }
-
-    // ----- close -----
 
     /// Closes the socket: unbinds, terminates pipes, stops the monitor.
     pub fn close(mut self) {
@@ -769,13 +741,3 @@ fn io_sync(io: &Arc<IoMailbox>, cmd: impl FnOnce(std::sync::mpsc::SyncSender<()>
 }
 
 pub use crate::transport::parse_endpoint;
-
-impl EventSocket for SocketBase {
-    fn send(&mut self, msg: Msg, flags: c_int) -> ZResult<()> {
-        SocketBase::send(self, msg, flags).map_err(|(e, _)| e)
-    }
-
-    fn close(self: Box<Self>) {
-        SocketBase::close(*self)
-    }
-}

@@ -87,12 +87,39 @@ pub trait Routing: Send {
     fn peer_state(&mut self, _cx: &mut Cx, _id: &[u8]) -> ZResult<c_int> {
         Err(ENOTSUP)
     }
+    /// A udp pipe was attached: RADIO sends it every message (the DISH at
+    /// the other end filters). Defaults to `attach`.
+    fn attach_all(&mut self, cx: &mut Cx, key: PipeKey) {
+        self.attach(cx, key)
+    }
+    /// `zmq_join` (DISH); ENOTSUP for other types.
+    fn join(&mut self, _cx: &mut Cx, _group: &[u8]) -> ZResult<()> {
+        Err(ENOTSUP)
+    }
+    /// `zmq_leave` (DISH); ENOTSUP for other types.
+    fn leave(&mut self, _cx: &mut Cx, _group: &[u8]) -> ZResult<()> {
+        Err(ENOTSUP)
+    }
+    /// PEER: the routing id given to the pipe its last connect attached.
+    fn last_connected_id(&self) -> Option<u32> {
+        None
+    }
     /// True when the socket's tcp/ipc connections carry raw bytes, not ZMTP
     /// (STREAM; ROUTER with `ZMQ_ROUTER_RAW`). Asked at each bind and
     /// connect, whose sessions keep the answer.
     fn raw(&self) -> bool {
         false
     }
+}
+
+/// The types libzmq makes thread-safe (several threads may call them at
+/// once; `shared` and `io::gate` make that work).
+pub fn thread_safe(socket_type: c_int) -> bool {
+    use crate::constants::draft::*;
+    matches!(
+        socket_type,
+        ZMQ_SERVER | ZMQ_CLIENT | ZMQ_RADIO | ZMQ_DISH | ZMQ_GATHER | ZMQ_SCATTER | ZMQ_PEER | ZMQ_CHANNEL
+    )
 }
 
 /// Creates the routing module for a socket type, or EINVAL.
@@ -116,6 +143,18 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
         ZMQ_PUSH => Box::new(push::Push::new()),
         ZMQ_PULL => Box::new(pull::Pull::new()),
         // -- end request/reply family --
+        // -- thread-safe DRAFT types (created whether or not the C caller
+        //    asked for the DRAFT API, as Debian's libzmq does) --
+        draft::ZMQ_SERVER => Box::new(server::Server::new(false)),
+        draft::ZMQ_PEER => Box::new(server::Server::new(true)),
+        draft::ZMQ_CLIENT => Box::new(client::Client::new()),
+        draft::ZMQ_RADIO => Box::new(radio::Radio::new()),
+        draft::ZMQ_DISH => Box::new(dish::Dish::new()),
+        draft::ZMQ_GATHER => Box::new(gather::Gather::new()),
+        draft::ZMQ_SCATTER => Box::new(scatter::Scatter::new()),
+        draft::ZMQ_CHANNEL => Box::new(channel::Channel::new()),
+        // -- end thread-safe DRAFT types --
+        draft::ZMQ_DGRAM => Box::new(dgram::Dgram::new()),
         _ => return Err(EINVAL),
     };
     Ok(r)
@@ -142,3 +181,14 @@ pub mod rep;
 pub mod req;
 pub mod router;
 // -- end request/reply family modules --
+// -- thread-safe DRAFT type modules --
+pub mod channel;
+pub mod client;
+pub mod dgram;
+pub mod dish;
+pub mod gather;
+pub mod radio;
+pub mod scatter;
+pub mod server;
+pub mod single;
+// -- end thread-safe DRAFT type modules --

@@ -9,12 +9,23 @@
 //! socket) backs off, spinning briefly, then yielding, then sleeping, until
 //! it is free.
 //!
-//! Owns: exclusive access to a `SocketBase` and containing panics of the
-//! calls made through it. Must not: know C pointers (`capi::handle` maps
+//! The thread-safe DRAFT types (SERVER, CLIENT, ...) are meant to be used
+//! by several threads at once: for them a blocking send or receive
+//! (`with_blocking`) never waits under the lock; it releases it and sleeps
+//! on the socket's gate (`io::gate`) until something changed, then tries
+//! again, so the other threads go on meanwhile.
+//!
+//! Owns: exclusive access to a `SocketBase`, waiting without the lock for
+//! thread-safe sockets, and containing panics of the calls made through it. Must not: know C pointers (`capi::handle` maps
 //! those to a `SharedSocket`).
 
 use super::base::SocketBase;
+use crate::constants::ZMQ_DONTWAIT;
 use crate::error::*;
+use crate::io::gate::Gate;
+use std::os::raw::c_int;
+use std::sync::Arc;
+use std::time::Instant;
 use std::cell::UnsafeCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,6 +81,57 @@ impl SharedSocket {
             Err(_) => {
                 self.broken.store(true, Ordering::Relaxed);
                 Err(EFAULT)
+            }
+        }
+    }
+}
+
+/// What one locked attempt of `with_blocking` decided.
+enum Step<R> {
+    Done(ZResult<R>),
+    /// Would block: sleep on the gate past `seen`, for `timeout` ms (-1:
+    /// no limit), then try again.
+    Wait { gate: Arc<Gate>, seen: u64, timeout: c_int },
+}
+
+impl SharedSocket {
+    /// Runs a send (`send`: true) or receive that may block, `f` being
+    /// called with the socket and the flags to use. Other sockets block
+    /// inside `f` as always. A thread-safe socket is tried without waiting
+    /// (ZMQ_DONTWAIT); when it would block, the lock is released while the
+    /// caller sleeps on the gate until a command arrives or the timeout
+    /// (ZMQ_SNDTIMEO / ZMQ_RCVTIMEO, read at the first attempt) passes.
+    pub fn with_blocking<R>(
+        &self,
+        flags: c_int,
+        send: bool,
+        mut f: impl FnMut(&mut SocketBase, c_int) -> ZResult<R>,
+    ) -> ZResult<R> {
+        let mut deadline: Option<Option<Instant>> = None;
+        loop {
+            let step = self.with(|s| {
+                let Some(gate) = s.gate().cloned() else { return Ok(Step::Done(f(s, flags))) };
+                // Read before trying: a command that comes after this
+                // moves the generation, so the wait below cannot miss it.
+                let seen = gate.generation();
+                match f(s, flags | ZMQ_DONTWAIT) {
+                    Err(e) if e == EAGAIN && flags & ZMQ_DONTWAIT == 0 => {
+                        let timeout = if send { s.options.sndtimeo } else { s.options.rcvtimeo };
+                        Ok(Step::Wait { gate, seen, timeout })
+                    }
+                    r => Ok(Step::Done(r)),
+                }
+            })?;
+            match step {
+                Step::Done(r) => return r,
+                Step::Wait { gate, seen, timeout } => {
+                    let d = *deadline.get_or_insert_with(|| {
+                        (timeout >= 0).then(|| Instant::now() + Duration::from_millis(timeout as u64))
+                    });
+                    if !gate.wait_past(seen, d) {
+                        return Err(EAGAIN);
+                    }
+                }
             }
         }
     }
@@ -148,7 +210,6 @@ impl<T> Drop for SocketGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     /// Two threads misusing one socket at once are serialised: every
     /// increment made under the lock survives (no torn update, no crash).

@@ -15,6 +15,7 @@ pub mod listener;
 pub mod netdb;
 pub mod socks;
 pub mod stream;
+pub mod udp;
 
 use crate::constants::draft::{ZMQ_DGRAM, ZMQ_DISH, ZMQ_RADIO};
 use crate::error::*;
@@ -45,6 +46,7 @@ pub fn parse_endpoint(ep: &str, socket_type: c_int) -> ZResult<(&str, &str)> {
     match proto {
         "inproc" | "tcp" | "ipc" => Ok((proto, addr)),
         "udp" if !matches!(socket_type, ZMQ_RADIO | ZMQ_DISH | ZMQ_DGRAM) => Err(ENOCOMPATPROTO),
+        "udp" => Ok((proto, addr)),
         _ => Err(EPROTONOSUPPORT),
     }
 }

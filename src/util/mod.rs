@@ -24,9 +24,11 @@ use std::os::raw::c_int;
 /// The libzmq version this library stands in for.
 pub const VERSION: (c_int, c_int, c_int) = (4, 3, 5);
 
-/// Capabilities `zmq_has` answers 1 for. Not here: pgm, tipc, norm, gssapi,
-/// vmci, ws, wss, draft (no such transport or mechanism is built).
-const CAPABILITIES: &[&[u8]] = &[b"ipc", b"curve"];
+/// Capabilities `zmq_has` answers 1 for: "draft" as a libzmq built with
+/// drafts does (the DRAFT API is always exported here). Not here: pgm,
+/// tipc, norm, gssapi, vmci, ws, wss (no such transport or mechanism is
+/// built).
+const CAPABILITIES: &[&[u8]] = &[b"ipc", b"curve", b"draft"];
 
 /// Whether a capability (lowercase, as libzmq names them) is supported.
 pub fn has(capability: &[u8]) -> bool {

@@ -627,6 +627,13 @@ impl Connection {
             Command::Pong { .. } => self.pongs_received += 1,
             Command::Subscribe(t) => self.events.push_back(Event::Message(prefixed(1, &t))),
             Command::Cancel(t) => self.events.push_back(Event::Message(prefixed(0, &t))),
+            // RFC 48: a DISH's JOIN/LEAVE go up to the RADIO as the command
+            // frame they are (`socket::radio` reads them).
+            Command::Other { name, .. }
+                if self.cfg.socket_type == c::draft::ZMQ_RADIO && (&name[..] == b"JOIN" || &name[..] == b"LEAVE") =>
+            {
+                self.events.push_back(Event::Message(m.clone()))
+            }
             // libzmq ignores other commands once the handshake is done.
             _ => {}
         }
@@ -675,7 +682,11 @@ impl Connection {
             }
         }
         let mut msg = msg;
-        msg.reset_flags(COMMAND);
+        // A DISH's JOIN/LEAVE (`socket::dish`) go out as command frames;
+        // nothing else a socket writes is a command.
+        if !(msg.is_command() && self.cfg.socket_type == c::draft::ZMQ_DISH && !msg.more()) {
+            msg.reset_flags(COMMAND);
+        }
         if self.wraps {
             let m = self.mechanism.encode(msg)?;
             self.encoder.encode(&m);

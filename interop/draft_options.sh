@@ -3,7 +3,7 @@
 # DISCONNECT_MSG, METADATA) between our library and a real libzmq built
 # with drafts, in both roles, and each library with itself:
 #
-#   interop/draft.sh REAL_DRAFT_PREFIX [OUR_PREFIX]
+#   interop/draft_options.sh REAL_DRAFT_PREFIX [OUR_PREFIX]
 #
 # REAL_DRAFT_PREFIX holds include/zmq.h and lib/libzmq.so of a libzmq built
 # with --enable-drafts (or cmake -DENABLE_DRAFTS=ON); OUR_PREFIX defaults to
@@ -12,7 +12,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-real=${1:?usage: interop/draft.sh REAL_DRAFT_PREFIX [OUR_PREFIX]}
+real=${1:?usage: interop/draft_options.sh REAL_DRAFT_PREFIX [OUR_PREFIX]}
 ours=${2:-$root/build/prefix}
 out=$root/build/interop-draft
 mkdir -p "$out"

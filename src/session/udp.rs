@@ -1,0 +1,231 @@
+//! The I/O-thread side of a udp:// endpoint: one datagram socket and the
+//! pipe to its RADIO, DISH or DGRAM socket. There is no connection and no
+//! handshake (libzmq's `udp_engine_t`).
+//!
+//! Datagrams, as libzmq 4.3 frames them:
+//! - RADIO -> DISH: `group length (1 byte), group, body`; the pipe carries
+//!   the group frame (MORE) then the body (`socket::radio`), and the DISH
+//!   side writes them back as two frames (`socket::dish` joins them). The
+//!   JOIN/LEAVE commands a DISH writes are dropped: with udp, filtering is
+//!   the DISH's own.
+//! - DGRAM: the datagram is the body; the pipe carries the peer's
+//!   `ip:port` (MORE), then the body, both ways.
+//!
+//! UDP is lossy: a datagram that finds the pipe full is dropped, as one
+//! that is malformed (a group length past the datagram). Owns: the socket
+//! and the framing above. Must not: route.
+
+use super::SockRef;
+use crate::constants::draft::{ZMQ_DGRAM, ZMQ_DISH, ZMQ_RADIO};
+use crate::io::mailbox::Notify;
+use crate::io::reactor::{token, Handler, Io, TimerId};
+use crate::msg::{Msg, GROUP_MAX_LENGTH};
+use crate::pipe::{PipeEnd, Read};
+use mio::Interest;
+use std::io::ErrorKind;
+use std::net::SocketAddr;
+
+/// Largest datagram read (the IPv4 UDP payload limit).
+const MAX_DATAGRAM: usize = 65507;
+
+pub struct UdpSession {
+    sock: mio::net::UdpSocket,
+    pipe: Option<PipeEnd>,
+    owner: SockRef,
+    endpoint: String,
+    /// Where RADIO datagrams go (connect); None for a bound socket.
+    dest: Option<SocketAddr>,
+    /// DGRAM: the address frame of the outgoing message being read.
+    out_addr: Option<SocketAddr>,
+    /// RADIO: the group frame of the outgoing message being read.
+    out_group: Option<Msg>,
+    /// A datagram the kernel did not take yet.
+    blocked: Option<(Vec<u8>, SocketAddr)>,
+    buf: Vec<u8>,
+}
+
+impl UdpSession {
+    pub fn new(sock: mio::net::UdpSocket, pipe: PipeEnd, owner: SockRef, endpoint: String, dest: Option<SocketAddr>) -> UdpSession {
+        UdpSession {
+            sock,
+            pipe: Some(pipe),
+            owner,
+            endpoint,
+            dest,
+            out_addr: None,
+            out_group: None,
+            blocked: None,
+            buf: vec![0; MAX_DATAGRAM],
+        }
+    }
+
+    fn kind(&self) -> i32 {
+        self.owner.options.socket_type
+    }
+
+    fn finish(&mut self, io: &mut Io) {
+        let _ = io.registry().deregister(&mut self.sock);
+        if let Some(mut p) = self.pipe.take() {
+            io.pipe_owner.remove(&p.id());
+            p.terminate();
+        }
+        io.remove_me = true;
+    }
+
+    /// Reads every datagram waiting and hands it to the socket.
+    fn read_all(&mut self) {
+        loop {
+            let (n, from) = match self.sock.recv_from(&mut self.buf) {
+                Ok(r) => r,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(_) => return,
+            };
+            let Some(p) = self.pipe.as_mut() else { return };
+            if self.owner.options.socket_type == ZMQ_DGRAM {
+                if !p.check_write() {
+                    continue;
+                }
+                let mut a = Msg::from_slice(from.to_string().as_bytes());
+                a.set_more(true);
+                let _ = p.write(a);
+                let _ = p.write(Msg::from_slice(&self.buf[..n]));
+            } else if self.owner.options.socket_type == ZMQ_DISH {
+                let d = &self.buf[..n];
+                let Some(&glen) = d.first() else { continue };
+                let glen = glen as usize;
+                if glen > GROUP_MAX_LENGTH || 1 + glen > n || !p.check_write() {
+                    continue;
+                }
+                let mut g = Msg::from_slice(&d[1..1 + glen]);
+                g.set_more(true);
+                let _ = p.write(g);
+                let _ = p.write(Msg::from_slice(&d[1 + glen..]));
+            }
+            // RADIO never receives.
+        }
+    }
+
+    /// Sends what the socket queued; false when the kernel is full.
+    fn pump_out(&mut self) -> bool {
+        if let Some((d, to)) = self.blocked.take() {
+            if !self.send_to(d, to) {
+                return false;
+            }
+        }
+        loop {
+            let Some(p) = self.pipe.as_mut() else { return true };
+            let Read::Msg(m) = p.read() else { return true };
+            let kind = self.kind();
+            if kind == ZMQ_RADIO {
+                if m.more() {
+                    self.out_group = Some(m);
+                    continue;
+                }
+                let Some(g) = self.out_group.take() else { continue };
+                let Some(to) = self.dest else { continue };
+                let mut d = Vec::with_capacity(1 + g.len() + m.len());
+                d.push(g.len().min(GROUP_MAX_LENGTH) as u8);
+                d.extend_from_slice(g.data());
+                d.extend_from_slice(m.data());
+                if !self.send_to(d, to) {
+                    return false;
+                }
+            } else if kind == ZMQ_DGRAM {
+                if m.more() {
+                    self.out_addr = std::str::from_utf8(m.data()).ok().and_then(|s| s.parse().ok());
+                    continue;
+                }
+                // An address that does not parse drops the message.
+                let Some(to) = self.out_addr.take() else { continue };
+                if !self.send_to(m.data().to_vec(), to) {
+                    return false;
+                }
+            }
+            // DISH: JOIN/LEAVE mean nothing on udp.
+        }
+    }
+
+    fn send_to(&mut self, d: Vec<u8>, to: SocketAddr) -> bool {
+        loop {
+            match self.sock.send_to(&d, to) {
+                Ok(_) => return true,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    self.blocked = Some((d, to));
+                    return false;
+                }
+                // Unreachable, too big...: that datagram is lost, as with libzmq.
+                Err(_) => return true,
+            }
+        }
+    }
+}
+
+impl Handler for UdpSession {
+    fn start(&mut self, io: &mut Io, key: usize) {
+        if io.registry().register(&mut self.sock, token(key), Interest::READABLE | Interest::WRITABLE).is_err() {
+            self.finish(io);
+            return;
+        }
+        if let Some(p) = &self.pipe {
+            io.pipe_owner.insert(p.id(), key);
+        }
+        if self.pipe.as_ref().is_some_and(|p| p.peer_closed()) {
+            self.pump_out();
+            self.finish(io);
+            return;
+        }
+        self.read_all();
+        self.pump_out();
+    }
+
+    fn ready(&mut self, _io: &mut Io, _key: usize, readable: bool, writable: bool) {
+        if readable {
+            self.read_all();
+        }
+        if writable {
+            self.pump_out();
+        }
+    }
+
+    fn timer(&mut self, _io: &mut Io, _key: usize, _id: TimerId) {}
+
+    fn notify(&mut self, io: &mut Io, _key: usize, n: Notify) {
+        match n {
+            Notify::ReadReady(_) | Notify::PeerAttached(_) => {
+                self.pump_out();
+            }
+            // The socket read: room again (datagrams that found none were lost).
+            Notify::WriteReady(_) => self.read_all(),
+            Notify::Closed(_) => {
+                self.pump_out();
+                self.finish(io);
+            }
+            Notify::StatsRequest(_) => {
+                if let Some(p) = self.pipe.as_ref() {
+                    p.answer_stats();
+                }
+            }
+            // Sessions never ask.
+            Notify::StatsReply(_) => {}
+        }
+    }
+
+    fn owner(&self) -> (u64, &str) {
+        (self.owner.socket_id, &self.endpoint)
+    }
+
+    fn holds_pipe(&self) -> bool {
+        self.pipe.is_some()
+    }
+
+    fn close(&mut self, io: &mut Io, _key: usize) {
+        self.finish(io);
+    }
+
+    fn context_stopping(&mut self, io: &mut Io, _key: usize) {
+        if self.pipe.is_none() {
+            self.finish(io);
+        }
+    }
+}
