@@ -140,7 +140,11 @@ fn flood_while(s: &TcpStream, chunk: &[u8], secs: f64, mut busy: impl FnMut()) -
             match w.write(&block) {
                 Ok(_) => {}
                 Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
-                Err(_) => return false,
+                Err(e) => {
+                    // shown with the failure: how the connection ended
+                    eprintln!("flood: write failed: {e}");
+                    return false;
+                }
             }
         }
         true
