@@ -10,7 +10,6 @@
 
 use crate::error::*;
 use crate::options::Options;
-use crate::transport::adopt;
 use crate::transport::address::{tcp_endpoint, IpcPath};
 use mio::event::Source;
 use mio::{Interest, Registry, Token};
@@ -322,11 +321,12 @@ pub fn connect_ipc(path: &IpcPath) -> Result<Stream, SockError> {
 }
 
 /// A listening tcp or ipc socket: one we made, or one the application
-/// handed over with ZMQ_USE_FD (`adopt::Claim`, released when closed).
+/// handed over with ZMQ_USE_FD (held with a guard that releases it when
+/// the listener closes, opaque here; ZMQ_USE_FD lives in the adopt module).
 pub struct ListenerSock {
     sock: Listening,
     /// Dropped after `sock` (field order): the descriptor is closed first.
-    _claim: Option<adopt::Claim>,
+    _claim: Option<Box<dyn Send>>,
 }
 
 pub(super) enum Listening {
@@ -339,8 +339,8 @@ impl ListenerSock {
         ListenerSock { sock, _claim: None }
     }
 
-    pub(super) fn adopted(sock: Listening, claim: adopt::Claim) -> ListenerSock {
-        ListenerSock { sock, _claim: Some(claim) }
+    pub(super) fn adopted(sock: Listening, claim: impl Send + 'static) -> ListenerSock {
+        ListenerSock { sock, _claim: Some(Box::new(claim)) }
     }
 
     pub fn fd(&self) -> RawFd {
