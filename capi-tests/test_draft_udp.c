@@ -3,7 +3,8 @@
  *   with ZMQ_MULTICAST_LOOP); the DISH gets the messages of the groups it
  *   joined, with their group, and filters the others itself;
  * - DGRAM: [peer ip:port][body] both ways; a body without an address is
- *   EINVAL;
+ *   EINVAL; the port `*` binds an ephemeral one; a closed DGRAM's port
+ *   can be bound again at once;
  * - the transport rules: RADIO cannot bind udp, DISH cannot connect it,
  *   other types get ENOCOMPATPROTO; unbind and disconnect end the
  *   endpoint (its port can be bound again at once). */
@@ -80,11 +81,16 @@ static void radio_dish (void *ctx, const char *bind_fmt, const char *conn_fmt)
     zmq_close (dish);
 }
 
-static void dgram (void *ctx)
+/* any_port: a binds "udp://127.0.0.1:*", an ephemeral port (libzmq reads
+   the port `*` as 0), as CZMQ's zsock_new_dgram ("udp://*:*") does */
+static void dgram (void *ctx, int any_port)
 {
     int pa = free_udp_port (), pb = free_udp_port ();
     char ea[64], eb[64], to_b[64];
-    snprintf (ea, sizeof ea, "udp://127.0.0.1:%d", pa);
+    if (any_port)
+        snprintf (ea, sizeof ea, "udp://127.0.0.1:*");
+    else
+        snprintf (ea, sizeof ea, "udp://127.0.0.1:%d", pa);
     snprintf (eb, sizeof eb, "udp://127.0.0.1:%d", pb);
     snprintf (to_b, sizeof to_b, "127.0.0.1:%d", pb);
     void *a = make (ctx, ZMQ_DGRAM);
@@ -105,8 +111,13 @@ static void dgram (void *ctx)
     from[n] = 0;
     CHECK (more_flag (b) == 1);
     char want[64];
-    snprintf (want, sizeof want, "127.0.0.1:%d", pa);
-    CHECK_STR (from, want);
+    if (any_port) {
+        CHECK (strncmp (from, "127.0.0.1:", 10) == 0);
+        CHECK (atoi (from + 10) > 0);
+    } else {
+        snprintf (want, sizeof want, "127.0.0.1:%d", pa);
+        CHECK_STR (from, want);
+    }
     expect_s (b, "ping", 0);
     drain (b);
     /* the reply goes to the address received */
@@ -122,6 +133,37 @@ static void dgram (void *ctx)
     }
     zmq_close (a);
     zmq_close (b);
+}
+
+/* A DGRAM's port is free again once zmq_close returns: another DGRAM binds
+   it at once and gets what is sent there (CZMQ's zsock selftest does this
+   with port 7777; libzmq opens udp sockets on its I/O thread, after the
+   closed one's). */
+static void rebind_after_close (void *ctx)
+{
+    int p = free_udp_port ();
+    char ep[64], to[64];
+    snprintf (ep, sizeof ep, "udp://*:%d", p);
+    snprintf (to, sizeof to, "127.0.0.1:%d", p);
+    void *old = make (ctx, ZMQ_DGRAM);
+    CHECK (zmq_bind (old, ep) == 0);
+    zmq_close (old);
+    void *r = make (ctx, ZMQ_DGRAM);
+    CHECK (zmq_bind (r, ep) == 0);
+    void *s = make (ctx, ZMQ_DGRAM);
+    CHECK (zmq_bind (s, "udp://127.0.0.1:*") == 0);
+    int got = 0;
+    for (int i = 0; i < 500 && !got; i++) {
+        send_s (s, to, ZMQ_SNDMORE);
+        send_s (s, "again", 0);
+        got = readable (r, 10);
+    }
+    CHECK (got);
+    char from[64];
+    CHECK (zmq_recv (r, from, sizeof from - 1, 0) > 0);
+    expect_s (r, "again", 0);
+    zmq_close (s);
+    zmq_close (r);
 }
 
 int main (void)
@@ -142,7 +184,9 @@ int main (void)
     radio_dish (ctx, "udp://127.0.0.1:%d", "udp://127.0.0.1:%d");
     radio_dish (ctx, "udp://127.0.0.1;239.101.9.7:%d",
                 "udp://127.0.0.1;239.101.9.7:%d");
-    dgram (ctx);
+    dgram (ctx, 0);
+    dgram (ctx, 1);
+    rebind_after_close (ctx);
     CHECK (zmq_ctx_term (ctx) == 0);
     return 0;
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Run a command in a network namespace of its own, with only the loopback
-# interface, up (127.0.0.1 and ::1):
+# interface, up (127.0.0.1 and ::1), and IPv4 multicast routed to it
+# (224.0.0.0/4 on lo, which then carries multicast): a udp group joined on
+# the default interface works here as on a machine with a network, and
+# nothing leaves the namespace:
 #
 #   scripts/netns.sh COMMAND [ARGS...]
 #
@@ -20,7 +23,8 @@ if [[ ${ZMQ_OXIDE_IN_NETNS:-} == 1 ]]; then
 fi
 if unshare -n true 2>/dev/null && command -v ip >/dev/null; then
     export ZMQ_OXIDE_IN_NETNS=1
-    exec unshare -n -- bash -c 'ip link set lo up && exec "$@"' netns "$@"
+    exec unshare -n -- bash -c 'ip link set lo up && ip link set lo multicast on &&
+        ip route add 224.0.0.0/4 dev lo && exec "$@"' netns "$@"
 fi
 echo "netns: cannot create a network namespace (needs root and iproute2);" \
     "running in the machine's own: tests that bind fixed ports may collide" >&2

@@ -133,7 +133,8 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     phase "pyzmq's own test suite (tests-pyzmq/run.sh)" \
         timeout -k 5 600 tests-pyzmq/run.sh --lib "$STAGE/lib/libzmq.so.5"
     # pyzmq built from its sdist against build/prefix (ZMQ_PREFIX, no
-    # bundled libzmq), as distributions build it; the same tests, no
+    # bundled libzmq), as distributions build it, with its DRAFT API
+    # (ZMQ_DRAFT_API=1); the same tests plus pyzmq's draft tests, no
     # preload; ~2.5 min on a first run (the build), ~1 min after
     phase "pyzmq built from source against ${STAGE#"$root"/} (tests-pyzmq/run.sh --source)" \
         timeout -k 5 600 tests-pyzmq/run.sh --source "$STAGE"

@@ -8,9 +8,12 @@
 #    into build/czmq/src (scripts/debian-source.sh, which adds a deb-src
 #    entry for the Debian archive if apt has none).
 # 2. dpkg-source -x into build/czmq/ours, ./configure as Debian's package
-#    does it (stable API only: --enable-drafts=no, no docs) but static, with
-#    PKG_CONFIG_PATH at our libzmq.pc: czmq compiles against OUR zmq.h and
-#    links OUR -lzmq. Rebuilt only when our headers or the source change.
+#    does it (no docs) but static and with czmq's DRAFT API
+#    (--enable-drafts=yes: the draft classes such as zgossip, zproc, zarmour
+#    and zsock's SERVER/CLIENT/RADIO/DISH/SCATTER/GATHER/DGRAM), with
+#    PKG_CONFIG_PATH at our libzmq.pc: czmq compiles against OUR zmq.h (its
+#    draft part too: CPPFLAGS=-DZMQ_BUILD_DRAFT_API=1) and links OUR
+#    -lzmq. Rebuilt only when our headers, libzmq.pc or the source change.
 # 3. Every selftest in its own process, `czmq_selftest -t NAME` (as czmq's
 #    `make check-NAME` does), from the build tree, each in a network
 #    namespace of its own (scripts/netns.sh: the tests bind fixed ports,
@@ -20,7 +23,8 @@
 #    that run initialising our copy and no other libzmq, else the test fails.
 #
 # --real: the same on Debian's libzmq 4.3.4 (libzmq3-dev), built in
-#    build/czmq/real: the baseline that czmq-deselect.txt is judged against.
+#    build/czmq/real as Debian builds it (--enable-drafts=no: that libzmq
+#    has no DRAFT API), the baseline for the stable selftests.
 # --lib DIR: the directory holding our libzmq.so.5, include/ beside it and
 #    lib/pkgconfig/libzmq.pc (default build/prefix/lib, as `make stage`).
 # TEST...: run only these (czmq_selftest -l lists them).
@@ -60,6 +64,7 @@ if [[ $mode == real ]]; then
     stamp_in="real $(basename "$dsc") $(pkg-config --modversion libzmq)"
     expect_lib=$(realpath "$(pkg-config --variable=libdir libzmq)/libzmq.so.5")
     runlibdir=
+    drafts=no draft_cppflags=
 else
     libdir=$(cd "$libdir" 2>/dev/null && pwd) || fail "no directory $libdir (run make stage)"
     prefix=$(dirname "$libdir")
@@ -68,12 +73,15 @@ else
     export PKG_CONFIG_PATH=$libdir/pkgconfig
     [[ "$(pkg-config --variable=libdir libzmq)" == "$libdir" ]] ||
         fail "pkg-config does not take libzmq.pc from $libdir"
-    stamp_in="ours $(basename "$dsc") $prefix $(cat "$prefix"/include/zmq*.h | sha256sum)"
+    stamp_in="ours drafts $(basename "$dsc") $prefix $(cat "$prefix"/include/zmq*.h "$libdir/pkgconfig/libzmq.pc" | sha256sum)"
     runlibdir=$work/lib
     mkdir -p "$runlibdir"
     cp -f "$libdir/libzmq.so.5" "$runlibdir/libzmq.so.5.tmp"
     mv -f "$runlibdir/libzmq.so.5.tmp" "$runlibdir/libzmq.so.5"
     expect_lib=$runlibdir/libzmq.so.5
+    # czmq's draft code asks zmq.h for the DRAFT API through this macro;
+    # our libzmq.pc leaves it out, as libzmq's CMake build does
+    drafts=yes draft_cppflags=-DZMQ_BUILD_DRAFT_API=1
 fi
 bdir=$work/$mode
 bin=$bdir/src/czmq_selftest
@@ -86,14 +94,20 @@ if [[ ! -x $bin || "$(cat "$bdir/.oxide-stamp" 2>/dev/null)" != "$stamp_in" ]]; 
     dpkg-source -q --no-check -x "$dsc" "$bdir" >/dev/null
     (
         cd "$bdir"
-        ./configure -q --disable-shared --enable-drafts=no --with-docs=no >configure.log 2>&1 ||
+        ./configure -q --disable-shared --enable-drafts="$drafts" --with-docs=no \
+            CPPFLAGS="$draft_cppflags" >configure.log 2>&1 ||
             { tail -30 configure.log; exit 1; }
         make -j"$(nproc)" src/czmq_selftest >make.log 2>&1 || { tail -30 make.log; exit 1; }
     ) >&2 || fail "czmq build failed (logs in ${bdir#"$root"/})"
     if [[ $mode == ours ]]; then
-        # the compiler saw our zmq.h (pkg-config's -I) and the linker our -L
+        # the compiler saw our zmq.h (pkg-config's -I) with its DRAFT part
+        # and the linker our -L
         grep -q "^libzmq_CFLAGS = -I$prefix/include" "$bdir/Makefile" ||
             fail "czmq's configure did not take our libzmq.pc"
+        grep -q '^CPPFLAGS = .*-DZMQ_BUILD_DRAFT_API=1' "$bdir/Makefile" ||
+            fail "czmq's build does not define ZMQ_BUILD_DRAFT_API"
+        grep -q '^#define CZMQ_BUILD_DRAFT_API 1' "$bdir/src/platform.h" ||
+            fail "czmq was configured without its DRAFT API"
     fi
     echo "$stamp_in" > "$bdir/.oxide-stamp"
     echo "czmq: built in $((SECONDS - start))s" >&2

@@ -19,9 +19,12 @@
 #    --source PREFIX builds pyzmq itself from that sdist against the
 #    zmq-oxide installed in PREFIX, as distributions build it (ZMQ_PREFIX=
 #    PREFIX, PYZMQ_NO_BUNDLE=1; its own venv, build/pyzmq/venv-source),
-#    checks that the extension module links PREFIX/lib/libzmq.so.5 and
-#    bundles no libzmq, and runs the same tests on that build, no preload.
-#    The build is reused while it still links PREFIX's library.
+#    with the DRAFT API (ZMQ_DRAFT_API=1, pyzmq's CMake option), checks
+#    that the extension module links PREFIX/lib/libzmq.so.5 and bundles no
+#    libzmq, that zmq.DRAFT_API and zmq.has('draft') are both True (else
+#    pyzmq's draft tests would skip themselves), and runs the same tests on
+#    that build, no preload. The build is reused while it still links
+#    PREFIX's library and was built with drafts.
 #    Every way, pytest runs in a network namespace of its own, loopback only
 #    (scripts/netns.sh), so fixed ports cannot collide with the machine's.
 #
@@ -83,12 +86,16 @@ if [[ $mode == source ]]; then
         local ext
         ext=$(extension) && ldd "$ext" | grep "libzmq.so.5 => $prefix/lib/libzmq.so.5 " >/dev/null
     }
+    # built with the DRAFT API (pyzmq's compile-time half of zmq.DRAFT_API)
+    built_with_drafts() {
+        [[ $(cd / && "$vpy" -c 'from zmq.backend.cython import _zmq; print(_zmq.PYZMQ_DRAFT_API)' 2>/dev/null) == True ]]
+    }
     # a build of another version than PYZMQ_VERSION asks for is not reused
     wanted_version() {
         [[ -z ${PYZMQ_VERSION:-} ]] \
             || [[ $(cd / && "$vpy" -c 'import zmq; print(zmq.__version__)' 2>/dev/null) == "$PYZMQ_VERSION" ]]
     }
-    if ! links_ours || ! wanted_version; then
+    if ! links_ours || ! wanted_version || ! built_with_drafts; then
         rm -rf "$work/sdist-new"
         "$vpy" -m pip download -q --disable-pip-version-check --no-binary pyzmq --no-deps \
             "$spec" -d "$work/sdist-new"
@@ -96,8 +103,8 @@ if [[ $mode == source ]]; then
         mkdir -p "$work/sdist"
         mv -f "${new[0]}" "$work/sdist/"
         rm -rf "$work/sdist-new"
-        echo "building $(basename "${new[0]}") against $prefix (ZMQ_PREFIX, PYZMQ_NO_BUNDLE=1)"
-        ZMQ_PREFIX=$prefix PYZMQ_NO_BUNDLE=1 "$vpy" -m pip install -q --disable-pip-version-check \
+        echo "building $(basename "${new[0]}") against $prefix (ZMQ_PREFIX, PYZMQ_NO_BUNDLE=1, ZMQ_DRAFT_API=1)"
+        ZMQ_PREFIX=$prefix PYZMQ_NO_BUNDLE=1 ZMQ_DRAFT_API=1 "$vpy" -m pip install -q --disable-pip-version-check \
             --no-cache-dir --no-binary pyzmq --no-deps --force-reinstall "$work/sdist/$(basename "${new[0]}")"
     fi
     ext=$(extension) || { echo "run.sh: pyzmq did not build" >&2; exit 1; }
@@ -111,6 +118,12 @@ if [[ $mode == source ]]; then
     said=$(cd / && "$vpy" -c 'import zmq; print(zmq.zmq_version())')
     [[ $said == 4.3.5 ]] || { echo "run.sh: zmq.zmq_version() is $said" >&2; exit 1; }
     echo "zmq.zmq_version() = $said"
+    # zmq.DRAFT_API is pyzmq's build flag AND the loaded library's
+    # zmq_has("draft"): both must hold, or the draft tests would be skipped
+    drafts=$(cd / && "$vpy" -c 'import zmq; print(zmq.DRAFT_API, zmq.has("draft"))')
+    [[ $drafts == "True True" ]] ||
+        { echo "run.sh: zmq.DRAFT_API, zmq.has('draft') = $drafts (want True True)" >&2; exit 1; }
+    echo "zmq.DRAFT_API = True, zmq.has('draft') = True"
 elif ! "$vpy" -c 'import zmq, pytest, pytest_timeout, pytest_asyncio, pytest_rerunfailures, tornado' 2>/dev/null; then
     "$vpy" -m pip install -q --disable-pip-version-check "$spec" "${tools[@]}"
 fi

@@ -215,11 +215,19 @@ impl Handler for UdpSession {
         (self.owner.socket_id, &self.endpoint)
     }
 
+    // A udp session ends with its socket's zmq_close, not later with the
+    // pipe: the port must be free when zmq_close returns, so that a bind of
+    // the same port right after works (CZMQ's zsock selftest closes a DGRAM
+    // on udp://*:7777 and binds a group on port 7777 next; libzmq opens udp
+    // sockets on its I/O thread, after the old one closed there).
     fn holds_pipe(&self) -> bool {
-        self.pipe.is_some()
+        false
     }
 
+    // What the socket already queued goes out first (datagrams the kernel
+    // cannot take now are lost, as on any full udp socket).
     fn close(&mut self, io: &mut Io, _key: usize) {
+        self.pump_out();
         self.finish(io);
     }
 

@@ -52,7 +52,9 @@ pub fn parse(addr: &str, bind: bool) -> ZResult<UdpAddr> {
         None => (None, addr),
     };
     let (host, port) = rest.rsplit_once(':').ok_or(EINVAL)?;
-    let port: u16 = port.parse().map_err(|_| EINVAL)?;
+    // `*` is port 0, as libzmq's resolver reads it: bound, an ephemeral
+    // port (CZMQ's `zsock_new_dgram ("udp://*:*")` sends from one).
+    let port: u16 = if port == "*" { 0 } else { port.parse().map_err(|_| EINVAL)? };
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let ip: IpAddr = if host == "*" {
         // As libzmq: `*` only alone, and only to bind.
@@ -141,5 +143,8 @@ mod tests {
         assert_eq!(parse("127.0.0.1", false), Err(EINVAL));
         assert_eq!(parse("127.0.0.1:x", false), Err(EINVAL));
         assert_eq!(parse("no-such-interface-zz;239.0.0.1:1", true), Err(ENODEV));
+        assert_eq!(parse("*:*", true).unwrap().addr.to_string(), "0.0.0.0:0");
+        assert_eq!(parse("127.0.0.1:*", true).unwrap().addr.to_string(), "127.0.0.1:0");
+        assert_eq!(parse("*:x*", true), Err(EINVAL));
     }
 }
