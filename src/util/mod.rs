@@ -57,12 +57,12 @@ mod tests {
     fn capabilities() {
         assert!(has(b"ipc"));
         assert!(has(b"curve"));
+        assert!(has(b"draft"));
         for no in [
             &b"pgm"[..],
             b"tipc",
             b"norm",
             b"gssapi",
-            b"draft",
             b"tcp",
             b"IPC",
             b"",
