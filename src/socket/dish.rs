@@ -16,7 +16,7 @@ use super::fq::Fq;
 use super::radio::join_leave_body;
 use super::{Cx, PipeKey, Routing};
 use crate::error::{Errno, ZResult, EINVAL, ENOTSUP};
-use crate::msg::{Msg, COMMAND, GROUP_MAX_LENGTH};
+use crate::msg::{GroupStamp, Msg, COMMAND, GROUP_MAX_LENGTH};
 use std::collections::HashSet;
 
 #[derive(Default)]
@@ -26,6 +26,9 @@ pub struct Dish {
     groups: HashSet<Vec<u8>>,
     /// A checked message `has_in` took out ahead of `recv`.
     ready: Option<Msg>,
+    /// Gives received messages their group (one shared block per run of
+    /// messages of one group from one connection).
+    stamp: GroupStamp,
 }
 
 fn command(join: bool, group: &[u8]) -> Msg {
@@ -57,7 +60,7 @@ impl Dish {
                 continue;
             }
             let g = group.data();
-            if g.len() > GROUP_MAX_LENGTH || !self.groups.contains(g) || body.set_group(g).is_err() {
+            if g.len() > GROUP_MAX_LENGTH || !self.groups.contains(g) || self.stamp.stamp(&mut body, g).is_err() {
                 continue;
             }
             body.set_routing_id(0);

@@ -165,6 +165,9 @@ impl Routing for Radio {
         }
         head.set_more(true);
         body.set_routing_id(0);
+        // The group travels in `head`; dropping the block here keeps its
+        // reference count on this thread (`msg::GroupStamp` shares it).
+        body.set_metadata(None);
         self.dist.send(cx, head);
         self.dist.send(cx, body);
         Ok(())
