@@ -12,8 +12,9 @@
  *   rd  RADIO (connect) -> DISH (bind, joined to the group) throughput.
  *       The RADIO sets ZMQ_XPUB_NODROP (libzmq's RADIO takes it), so a full
  *       pipe makes it wait instead of dropping, as PUSH does; the DISH
- *       reports what it received per second between its first and last
- *       message, and how many it got.  The RADIO sends empty probes until
+ *       reports what it received per second between its first message
+ *       and the first end marker (sent right after the last), and how
+ *       many it got.  The RADIO sends empty probes until
  *       the DISH acks one (its JOIN has arrived), then COUNT messages, then
  *       1-byte end markers until the DISH acks.
  *   ru  RADIO sending to a group nobody joined (a DISH is connected and
@@ -110,9 +111,8 @@ static void bind_side(void)
                 if (!strcmp(mode, "ru")) break;
                 continue;
             }
-            if (n == 1) break; /* end marker */
+            if (n == 1) { t1 = now_s(); break; } /* end marker, sent right after the last */
             if (got == 0) t0 = now_s();
-            t1 = now_s();
             got++;
         }
         if (!strcmp(mode, "rd")) result_thr(got, t0, t1);

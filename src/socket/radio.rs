@@ -62,6 +62,12 @@ pub struct Radio {
     targets: Vec<PipeKey>,
     /// Drop for a full pipe (the default) rather than say EAGAIN.
     lossy: bool,
+    /// The members of the group last sent to (`last_group`), while
+    /// `last_valid`: a run of one group's messages then skips hashing.
+    /// Any JOIN, LEAVE or detach invalidates it.
+    last_group: Vec<u8>,
+    last_members: Vec<PipeKey>,
+    last_valid: bool,
 }
 
 impl Default for Radio {
@@ -73,6 +79,9 @@ impl Default for Radio {
             all: Vec::new(),
             targets: Vec::new(),
             lossy: true,
+            last_group: Vec::new(),
+            last_members: Vec::new(),
+            last_valid: false,
         }
     }
 }
@@ -83,6 +92,7 @@ impl Radio {
     }
 
     fn apply(&mut self, key: PipeKey, join: bool, group: &[u8]) {
+        self.last_valid = false;
         let mine = self.joined.entry(key).or_default();
         if join {
             if mine.len() >= MAX_GROUPS_PER_PEER || !mine.insert(group.to_vec()) {
@@ -114,6 +124,7 @@ impl Routing for Radio {
     }
     fn detach(&mut self, _cx: &mut Cx, key: PipeKey) {
         self.dist.detach(key);
+        self.last_valid = false;
         self.all.retain(|&k| k != key);
         if let Some(mine) = self.joined.remove(&key) {
             for g in mine {
@@ -144,7 +155,14 @@ impl Routing for Radio {
         let mut body = refuse_more(msg)?;
         let mut head = {
             let group: &[u8] = body.group().map_or(&[], |g| g.to_bytes());
-            let members: &[PipeKey] = self.groups.get(group).map_or(&[], |v| v);
+            if !self.last_valid || self.last_group != group {
+                self.last_group.clear();
+                self.last_group.extend_from_slice(group);
+                self.last_members.clear();
+                self.last_members.extend_from_slice(self.groups.get(group).map_or(&[], |v| v));
+                self.last_valid = true;
+            }
+            let members: &[PipeKey] = &self.last_members;
             if members.is_empty() && self.all.is_empty() {
                 return Ok(());
             }
