@@ -165,6 +165,24 @@ mod tests {
     }
 
     #[test]
+    fn a_sleeping_waiter_is_woken_and_no_longer_counted() {
+        // The bump comes long after the watch gave up, so the waiter
+        // sleeps (on this path the bump must see it counted and wake it).
+        let g = Arc::new(Gate::new().unwrap());
+        for _ in 0..3 {
+            let seen = g.generation();
+            let g2 = g.clone();
+            let t = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                g2.bump();
+            });
+            assert!(g.wait_past(seen, Some(Instant::now() + Duration::from_secs(10))));
+            t.join().unwrap();
+            assert_eq!(g.interested.load(Ordering::SeqCst), 0);
+        }
+    }
+
+    #[test]
     fn listeners_are_raised_by_bumps_until_they_leave() {
         let g = Gate::new().unwrap();
         let s = Arc::new(Signaler::new().unwrap());
@@ -180,7 +198,9 @@ mod tests {
         g.bump();
         assert!(readable(s.fd()));
         s.reset();
+        assert_eq!(g.interested.load(Ordering::SeqCst), 1);
         g.unlisten(&s);
+        assert_eq!(g.interested.load(Ordering::SeqCst), 0);
         g.bump();
         assert!(!readable(s.fd()));
     }
