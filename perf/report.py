@@ -87,7 +87,11 @@ for (case, tr, size), d in rows.items():
     name = {"thr": "PUSH→PULL", "lat": "REQ↔REP",
             "thr-unwritten": "PUSH→PULL, payload unwritten",
             "curve-thr": "CURVE PUSH→PULL", "curve-lat": "CURVE REQ↔REP",
-            "curve-handshakes": "CURVE handshakes"}.get(case, case)
+            "curve-handshakes": "CURVE handshakes",
+            "draft-cs": "CLIENT→SERVER", "draft-sc": "SERVER→CLIENT",
+            "draft-rd": "RADIO→DISH (received)",
+            "draft-ru": "RADIO→unjoined group (sent)",
+            "draft-lat": "CLIENT↔SERVER"}.get(case, case)
     sz = f"{size} clients" if hs else size_name(size)
     print(f"| {name} | {tr} | {sz} | {metric} | {cell(r)} | {cell(o)} | "
           f"{ratio(med(r), med(o))} | {mb} | {fmt(cr)} / {fmt(co)} | {fmt(rr)} / {fmt(ro)} |")

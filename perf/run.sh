@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perf/run.sh [--quick] [--rounds N] [--curve] [OURLIBDIR]
+# perf/run.sh [--quick] [--rounds N] [--curve | --draft] [OURLIBDIR]
 #
 # Side-by-side benchmark: Debian's libzmq (default loader path) against ours
 # (LD_LIBRARY_PATH=OURLIBDIR, default build/prefix/lib from `make stage`).
@@ -9,19 +9,23 @@
 # build/perf/results.tsv, the markdown table to build/perf/table.md and stdout.
 # --curve runs only the CURVE cases (CURVE-secured PUSH->PULL and REQ<->REP
 # over tcp and ipc, handshakes per second), which the full run includes.
+# --draft runs only the DRAFT socket cases (CLIENT/SERVER, RADIO/DISH), also
+# in the full run; they compare against scripts/real-drafts.sh's libzmq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 QUICK=0
 ROUNDS=5
 CURVE_ONLY=0
+DRAFT_ONLY=0
 OURS=build/prefix/lib
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) QUICK=1; ROUNDS=1; shift ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --curve) CURVE_ONLY=1; shift ;;
-        -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+        --draft) DRAFT_ONLY=1; shift ;;
+        -h|--help) sed -n 2,12p "$0"; exit 0 ;;
         *) OURS=$1; shift ;;
     esac
 done
@@ -34,6 +38,12 @@ fi
 
 OUT=build/perf
 make -s -C perf OUT="$ROOT/$OUT" >&2
+# The draft cases' "real" is Debian's libzmq source built with drafts
+REALD=""
+if [[ $CURVE_ONLY == 0 ]]; then
+    REALD=$(scripts/real-drafts.sh) || { echo "run.sh: scripts/real-drafts.sh failed" >&2; exit 1; }
+    make -s -C perf OUT="$ROOT/$OUT" DRAFT_PREFIX="$REALD" draft >&2
+fi
 BIN=$ROOT/$OUT
 WORK=$(mktemp -d /tmp/zbench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -72,9 +82,11 @@ wait_bound() {
     return 1
 }
 
-# setlib real|ours: the environment each program runs in
+# setlib real|ours|real-drafts: the environment each program runs in
 setlib() {
-    if [[ $1 == ours ]]; then export LD_LIBRARY_PATH=$OURS; else unset LD_LIBRARY_PATH; fi
+    if [[ $1 == ours ]]; then export LD_LIBRARY_PATH=$OURS
+    elif [[ $1 == real-drafts ]]; then export LD_LIBRARY_PATH=$REALD/lib
+    else unset LD_LIBRARY_PATH; fi
 }
 
 # timed OUTFILE TIMEFILE cmd...: run under GNU time (user sys maxrss_kb via wait4)
@@ -180,6 +192,54 @@ curve_round() {
     unset ZBENCH_CURVE
 }
 
+# draft case: perf/draft.c's MODE; two processes over tcp/ipc, two threads
+# of one process over inproc. The RESULT is on the receiving side (the
+# sender's for ru, the CLIENT's for lat).
+run_draft() { # case tr size lib round msgs mode
+    local case=$1 tr=$2 size=$3 lib=$4 round=$5 n=$6 mode=$7
+    local env=$lib; [[ $lib == real ]] && env=real-drafts
+    endpoint "$tr"; local ep=$EP ack
+    if [[ $tr == inproc ]]; then
+        setlib "$env"
+        timed "$WORK/o.out" "$WORK/o.time" "$BIN/draft" "$mode" both inproc://bench inproc://ack "$size" "$n" || true
+        setlib real
+        record "$case" "$tr" "$size" "$lib" "$round" "$n" "$WORK/o.out" "$WORK/o.time"
+        rm -f "$WORK"/o.*
+        return
+    fi
+    endpoint "$tr"; ack=$EP
+    setlib "$env"
+    timed "$WORK/l.out" "$WORK/l.time" "$BIN/draft" "$mode" bind "$ep" "$ack" "$size" "$n" &
+    local lpid=$!
+    wait_bound "$WORK/l.out" || echo "  bind side of $case $tr $size $lib never said BOUND" >&2
+    timed "$WORK/r.out" "$WORK/r.time" "$BIN/draft" "$mode" connect "$ep" "$ack" "$size" "$n" || true
+    wait $lpid || true
+    setlib real
+    local out="$WORK/l.out"; [[ $mode == sc || $mode == ru || $mode == lat ]] && out="$WORK/r.out"
+    record "$case" "$tr" "$size" "$lib" "$round" "$n" "$out" "$WORK/l.time" "$WORK/r.time"
+    rm -f "$WORK"/l.* "$WORK"/r.*
+}
+
+# The DRAFT socket cases of one round.
+draft_round() {
+    local round=$1 tr s n m
+    for tr in tcp ipc inproc; do
+        for s in 64 1024; do
+            for m in cs sc rd; do
+                n=$(div "${DRAFT_THR[$tr$s]}")
+                dthr() { run_draft "draft-$m" "$tr" "$s" "$1" "$2" "$n" "$m"; }
+                both "$round" dthr
+            done
+        done
+        n=$(div "${DRAFT_THR[${tr}64]}")
+        dru() { run_draft draft-ru "$tr" 64 "$1" "$2" "$n" ru; }
+        both "$round" dru
+        n=$(div 5000); [[ $tr == inproc ]] && n=$(div 60000)
+        dlat() { run_draft draft-lat "$tr" 64 "$1" "$2" "$n" lat; }
+        both "$round" dlat
+    done
+}
+
 both() { # run "$@" for real and ours, order alternating with the round
     local round=$1; shift
     local a=real b=ours
@@ -192,6 +252,8 @@ declare -A THR_NET=([1]=2000000 [64]=1000000 [1024]=500000 [65536]=20000 [104857
 declare -A THR_INPROC=([1]=3000000 [64]=3000000 [1024]=2000000 [65536]=1000000 [1048576]=200000)
 declare -A LAT_NET=([1]=5000 [64]=5000 [1024]=5000 [65536]=3000 [1048576]=1500)
 declare -A LAT_INPROC=([1]=60000 [64]=60000 [1024]=60000 [65536]=60000 [1048576]=60000)
+declare -A DRAFT_THR=([tcp64]=1000000 [tcp1024]=500000 [ipc64]=1000000 [ipc1024]=500000
+                      [inproc64]=2000000 [inproc1024]=1000000)
 declare -A CURVE_THR=([64]=500000 [1024]=300000 [65536]=10000 [1048576]=1000)
 
 : >"$RES"
@@ -202,8 +264,10 @@ DATE0=$(date -u '+%Y-%m-%d %H:%M UTC')
 LIBTIME=$(date -u -r "$(readlink -f "$OURS/libzmq.so.5")" '+%H:%M:%S UTC')
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round/$ROUNDS" >&2
-    curve_round "$round"
+    [[ $DRAFT_ONLY == 0 ]] && curve_round "$round"
     [[ $CURVE_ONLY == 1 ]] && continue
+    draft_round "$round"
+    [[ $DRAFT_ONLY == 1 ]] && continue
     for tr in tcp ipc; do
         for s in "${SIZES[@]}"; do
             n=$(div "${THR_NET[$s]}")
@@ -261,7 +325,7 @@ echo "finished in $(( $(date +%s) - t_start )) s" >&2
 {
     echo "Run started $DATE0, took $(( $(date +%s) - t_start )) s; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
     echo "kernel $(uname -r), rounds $ROUNDS$([[ $QUICK == 1 ]] && echo ' (--quick)'), load average before/after: $LOAD0 / $(cut -d' ' -f1-3 /proc/loadavg)."
-    echo "real = $(readlink -f /usr/lib/x86_64-linux-gnu/libzmq.so.5) (4.3.4), ours = $(readlink -f "$OURS/libzmq.so.5") (4.3.5, built $LIBTIME$(
+    echo "real = $(readlink -f /usr/lib/x86_64-linux-gnu/libzmq.so.5) (4.3.4)$([[ -n $REALD ]] && echo ", draft cases: $(readlink -f "$REALD/lib/libzmq.so.5") (4.3.4 with drafts)"), ours = $(readlink -f "$OURS/libzmq.so.5") (4.3.5, built $LIBTIME$(
         [[ $(date -u -r "$(readlink -f "$OURS/libzmq.so.5")" '+%H:%M:%S UTC') != "$LIBTIME" ]] && echo ', REPLACED DURING THE RUN'))."
     echo
     python3 perf/report.py "$RES"

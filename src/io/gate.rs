@@ -16,30 +16,49 @@
 //! before it reads the socket's events. That is the fd `zmq_poller_fd`
 //! gives; two pollers never reset each other's.
 //!
+//! The generation is an atomic, so reading it and bumping it take no lock;
+//! a bump takes the lock (and makes the wake-up system call) only when a
+//! thread sleeps or a poller listens, which the `interested` count tells.
+//! The two sides pair up as a store-then-load on each side, both
+//! sequentially consistent: a sleeper counts itself in, then checks the
+//! generation; a bumper moves the generation, then reads the count. One of
+//! the two sees the other, so no wake-up is lost. Before sleeping, a
+//! waiter first watches the generation (`io::watch`), as other sockets'
+//! threads watch their mailboxes.
+//!
 //! Owns: the counter, its condition variable and the pollers' signalers.
 //! Must not: know sockets or commands.
 
 use super::signaler::Signaler;
+use super::watch::Watch;
 use crate::error::ZResult;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::Instant;
 
 struct State {
-    generation: u64,
     /// Pollers' signalers (`listen`), raised by every bump.
     listeners: Vec<Weak<Signaler>>,
 }
 
 pub struct Gate {
+    generation: AtomicU64,
+    /// Sleeping waiters plus listening pollers: a bump with none is one
+    /// atomic add.
+    interested: AtomicUsize,
     state: Mutex<State>,
     changed: Condvar,
+    watch: Watch,
 }
 
 impl Gate {
     pub fn new() -> ZResult<Gate> {
         Ok(Gate {
-            state: Mutex::new(State { generation: 0, listeners: Vec::new() }),
+            generation: AtomicU64::new(0),
+            interested: AtomicUsize::new(0),
+            state: Mutex::new(State { listeners: Vec::new() }),
             changed: Condvar::new(),
+            watch: Watch::default(),
         })
     }
 
@@ -49,29 +68,40 @@ impl Gate {
 
     /// The current generation (read it before trying an operation).
     pub fn generation(&self) -> u64 {
-        self.lock().generation
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// A poller's signaler, raised by every later bump (and once now, so
     /// the poller looks at the socket).
     pub fn listen(&self, s: &Arc<Signaler>) {
         let mut st = self.lock();
+        let before = st.listeners.len();
         st.listeners.retain(|w| w.strong_count() > 0);
         st.listeners.push(Arc::downgrade(s));
+        let after = st.listeners.len();
+        self.interested.fetch_add(after, Ordering::SeqCst);
+        self.interested.fetch_sub(before, Ordering::SeqCst);
         s.send();
     }
 
     /// Forgets a poller's signaler.
     pub fn unlisten(&self, s: &Arc<Signaler>) {
         let mut st = self.lock();
+        let before = st.listeners.len();
         st.listeners.retain(|w| w.strong_count() > 0 && !std::ptr::eq(w.as_ptr(), Arc::as_ptr(s)));
+        self.interested.fetch_sub(before - st.listeners.len(), Ordering::SeqCst);
     }
 
     /// Something changed: wake every waiter (and pollers).
     pub fn bump(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        if self.interested.load(Ordering::SeqCst) == 0 {
+            return;
+        }
         {
-            let mut st = self.lock();
-            st.generation = st.generation.wrapping_add(1);
+            // Taken even without listeners: a sleeper between its check
+            // and its sleep holds the lock, so the notify below reaches it.
+            let st = self.lock();
             for w in &st.listeners {
                 if let Some(s) = w.upgrade() {
                     s.send();
@@ -84,8 +114,23 @@ impl Gate {
     /// Sleeps until the generation differs from `seen` or `deadline`
     /// passes; false on timeout.
     pub fn wait_past(&self, seen: u64, deadline: Option<Instant>) -> bool {
-        let mut g = self.lock();
-        while g.generation == seen {
+        if self.watch.run(|| self.generation.load(Ordering::Acquire) != seen) {
+            return true;
+        }
+        let g = self.lock();
+        self.interested.fetch_add(1, Ordering::SeqCst);
+        let woke = self.sleep_past(g, seen, deadline);
+        self.interested.fetch_sub(1, Ordering::SeqCst);
+        woke
+    }
+
+    fn sleep_past(
+        &self,
+        mut g: std::sync::MutexGuard<'_, State>,
+        seen: u64,
+        deadline: Option<Instant>,
+    ) -> bool {
+        while self.generation.load(Ordering::SeqCst) == seen {
             match deadline {
                 None => g = self.changed.wait(g).unwrap_or_else(|e| e.into_inner()),
                 Some(d) => {
@@ -120,6 +165,24 @@ mod tests {
     }
 
     #[test]
+    fn a_sleeping_waiter_is_woken_and_no_longer_counted() {
+        // The bump comes long after the watch gave up, so the waiter
+        // sleeps (on this path the bump must see it counted and wake it).
+        let g = Arc::new(Gate::new().unwrap());
+        for _ in 0..3 {
+            let seen = g.generation();
+            let g2 = g.clone();
+            let t = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                g2.bump();
+            });
+            assert!(g.wait_past(seen, Some(Instant::now() + Duration::from_secs(10))));
+            t.join().unwrap();
+            assert_eq!(g.interested.load(Ordering::SeqCst), 0);
+        }
+    }
+
+    #[test]
     fn listeners_are_raised_by_bumps_until_they_leave() {
         let g = Gate::new().unwrap();
         let s = Arc::new(Signaler::new().unwrap());
@@ -135,7 +198,9 @@ mod tests {
         g.bump();
         assert!(readable(s.fd()));
         s.reset();
+        assert_eq!(g.interested.load(Ordering::SeqCst), 1);
         g.unlisten(&s);
+        assert_eq!(g.interested.load(Ordering::SeqCst), 0);
         g.bump();
         assert!(!readable(s.fd()));
     }

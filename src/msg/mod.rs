@@ -62,6 +62,44 @@ impl Metadata {
     }
 }
 
+/// Gives a group to messages, reusing the metadata block it made last
+/// when the next message has the same metadata before (the same block, or
+/// none) and the same group. A group costs an allocation per message
+/// otherwise (the block, and a copy of any connection properties), and
+/// RADIO senders and DISH receivers set one on every message, nearly always
+/// the same. Blocks are never changed once shared, so sharing one is
+/// invisible. Holds its last block (and the one that message had before).
+#[derive(Default)]
+pub struct GroupStamp {
+    last: Option<(Option<Arc<Metadata>>, Arc<Metadata>)>,
+}
+
+impl GroupStamp {
+    pub fn stamp(&mut self, m: &mut Msg, group: &[u8]) -> Result<(), GroupTooLong> {
+        if let Some((before, made)) = &self.last {
+            let same_before = match (before, &m.metadata) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            };
+            if same_before && made.group.as_deref().map(CStr::to_bytes) == Some(group) {
+                m.metadata = Some(made.clone());
+                return Ok(());
+            }
+        }
+        let before = m.metadata.clone();
+        m.set_group_alone(group)?;
+        if let Some(made) = &m.metadata {
+            self.last = Some((before, made.clone()));
+        }
+        Ok(())
+    }
+}
+
+thread_local! {
+    static THREAD_STAMP: std::cell::RefCell<GroupStamp> = std::cell::RefCell::new(GroupStamp::default());
+}
+
 /// Why `Msg::set_group` refused a group.
 #[derive(Debug, PartialEq, Eq)]
 pub struct GroupTooLong;
@@ -335,7 +373,19 @@ impl Msg {
 
     /// Sets the message's group (DRAFT): at most `GROUP_MAX_LENGTH` bytes,
     /// no NUL. Copies of the message made before keep their own group.
+    /// Consecutive messages of one thread given the same group share one
+    /// metadata block (`GroupStamp`, one per thread).
     pub fn set_group(&mut self, group: &[u8]) -> Result<(), GroupTooLong> {
+        THREAD_STAMP
+            .try_with(|st| match st.try_borrow_mut() {
+                Ok(mut st) => st.stamp(self, group),
+                Err(_) => self.set_group_alone(group),
+            })
+            .unwrap_or_else(|_| self.set_group_alone(group))
+    }
+
+    /// `set_group` with a metadata block of this message's own.
+    fn set_group_alone(&mut self, group: &[u8]) -> Result<(), GroupTooLong> {
         if group.len() > GROUP_MAX_LENGTH {
             return Err(GroupTooLong);
         }
@@ -434,6 +484,33 @@ const _: () = assert!(std::mem::align_of::<Msg>() <= 8);
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_stamp_shares_a_block_only_for_the_same_group_and_metadata_before() {
+        let mut st = GroupStamp::default();
+        let (mut a, mut b, mut c) = (Msg::new(), Msg::new(), Msg::new());
+        st.stamp(&mut a, b"g").unwrap();
+        st.stamp(&mut b, b"g").unwrap();
+        assert!(Arc::ptr_eq(a.metadata().unwrap(), b.metadata().unwrap()));
+        st.stamp(&mut c, b"h").unwrap();
+        assert_eq!((a.group().unwrap().to_bytes(), c.group().unwrap().to_bytes()), (&b"g"[..], &b"h"[..]));
+        let mut md = Metadata::new();
+        md.set("Peer-Address", b"1.2.3.4");
+        let md = Arc::new(md);
+        let mut d = Msg::new();
+        d.set_metadata(Some(md.clone()));
+        st.stamp(&mut d, b"h").unwrap();
+        assert!(!Arc::ptr_eq(c.metadata().unwrap(), d.metadata().unwrap()));
+        assert_eq!(d.metadata().unwrap().get("peer-address").unwrap().to_bytes(), b"1.2.3.4");
+        let mut e = Msg::new();
+        e.set_metadata(Some(md));
+        st.stamp(&mut e, b"h").unwrap();
+        assert!(Arc::ptr_eq(d.metadata().unwrap(), e.metadata().unwrap()));
+        assert_eq!(st.stamp(&mut e, b"a\0b"), Err(GroupTooLong));
+        // Regrouping one message leaves the others sharing its old block.
+        b.set_group(b"z").unwrap();
+        assert_eq!((a.group().unwrap().to_bytes(), b.group().unwrap().to_bytes()), (&b"g"[..], &b"z"[..]));
+    }
 
     #[test]
     fn group_is_carried_by_copies_and_kept_apart_from_properties() {

@@ -16,7 +16,7 @@ use super::fq::Fq;
 use super::radio::join_leave_body;
 use super::{Cx, PipeKey, Routing};
 use crate::error::{Errno, ZResult, EINVAL, ENOTSUP};
-use crate::msg::{Msg, COMMAND, GROUP_MAX_LENGTH};
+use crate::msg::{GroupStamp, Msg, COMMAND, GROUP_MAX_LENGTH};
 use std::collections::HashSet;
 
 #[derive(Default)]
@@ -26,6 +26,12 @@ pub struct Dish {
     groups: HashSet<Vec<u8>>,
     /// A checked message `has_in` took out ahead of `recv`.
     ready: Option<Msg>,
+    /// Gives received messages their group (one shared block per run of
+    /// messages of one group from one connection).
+    stamp: GroupStamp,
+    /// The group last found in `groups` (a run of one group's messages
+    /// then skips hashing); forgotten by `leave`.
+    last_joined: Option<Vec<u8>>,
 }
 
 fn command(join: bool, group: &[u8]) -> Msg {
@@ -57,7 +63,14 @@ impl Dish {
                 continue;
             }
             let g = group.data();
-            if g.len() > GROUP_MAX_LENGTH || !self.groups.contains(g) || body.set_group(g).is_err() {
+            let joined = self.last_joined.as_deref() == Some(g) || {
+                let j = g.len() <= GROUP_MAX_LENGTH && self.groups.contains(g);
+                if j {
+                    self.last_joined = Some(g.to_vec());
+                }
+                j
+            };
+            if !joined || self.stamp.stamp(&mut body, g).is_err() {
                 continue;
             }
             body.set_routing_id(0);
@@ -121,6 +134,7 @@ impl Routing for Dish {
         if group.len() > GROUP_MAX_LENGTH || !self.groups.remove(group) {
             return Err(EINVAL);
         }
+        self.last_joined = None;
         self.tell_all(cx, false, group);
         Ok(())
     }
@@ -164,5 +178,11 @@ mod tests {
         assert_eq!(d.recv(&mut cx).unwrap_err(), EAGAIN);
         d.leave(&mut cx, b"a").unwrap();
         assert_eq!(take(&mut p1), vec![b"\x05LEAVEa".to_vec()]);
+        // Left: "a" is dropped now, even right after an "a" message.
+        put(&mut p1, &[b"a", b"late"]);
+        put(&mut p1, &[b"b", b"kept"]);
+        d.read_activated(&mut cx, k1);
+        let m = d.recv(&mut cx).unwrap();
+        assert_eq!((m.data(), m.group().unwrap().to_bytes()), (&b"kept"[..], &b"b"[..]));
     }
 }

@@ -5,7 +5,8 @@
 //! body, which is what libzmq's RADIO puts on the wire; DISH peers tell us
 //! their groups with JOIN/LEAVE commands (`dish.rs` writes them,
 //! `zmtp::connection` passes them up from the wire). Drops, as PUB does,
-//! for a pipe that is full.
+//! for a pipe that is full; with `ZMQ_XPUB_NODROP` (as libzmq's RADIO
+//! takes it) a send says EAGAIN instead while a member's pipe is full.
 //!
 //! Owns: the group -> pipes table. Bounded: a peer's JOINs past
 //! `MAX_GROUPS_PER_PEER` are ignored.
@@ -13,10 +14,13 @@
 use super::dist::Dist;
 use super::single::refuse_more;
 use super::{Cx, PipeKey, Routing};
-use crate::error::{Errno, ZResult, ENOTSUP};
+use super::xsub::flag_arg;
+use crate::constants::ZMQ_XPUB_NODROP;
+use crate::error::{Errno, ZResult, EAGAIN, EINVAL, ENOTSUP};
 use crate::msg::{Msg, GROUP_MAX_LENGTH};
 use crate::pipe::Read;
 use std::collections::{HashMap, HashSet};
+use std::os::raw::c_int;
 
 /// How many groups one peer may join (libzmq has no limit; we bound what
 /// a peer can make us hold).
@@ -48,7 +52,6 @@ fn parse_join_leave(m: &Msg) -> Option<(bool, &[u8])> {
     (g.len() <= GROUP_MAX_LENGTH).then_some((join, g))
 }
 
-#[derive(Default)]
 pub struct Radio {
     dist: Dist,
     groups: HashMap<Vec<u8>, Vec<PipeKey>>,
@@ -57,6 +60,30 @@ pub struct Radio {
     all: Vec<PipeKey>,
     /// Scratch: this message's pipes (sorted).
     targets: Vec<PipeKey>,
+    /// Drop for a full pipe (the default) rather than say EAGAIN.
+    lossy: bool,
+    /// The members of the group last sent to (`last_group`), while
+    /// `last_valid`: a run of one group's messages then skips hashing.
+    /// Any JOIN, LEAVE or detach invalidates it.
+    last_group: Vec<u8>,
+    last_members: Vec<PipeKey>,
+    last_valid: bool,
+}
+
+impl Default for Radio {
+    fn default() -> Radio {
+        Radio {
+            dist: Dist::default(),
+            groups: HashMap::new(),
+            joined: HashMap::new(),
+            all: Vec::new(),
+            targets: Vec::new(),
+            lossy: true,
+            last_group: Vec::new(),
+            last_members: Vec::new(),
+            last_valid: false,
+        }
+    }
 }
 
 impl Radio {
@@ -65,6 +92,7 @@ impl Radio {
     }
 
     fn apply(&mut self, key: PipeKey, join: bool, group: &[u8]) {
+        self.last_valid = false;
         let mine = self.joined.entry(key).or_default();
         if join {
             if mine.len() >= MAX_GROUPS_PER_PEER || !mine.insert(group.to_vec()) {
@@ -96,6 +124,7 @@ impl Routing for Radio {
     }
     fn detach(&mut self, _cx: &mut Cx, key: PipeKey) {
         self.dist.detach(key);
+        self.last_valid = false;
         self.all.retain(|&k| k != key);
         if let Some(mine) = self.joined.remove(&key) {
             for g in mine {
@@ -124,24 +153,39 @@ impl Routing for Radio {
     }
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (Errno, Msg)> {
         let mut body = refuse_more(msg)?;
-        let group = body.group().map(|g| g.to_bytes().to_vec()).unwrap_or_default();
-        let members: &[PipeKey] = self.groups.get(&group).map_or(&[], |v| v);
-        if members.is_empty() && self.all.is_empty() {
-            return Ok(());
+        let mut head = {
+            let group: &[u8] = body.group().map_or(&[], |g| g.to_bytes());
+            if !self.last_valid || self.last_group != group {
+                self.last_group.clear();
+                self.last_group.extend_from_slice(group);
+                self.last_members.clear();
+                self.last_members.extend_from_slice(self.groups.get(group).map_or(&[], |v| v));
+                self.last_valid = true;
+            }
+            let members: &[PipeKey] = &self.last_members;
+            if members.is_empty() && self.all.is_empty() {
+                return Ok(());
+            }
+            if self.all.is_empty() {
+                self.dist.select(members, false);
+            } else {
+                self.targets.clear();
+                self.targets.extend_from_slice(members);
+                self.targets.extend_from_slice(&self.all);
+                self.targets.sort_unstable();
+                self.targets.dedup();
+                self.dist.select(&self.targets, false);
+            }
+            Msg::from_slice(group)
+        };
+        if !self.lossy && !self.dist.check_hwm(cx) {
+            return Err((EAGAIN, body));
         }
-        if self.all.is_empty() {
-            self.dist.select(members, false);
-        } else {
-            self.targets.clear();
-            self.targets.extend_from_slice(members);
-            self.targets.extend_from_slice(&self.all);
-            self.targets.sort_unstable();
-            self.targets.dedup();
-            self.dist.select(&self.targets, false);
-        }
-        let mut head = Msg::from_slice(&group);
         head.set_more(true);
         body.set_routing_id(0);
+        // The group travels in `head`; dropping the block here keeps its
+        // reference count on this thread (`msg::GroupStamp` shares it).
+        body.set_metadata(None);
         self.dist.send(cx, head);
         self.dist.send(cx, body);
         Ok(())
@@ -154,6 +198,13 @@ impl Routing for Radio {
     }
     fn has_out(&mut self, _cx: &mut Cx) -> bool {
         true
+    }
+    fn setsockopt(&mut self, _cx: &mut Cx, option: c_int, value: &[u8]) -> ZResult<()> {
+        match option {
+            ZMQ_XPUB_NODROP => self.lossy = !flag_arg(value)?,
+            _ => return Err(EINVAL),
+        }
+        Ok(())
     }
 }
 
@@ -201,6 +252,34 @@ mod tests {
         assert_eq!(r.send(&mut cx, m).unwrap_err().0, crate::error::EINVAL);
         r.detach(&mut cx, k2);
         assert!(r.groups.is_empty());
+    }
+
+    #[test]
+    fn nodrop_says_eagain_for_a_full_member_pipe_and_lossy_drops() {
+        let mut h = Harness::new(ZMQ_RADIO);
+        let mut r = Radio::new();
+        let (k1, mut p1) = h.pipe(1, None);
+        let mut cx = Cx { pipes: &mut h.pipes, options: &h.options };
+        r.attach(&mut cx, k1);
+        assert!(p1.write(cmd(true, b"g")).is_ok());
+        r.read_activated(&mut cx, k1);
+        let msg = |body: &[u8], g: &[u8]| {
+            let mut m = Msg::from_slice(body);
+            m.set_group(g).unwrap();
+            m
+        };
+        r.send(&mut cx, msg(b"1", b"g")).unwrap();
+        r.send(&mut cx, msg(b"2", b"g")).unwrap(); // dropped: the pipe is full
+        r.write_activated(&mut cx, k1);
+        r.setsockopt(&mut cx, ZMQ_XPUB_NODROP, &1i32.to_ne_bytes()).unwrap();
+        let (e, back) = r.send(&mut cx, msg(b"3", b"g")).unwrap_err();
+        assert_eq!((e, back.data(), back.group().unwrap().to_bytes()), (EAGAIN, &b"3"[..], &b"g"[..]));
+        // A group nobody joined is not held up by the full pipe.
+        r.send(&mut cx, msg(b"4", b"other")).unwrap();
+        assert_eq!(take(&mut p1), vec![b"g".to_vec(), b"1".to_vec()]);
+        r.send(&mut cx, msg(b"5", b"g")).unwrap();
+        assert_eq!(take(&mut p1), vec![b"g".to_vec(), b"5".to_vec()]);
+        assert_eq!(r.setsockopt(&mut cx, 12345, &1i32.to_ne_bytes()).unwrap_err(), EINVAL);
     }
 
     #[test]
