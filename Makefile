@@ -5,6 +5,10 @@
 #   make demo                 set up a fresh Debian machine, build, run capi-tests/demo.c
 #   make test                 set up, then every test phase (see scripts/test.sh)
 #   make interop              stage, then the wire interop suite (interop/run.sh)
+#   make faults               stage, then the fault suite, full form, 3 runs of each
+#                             scenario; writes docs/faults.md (faults/run.sh, as root)
+#   make soak                 stage, then one hour of churn on both libraries;
+#                             writes docs/soak.md and docs/soak.png (not in CI)
 #   make clean                remove build/ and interop/build/ (cargo's target/ stays)
 #
 # `make demo` and `make test` install into the staging prefix build/prefix and
@@ -36,7 +40,7 @@ SO_VERSION := 5.2.5
 STAGE := $(CURDIR)/build/prefix
 RELEASE_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release
 
-.PHONY: build install stage demo run-demo test interop bench bench-quick clean
+.PHONY: build install stage demo run-demo test interop faults soak bench bench-quick clean
 
 build:
 	$(CARGO) build --release --lib
@@ -90,6 +94,16 @@ bench-quick: stage
 
 interop: stage
 	timeout -k 5 240 interop/run.sh $(STAGE)/lib
+
+# network namespaces, veth pairs and tc: needs root (and gcc, libzmq3-dev)
+faults: stage
+	scripts/setup.sh test
+	timeout -k 10 3600 faults/run.sh --runs 3 --lib $(STAGE)/lib --doc docs/faults.md
+
+SOAK_SECONDS ?= 3600
+soak: stage
+	scripts/setup.sh test
+	faults/soak.sh $(SOAK_SECONDS) $(STAGE)/lib
 
 clean:
 	rm -rf build interop/build
