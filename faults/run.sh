@@ -34,8 +34,12 @@ cc -std=c99 -O2 -Wall -Wextra -o "$out/fpeer" "$root/faults/fpeer.c" -lzmq
 
 tag=zf$(od -An -N2 -tx2 /dev/urandom | tr -d " \n")
 tmp=$(mktemp -d)
+child=
 cleanup() {
     local ns pid
+    # the runner first (its own cleanup may not get to run), then whatever
+    # still lives in this run's namespaces
+    [[ -z $child ]] || kill "$child" 2>/dev/null || true
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$tag" || true); do
         for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
         ip netns del "$ns" 2>/dev/null || true
@@ -45,5 +49,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 ulimit -n 65536 2>/dev/null || true
+# in the background and waited for, so that a signal to this script runs
+# the trap at once (bash defers traps while a foreground command runs)
 /usr/bin/python3 "$root/faults/faults.py" --fpeer "$out/fpeer" --lib "$lib" --tag "$tag" \
-    --tmp "$tmp" "${args[@]}"
+    --tmp "$tmp" "${args[@]}" &
+child=$!
+rc=0
+wait "$child" || rc=$?
+child=
+exit "$rc"
