@@ -155,9 +155,10 @@ def first_after(procs, kind, t0, arg=None):
     return min(ts) if ts else None
 
 
-def analyse(sender, receivers, n, t_fault, t_heal, req=False, echo=False):
+def analyse(sender, receivers, n, t_fault, t_heal, req=False, echo=False, queues=True):
     """What was delivered, lost, duplicated, reordered, and the guarantee:
-    every message sent after the sender saw the connection go is delivered."""
+    every message a connecting sender (`queues`: its pipe outlives the
+    connection) sent while it had no connection is delivered."""
     m = {}
     if req:
         got = [int(f[1]) for _, f in lines_of([sender], "REPLY")]
@@ -188,7 +189,7 @@ def analyse(sender, receivers, n, t_fault, t_heal, req=False, echo=False):
         rts = [t for t in rdiscs if t >= t_fault]
         m["detect_s"] = min(ts) - t_fault if ts else None
         m["detect_r"] = min(rts) - t_fault if rts else None
-    if discs and not req:
+    if discs and queues and not req:
         # sent while the sender had no connection (from a disconnect to the
         # next handshake): queued in the pipe, to be sent after reconnect
         ups = sorted(t for t, f in sender.lines if f[:2] == ["EV", "HANDSHAKE_SUCCEEDED"])
@@ -216,11 +217,17 @@ def peer(ctx, ns, role, ep, how, *opts, hosts=None):
     return p
 
 
-def start_pair(ctx, net, snd, rcv, opts, ep=None):
-    ep = ep or f"tcp://{B_IP}:{PORT}"
-    r = peer(ctx, net.b, rcv, f"tcp://*:{PORT}", "bind", *opts)
-    r.wait(lambda f: f[0] == "UP", 10)
-    s = peer(ctx, net.a, snd, ep, "connect", *opts)
+def start_pair(ctx, net, snd, rcv, opts, ep=None, sender_binds=False):
+    """The receiver binds in b, the sender connects from a (or, with
+    sender_binds, the other way round); returns (sender, receiver)."""
+    if sender_binds:
+        s = peer(ctx, net.b, snd, f"tcp://*:{PORT}", "bind", *opts)
+        s.wait(lambda f: f[0] == "UP", 10)
+        r = peer(ctx, net.a, rcv, ep or f"tcp://{B_IP}:{PORT}", "connect", *opts)
+    else:
+        r = peer(ctx, net.b, rcv, f"tcp://*:{PORT}", "bind", *opts)
+        r.wait(lambda f: f[0] == "UP", 10)
+        s = peer(ctx, net.a, snd, ep or f"tcp://{B_IP}:{PORT}", "connect", *opts)
     for p in (r, s):
         p.wait(lambda f: f[0] == "UP", 10)
     return s, r
@@ -230,20 +237,21 @@ def at_seq(proc, kind, k):
     return lambda f: f[0] == kind and int(f[1]) >= k
 
 
-PATTERNS = {  # sender role, receiver role
-    "PUSH/PULL": ("push", "pull"),
-    "REQ/REP": ("req", "rep"),
-    "PUB/SUB": ("xpub", "sub"),
-    "DEALER/ROUTER": ("dealer", "router"),
+PATTERNS = {  # sender role, receiver role, whether the sender binds
+    "PUSH/PULL": ("push", "pull", False),
+    "REQ/REP": ("req", "rep", False),
+    "PUB/SUB": ("xpub", "sub", False),
+    "PUB/SUB, PUB binds": ("xpub", "sub", True),
+    "DEALER/ROUTER": ("dealer", "router", False),
 }
 
 
-def partition(ctx, net, pattern, down_ms, n):
-    snd, rcv = PATTERNS[pattern]
+def partition(ctx, net, pattern, down_ms, n, at):
+    snd, rcv, sender_binds = PATTERNS[pattern]
     req = snd == "req"
-    opts = [f"n={n}", "linger=2500"]
-    s, r = start_pair(ctx, net, snd, rcv, opts)
-    s.wait(at_seq(s, "REPLY" if req else "TX", n // 4), 30)
+    opts = [f"n={n}", "linger=1500"]
+    s, r = start_pair(ctx, net, snd, rcv, opts, sender_binds=sender_binds)
+    s.wait(at_seq(s, "REPLY" if req else "TX", at), 30)
     t_down = now_ms()
     net.link(False)
     time.sleep(down_ms / 1000)
@@ -252,7 +260,8 @@ def partition(ctx, net, pattern, down_ms, n):
     s.wait(lambda f: f[0] == "END", 60 + n * 0.05)
     r.stop()
     s.finish()
-    return analyse(s, [r], n, t_down, t_up, req=req, echo=snd == "dealer")
+    return analyse(s, [r], n, t_down, t_up, req=req, echo=snd == "dealer",
+                   queues=not sender_binds)
 
 
 def slow_link(ctx, net, n):
@@ -260,12 +269,12 @@ def slow_link(ctx, net, n):
     # builds in the pipe up to the HWM, then sends wait (retried, not lost)
     sh("tc", "-n", net.a, "qdisc", "add", "dev", net.ab, "root", "tbf",
        "rate", "1mbit", "burst", "16kb", "latency", "300ms")
-    s, r = start_pair(ctx, net, "push", "pull", [f"n={n}", "size=1024", "hwm=100", "linger=4000"])
+    s, r = start_pair(ctx, net, "push", "pull", [f"n={n}", "size=1024", "hwm=100", "linger=60000"])
     t0 = s.wait(lambda f: f[0] == "TX", 10)
-    s.wait(lambda f: f[0] == "END", 120)
-    t_last = r.wait(lambda f: f[0] == "RX" and int(f[1]) == n - 1, 30)
+    # the sender lingers until the last message is in
+    t_last = r.wait(lambda f: f[0] == "RX" and int(f[1]) == n - 1, 120)
+    s.stop()
     r.stop()
-    s.finish()
     m = analyse(s, [r], n, None, None)
     m["duration_ms"] = t_last - t0
     return m
@@ -291,12 +300,12 @@ def stopped_reader(ctx, net, n, pause_ms):
 
 
 def lossy_relay(ctx, net, n, pattern):
-    snd, rcv = PATTERNS[pattern]
+    snd, rcv, _ = PATTERNS[pattern]
     req = snd == "req"
     rl = Proc(net.b, [sys.executable, os.path.join(HERE, "relay.py"), f"{B_IP}:6000",
                       f"127.0.0.1:{PORT}", "5", "200", "1500", "7"], ctx["plain_env"])
     rl.wait(lambda f: f[0] == "READY", 10)
-    s, r = start_pair(ctx, net, snd, rcv, [f"n={n}", "linger=2500"], ep=f"tcp://{B_IP}:6000")
+    s, r = start_pair(ctx, net, snd, rcv, [f"n={n}", "linger=2000"], ep=f"tcp://{B_IP}:6000")
     s.wait(lambda f: f[0] == "END", 60 + n * 0.05)
     r.stop()
     s.finish()
@@ -313,7 +322,7 @@ def restart(ctx, net, n, other_address):
     hosts = os.path.join(ctx["tmp"], f"hosts-{net.tag}")
     with open(hosts, "w") as fh:
         fh.write(f"127.0.0.1 localhost\n{B_IP} fpeer-target\n")
-    opts = [f"n={n}", "linger=2500"]
+    opts = [f"n={n}", "linger=1500"]
     r1 = peer(ctx, net.b, "pull", f"tcp://*:{PORT}", "bind", *opts)
     r1.wait(lambda f: f[0] == "UP", 10)
     s = peer(ctx, net.a, "push", f"tcp://fpeer-target:{PORT}", "connect", *opts, hosts=hosts)
@@ -370,15 +379,16 @@ def scenarios(short):
     Where libzmq loses nothing the tolerance is 0, except after a SIGKILL:
     what is written in the few ms before the sender reads the dead peer's
     FIN is lost, 0 to 2 messages at one per 5 ms with either library."""
-    n = 800 if short else 1600
+    n = 1000 if short else 1600
+    at = 100 if short else 400  # the message a partition starts at
     clients = 200 if short else 1000
     out = [("partition 600 ms (< heartbeat timeout)", "PUSH/PULL",
-            lambda c, net: partition(c, net, "PUSH/PULL", 600, n), 0)]
+            lambda c, net: partition(c, net, "PUSH/PULL", 600, n, at), 0)]
     for pat in PATTERNS:
         # lost: what was written into the connection between the fault and
         # its detection (about 1 s of traffic, give or take 5 messages)
         out.append(("partition 3 s (> heartbeat timeout)", pat,
-                    lambda c, net, pat=pat: partition(c, net, pat, 3000, n), 20))
+                    lambda c, net, pat=pat: partition(c, net, pat, 3000, n, at), 20))
     out += [
         ("slow link: tbf 1 Mbit/s, 1 KiB messages", "PUSH/PULL",
          lambda c, net: slow_link(c, net, 200 if short else 600), 0),
@@ -421,6 +431,10 @@ def judge(name, ours, real, lost_tol):
     if ours.get("kept_lost", 0) > real.get("kept_lost", 0):
         bad.append(f"{ours['kept_lost']} of {ours['kept']} queued while disconnected lost "
                    f"(libzmq {real.get('kept_lost', 0)})")
+    if "echoed" in real and (ours["delivered"] - ours["echoed"]
+                             > real["delivered"] - real["echoed"] + lost_tol):
+        bad.append(f"echoes lost {ours['delivered'] - ours['echoed']} vs "
+                   f"{real['delivered'] - real['echoed']}")
     if ours["lost"] > real["lost"] + lost_tol:
         bad.append(f"lost {ours['lost']} vs {real['lost']} (tolerance {lost_tol})")
     if ours.get("disconnects", 0) > 0 and real.get("disconnects", 0) == 0:
