@@ -316,17 +316,19 @@ def lossy_relay(ctx, net, n, pattern):
     return m
 
 
-def restart(ctx, net, n, other_address):
-    """The PULL is SIGKILLed and restarted, on the same address or (the
+def restart(ctx, net, n, other_address, pattern="PUSH/PULL"):
+    """The receiver is SIGKILLed and restarted, on the same address or (the
     sender connects to a name) on another one the name now resolves to."""
+    snd, rcv, _ = PATTERNS[pattern]
+    req = snd == "req"
     hosts = os.path.join(ctx["tmp"], f"hosts-{net.tag}")
     with open(hosts, "w") as fh:
         fh.write(f"127.0.0.1 localhost\n{B_IP} fpeer-target\n")
     opts = [f"n={n}", "linger=1500"]
-    r1 = peer(ctx, net.b, "pull", f"tcp://*:{PORT}", "bind", *opts)
+    r1 = peer(ctx, net.b, rcv, f"tcp://*:{PORT}", "bind", *opts)
     r1.wait(lambda f: f[0] == "UP", 10)
-    s = peer(ctx, net.a, "push", f"tcp://fpeer-target:{PORT}", "connect", *opts, hosts=hosts)
-    s.wait(at_seq(s, "TX", n // 4), 30)
+    s = peer(ctx, net.a, snd, f"tcp://fpeer-target:{PORT}", "connect", *opts, hosts=hosts)
+    s.wait(at_seq(s, "REPLY" if req else "TX", n // 4), 30)
     t_kill = now_ms()
     r1.kill()
     r1.finish()
@@ -336,12 +338,12 @@ def restart(ctx, net, n, other_address):
             fh.truncate()
             fh.write(f"127.0.0.1 localhost\n{C_IP} fpeer-target\n")
             fh.flush()
-    r2 = peer(ctx, net.c if other_address else net.b, "pull", f"tcp://*:{PORT}", "bind", *opts)
+    r2 = peer(ctx, net.c if other_address else net.b, rcv, f"tcp://*:{PORT}", "bind", *opts)
     t_up = r2.wait(lambda f: f[0] == "UP", 10)
     s.wait(lambda f: f[0] == "END", 60 + n * 0.05)
     r2.stop()
     s.finish()
-    m = analyse(s, [r1, r2], n, t_kill, t_up)
+    m = analyse(s, [r1, r2], n, t_kill, t_up, req=req, echo=snd == "dealer")
     m["second"] = len({f[1] for _, f in lines_of([r2], "RX")})
     return m
 
@@ -404,10 +406,15 @@ def scenarios(short):
          lambda c, net: lossy_relay(c, net, n, "PUSH/PULL"), 50),
         ("lossy relay: 5% stalls of 200 ms, RST every 1.5 s", "REQ/REP",
          lambda c, net: lossy_relay(c, net, n // 2, "REQ/REP"), 0),
-        ("peer SIGKILLed, restarted on the same address", "PUSH/PULL",
-         lambda c, net: restart(c, net, n, False), 2),
-        ("peer SIGKILLed, restarted on another address (name re-resolved)", "PUSH/PULL",
-         lambda c, net: restart(c, net, n, True), 2),
+    ]
+    for pat in ["PUSH/PULL"] if short else ["PUSH/PULL", "REQ/REP", "PUB/SUB", "DEALER/ROUTER"]:
+        out += [
+            ("peer SIGKILLed, restarted on the same address", pat,
+             lambda c, net, pat=pat: restart(c, net, n, False, pat), 2),
+            ("peer SIGKILLed, restarted on another address (name re-resolved)", pat,
+             lambda c, net, pat=pat: restart(c, net, n, True, pat), 2),
+        ]
+    out += [
         (f"reconnect storm: {clients} DEALERs, ROUTER restarted", "DEALER/ROUTER",
          lambda c, net: storm(c, net, clients), 0),
     ]
