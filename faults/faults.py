@@ -404,8 +404,10 @@ def scenarios(short):
         # the RSTs cut at random points of the stream: spread 45 of 1,600
         ("lossy relay: 5% stalls of 200 ms, RST every 1.5 s", "PUSH/PULL",
          lambda c, net: lossy_relay(c, net, n, "PUSH/PULL"), 50),
+        # each RST can catch one request in flight, resent after 500 ms:
+        # 16 to 21 retries in 800 requests with either library
         ("lossy relay: 5% stalls of 200 ms, RST every 1.5 s", "REQ/REP",
-         lambda c, net: lossy_relay(c, net, n // 2, "REQ/REP"), 0),
+         lambda c, net: lossy_relay(c, net, n // 2, "REQ/REP"), 5),
     ]
     for pat in ["PUSH/PULL"] if short else ["PUSH/PULL", "REQ/REP", "PUB/SUB", "DEALER/ROUTER"]:
         out += [
