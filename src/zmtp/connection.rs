@@ -169,7 +169,7 @@ impl Connection {
     #[inline]
     pub fn input_arrived(&mut self, now: Instant) {
         self.now = now;
-        self.liveness.input(now);
+        self.liveness.input();
     }
 
     /// When `handle_timeout` must next be called, if ever.

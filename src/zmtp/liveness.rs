@@ -6,16 +6,8 @@
 //! - With ZMQ_HEARTBEAT_IVL, a PING goes out every interval. If nothing at
 //!   all arrives from the peer within ZMQ_HEARTBEAT_TIMEOUT of a PING (the
 //!   interval when the timeout is not set), the peer is dead.
-//! - A peer's PING may carry a TTL: the peer asks to be dropped once
-//!   nothing has arrived from it for that long (RFC 37). We count the TTL
-//!   from the last input, every input, for as long as the peer's latest
-//!   PING carried one. libzmq arms it at the PING and only cancels it on
-//!   the next input, so when that input (often the PONG to our own PING)
-//!   came just before the link failed, nothing but our next PING's timeout
-//!   is left, and it notices up to one heartbeat interval later, with that
-//!   much more traffic written into the dead connection (docs/faults.md,
-//!   the partition rows). Counted from the last input, the TTL ends the
-//!   connection no later than libzmq's clock does, whatever the phase.
+//! - A peer's PING may carry a TTL: if nothing arrives within it, the peer
+//!   considers itself gone and so do we.
 //!
 //! Anything received counts as life (a PONG, a message, part of a large
 //! frame), so a healthy peer is never dropped, however busy the link.
@@ -75,9 +67,7 @@ pub struct Liveness {
     next_ping: Option<Instant>,
     /// Set when a PING goes out (if not already set); cleared by input.
     answer_deadline: Option<Instant>,
-    /// The TTL of the peer's latest PING (None: it carried none).
-    peer_ttl: Option<Duration>,
-    /// The last input plus `peer_ttl`.
+    /// Set by a peer's PING with a TTL; cleared by later input.
     ttl_deadline: Option<Instant>,
 }
 
@@ -89,7 +79,6 @@ impl Liveness {
             handshake_deadline: timing.handshake.map(|d| now + d),
             next_ping: None,
             answer_deadline: None,
-            peer_ttl: None,
             ttl_deadline: None,
         }
     }
@@ -100,18 +89,18 @@ impl Liveness {
         self.next_ping = self.timing.heartbeat_ivl.map(|d| now + d);
     }
 
-    /// Bytes arrived from the peer at `now`: it is alive.
+    /// Bytes arrived from the peer: it is alive.
     #[inline]
-    pub fn input(&mut self, now: Instant) {
+    pub fn input(&mut self) {
         self.answer_deadline = None;
-        self.ttl_deadline = self.peer_ttl.map(|t| now + t);
+        self.ttl_deadline = None;
     }
 
-    /// The peer's PING, which arrived at `now`, carried `ttl` tenths of a
-    /// second (0: none, and a TTL given before no longer holds).
+    /// The peer's PING carried `ttl` tenths of a second (0: none).
     pub fn peer_ping(&mut self, ttl: u16, now: Instant) {
-        self.peer_ttl = (ttl > 0).then(|| Duration::from_millis(ttl as u64 * 100));
-        self.ttl_deadline = self.peer_ttl.map(|t| now + t);
+        if ttl > 0 && self.ttl_deadline.is_none() {
+            self.ttl_deadline = Some(now + Duration::from_millis(ttl as u64 * 100));
+        }
     }
 
     /// The TTL our PINGs carry.
@@ -211,7 +200,7 @@ mod tests {
             // must not matter).
             let answer = now + ms(49);
             assert_eq!(l.expired(answer), None);
-            l.input(answer);
+            l.input();
         }
         assert!(now >= t0 + ms(49_000));
     }
@@ -238,62 +227,23 @@ mod tests {
     }
 
     #[test]
-    fn peer_ttl_counts_from_the_last_input() {
+    fn peer_ttl_is_armed_once_and_cleared_by_input() {
         let t0 = Instant::now();
         let mut l = Liveness::new(Timing::default(), t0);
         l.handshake_done(t0);
         l.peer_ping(0, t0);
         assert_eq!(l.poll_timeout(), None);
-        l.input(t0 + ms(5));
-        assert_eq!(l.poll_timeout(), None, "no TTL before a PING gives one");
-        l.peer_ping(30, t0 + ms(10));
-        assert_eq!(l.poll_timeout(), Some(t0 + ms(3010)));
-        // Every input moves it: a peer that keeps talking is kept.
+        l.peer_ping(30, t0);
+        // A flood of PINGs does not push it further (nor add deadlines).
         for i in 1..1000 {
-            l.input(t0 + ms(10 + i));
-            assert_eq!(l.expired(t0 + ms(3009 + i)), None);
+            l.peer_ping(30, t0 + ms(i));
         }
-        assert_eq!(l.expired(t0 + ms(4009)), Some(Expired::Ttl));
-        // A PING without a TTL ends it.
-        l.input(t0 + ms(5000));
-        l.peer_ping(0, t0 + ms(5000));
-        assert_eq!(l.expired(t0 + ms(100_000)), None);
+        assert_eq!(l.poll_timeout(), Some(t0 + ms(3000)));
+        assert_eq!(l.expired(t0 + ms(3000)), Some(Expired::Ttl));
+        l.input();
+        assert_eq!(l.expired(t0 + ms(3000)), None);
         // The largest TTL is 6553.5 s, not wrapped as 16-bit milliseconds.
         l.peer_ping(u16::MAX, t0);
         assert_eq!(l.poll_timeout(), Some(t0 + ms(6_553_500)));
-    }
-
-    /// The partition of docs/faults.md in miniature: both sides PING every
-    /// 200 ms with a timeout and TTL of 1 s; the peer's PING arrives, then
-    /// the PONG to ours, then the link fails. libzmq's TTL clock would have
-    /// been cancelled by that PONG, leaving only our next PING's timeout
-    /// (1000 ms after a PING up to 200 ms away); ours ends the connection
-    /// 1 s after the PONG, whatever the phase of the two PING clocks.
-    #[test]
-    fn a_silent_peer_is_dropped_a_ttl_after_its_last_input() {
-        let t0 = Instant::now();
-        let mut l = Liveness::new(Timing::from_options(0, 200, 1000, 1000), t0);
-        l.handshake_done(t0);
-        // rounds of: our PING at 200k, the peer's PING at 200k+150 (carrying
-        // its TTL), our PONG back at 200k+151
-        let mut k = 1;
-        while k <= 5 {
-            let t = t0 + ms(200 * k);
-            assert_eq!(l.expired(t), None);
-            assert!(l.ping_due(t));
-            l.ping_sent(t);
-            l.input(t + ms(150));
-            l.peer_ping(10, t + ms(150));
-            l.input(t + ms(151));
-            k += 1;
-        }
-        // the link fails at 1152 (last input 1151): our next PING at 1200
-        // would time out at 2200; the peer's TTL ends it at 2151
-        let t = t0 + ms(1200);
-        assert!(l.ping_due(t));
-        l.ping_sent(t);
-        assert_eq!(l.expired(t0 + ms(2150)), None);
-        assert_eq!(l.poll_timeout(), Some(t0 + ms(1400)), "the next PING first");
-        assert_eq!(l.expired(t0 + ms(2151)), Some(Expired::Ttl));
     }
 }
