@@ -392,9 +392,11 @@ def scenarios(short):
             lambda c, net: partition(c, net, "PUSH/PULL", 400, n, at), 0)]
     for pat in PATTERNS:
         # lost: what was written into the connection between the fault and
-        # its detection (about 1 s of traffic, give or take 5 messages)
+        # its detection: 950 or 1,150 ms of traffic with either library,
+        # depending on the phase of the two PING clocks (docs/faults.md),
+        # give or take 5 messages: 40 + 5
         out.append(("partition 3 s (> heartbeat timeout)", pat,
-                    lambda c, net, pat=pat: partition(c, net, pat, 3000, n, at), 20))
+                    lambda c, net, pat=pat: partition(c, net, pat, 3000, n, at), 45))
     out += [
         ("slow link: tbf 1 Mbit/s, 1 KiB messages", "PUSH/PULL",
          lambda c, net: slow_link(c, net, 200 if short else 600), 0),
@@ -405,9 +407,10 @@ def scenarios(short):
         # full), several times; measured spread 16 messages
         ("reader stops for 3 s (HWM 50)", "PUSH/PULL",
          lambda c, net: stopped_reader(c, net, 400 if short else 1000, 3000), 25),
-        # the RSTs cut at random points of the stream: spread 45 of 1,600
+        # the RSTs cut at random points of the stream: 78 to 138 of 1,600
+        # lost with either library
         ("lossy relay: 5% stalls of 200 ms, RST every 1.5 s", "PUSH/PULL",
-         lambda c, net: lossy_relay(c, net, n, "PUSH/PULL"), 50),
+         lambda c, net: lossy_relay(c, net, n, "PUSH/PULL"), 70),
         # each RST can catch one request in flight, resent after 500 ms:
         # 16 to 21 retries in 800 requests with either library
         ("lossy relay: 5% stalls of 200 ms, RST every 1.5 s", "REQ/REP",
@@ -428,10 +431,11 @@ def scenarios(short):
 
 
 # How much later than libzmq we may notice a failure or recover from it.
-# Detection: one heartbeat interval is what the bug cost; a loaded
-# machine fires timers some tens of ms late. Recovery after a heal is the
+# Detection: one heartbeat interval, by which the two phases of the PING
+# clocks differ (docs/faults.md), plus the tens of ms a loaded machine
+# fires timers late. Recovery after a heal is the
 # reconnect timer's phase (100 ms plus up to 100 ms of jitter) for both.
-DETECT_TOL = 150   # ms
+DETECT_TOL = 250   # ms
 RECOVER_TOL = 300  # ms
 STORM_RATIO = 2.0  # the storm's recovery: at most twice libzmq's, plus RECOVER_TOL
 
