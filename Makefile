@@ -7,6 +7,10 @@
 #   make demo                 set up a fresh Debian machine, build, run capi-tests/demo.c
 #   make test                 set up, then every test phase (see scripts/test.sh)
 #   make interop              stage, then the wire interop suite (interop/run.sh)
+#   make faults               stage, then the fault suite, full form, 3 runs of each
+#                             scenario; writes docs/faults.md (faults/run.sh, as root)
+#   make soak                 stage, then one hour of churn on both libraries;
+#                             writes docs/soak.md and docs/soak.png (not in CI)
 #   make clean                remove everything builds and tests made (target/ too)
 #
 # `make demo` and `make test` install into the staging prefix build/prefix and
@@ -48,7 +52,7 @@ VERSION := 4.3.5
 STAGE := $(CURDIR)/build/prefix
 RELEASE_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release
 
-.PHONY: build install stage demo run-demo test interop bench bench-quick clean
+.PHONY: build install stage demo run-demo test interop faults soak bench bench-quick clean
 
 build:
 	$(CARGO) build --release --lib
@@ -108,6 +112,16 @@ bench-quick: stage
 
 interop: stage
 	timeout -k 5 240 interop/run.sh $(STAGE)/lib
+
+# network namespaces, veth pairs and tc: needs root (and gcc, libzmq3-dev)
+faults: stage
+	scripts/setup.sh test
+	timeout -k 10 3600 faults/run.sh --runs 3 --lib $(STAGE)/lib --doc docs/faults.md
+
+SOAK_SECONDS ?= 3600
+soak: stage
+	scripts/setup.sh test
+	faults/soak.sh $(SOAK_SECONDS) $(STAGE)/lib
 
 # Everything a build or test run leaves in the tree. Cargo's target/ goes
 # too; a CARGO_TARGET_DIR set from outside is left alone (it may be shared).

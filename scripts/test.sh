@@ -7,8 +7,9 @@
 # libzmq.so.5 through LD_LIBRARY_PATH: inproc, then tcp/ipc against a second
 # process on Debian's libzmq), pyzmq's own suite (preloaded under its wheel,
 # and on pyzmq built from source against the prefix), the installed prefix
-# as users meet it (tests-install/run.sh), other clients' suites, attacks,
-# fuzz smoke. A failing phase does not stop the others
+# as users meet it (tests-install/run.sh), other clients' suites, the DRAFT
+# API against a libzmq built with drafts, the fault suite's short form
+# (faults/run.sh), attacks, fuzz smoke. A failing phase does not stop the others
 # (unless they need its output); the run ends with a summary table and exits
 # non-zero if any phase failed. Every phase has a hard timeout.
 #
@@ -152,6 +153,11 @@ if phase "release build + install into ${STAGE#"$root"/}" \
         case $f in */test_pyzmq_inproc.py|*/test_pyzmq_network.py) continue ;; esac
         phase "pyzmq ($f)" pyzmq_test "$f" 180
     done
+    # faults between hosts (network namespaces, veth, tc): partitions, slow
+    # links, a stopped reader, a lossy relay, SIGKILLed peers, a reconnect
+    # storm, each side by side with libzmq (docs/faults.md); ~1.5 min
+    phase "faults, short form (faults/run.sh --short)" \
+        timeout -k 10 180 faults/run.sh --short --lib "$STAGE/lib"
     # hostile peers, judged against libzmq 4.3.4's recorded outcomes
     # (docs/security.md); one run of every case, ~5 min
     phase "attacks vs libzmq's behaviour (tests-py/attacks/run.py)" \

@@ -7,7 +7,11 @@
 //!   all arrives from the peer within ZMQ_HEARTBEAT_TIMEOUT of a PING (the
 //!   interval when the timeout is not set), the peer is dead.
 //! - A peer's PING may carry a TTL: if nothing arrives within it, the peer
-//!   considers itself gone and so do we.
+//!   considers itself gone and so do we. As in libzmq, the TTL runs from
+//!   the PING and the next input cancels it until the next PING. Counting
+//!   it from every input instead detects a dead link up to one interval
+//!   sooner, but drops links libzmq keeps through short outages
+//!   (docs/faults.md: tried and reverted).
 //!
 //! Anything received counts as life (a PONG, a message, part of a large
 //! frame), so a healthy peer is never dropped, however busy the link.
