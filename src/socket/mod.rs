@@ -150,8 +150,8 @@ pub fn create(socket_type: c_int, options: &Options) -> ZResult<Box<dyn Routing>
         draft::ZMQ_CLIENT => Box::new(client::Client::new()),
         draft::ZMQ_RADIO => Box::new(radio::Radio::new()),
         draft::ZMQ_DISH => Box::new(dish::Dish::new()),
-        draft::ZMQ_GATHER => Box::new(gather::Gather::new()),
-        draft::ZMQ_SCATTER => Box::new(scatter::Scatter::new()),
+        draft::ZMQ_GATHER => Box::new(gather::new()),
+        draft::ZMQ_SCATTER => Box::new(scatter::new()),
         draft::ZMQ_CHANNEL => Box::new(channel::Channel::new()),
         // -- end thread-safe DRAFT types --
         draft::ZMQ_DGRAM => Box::new(dgram::Dgram::new()),

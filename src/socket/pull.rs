@@ -1,8 +1,11 @@
-//! PULL: fair-queues messages from its peers; never sends (RFC 30).
+//! PULL: fair-queues messages from its peers; never sends (RFC 30). With
+//! `single_part` it is GATHER (libzmq's DRAFT type, see `gather`), which
+//! drops its peers' multipart messages.
 //!
 //! Owns only the routing of PULL; the fair queueing itself is `fq`.
 
 use super::fq::Fq;
+use super::single::recv_single;
 use super::{Cx, PipeKey, Routing};
 use crate::error::{Errno, ZResult, ENOTSUP};
 use crate::msg::Msg;
@@ -10,11 +13,18 @@ use crate::msg::Msg;
 #[derive(Default)]
 pub struct Pull {
     fq: Fq,
+    /// GATHER: single-part messages only.
+    single: bool,
 }
 
 impl Pull {
     pub fn new() -> Pull {
         Pull::default()
+    }
+
+    /// GATHER's routing: PULL's, skipping multipart messages.
+    pub fn single_part() -> Pull {
+        Pull { single: true, ..Pull::default() }
     }
 }
 
@@ -33,9 +43,16 @@ impl Routing for Pull {
         Err((ENOTSUP, msg))
     }
     fn recv(&mut self, cx: &mut Cx) -> ZResult<Msg> {
+        if self.single {
+            let mut m = Msg::new();
+            return recv_single(&mut self.fq, cx.pipes, &mut m).map(|_| m);
+        }
         self.fq.recv(cx.pipes).map(|(m, _)| m)
     }
     fn recv_into(&mut self, cx: &mut Cx, out: &mut Msg) -> ZResult<()> {
+        if self.single {
+            return recv_single(&mut self.fq, cx.pipes, out).map(|_| ());
+        }
         self.fq.recv_into(cx.pipes, out).map(|_| ())
     }
     fn has_in(&mut self, cx: &mut Cx) -> bool {

@@ -1,20 +1,30 @@
 //! PUSH: load-balances messages over its peers; never receives (RFC 30).
+//! With `single_part` it is SCATTER (libzmq's DRAFT type, see `scatter`):
+//! EINVAL on ZMQ_SNDMORE.
 //!
 //! Owns only the routing of PUSH; the load balancing itself is `lb`.
 
 use super::lb::Lb;
+use super::single::refuse_more;
 use super::{Cx, PipeKey, Routing};
-use crate::error::{Errno, ZResult, ENOTSUP};
+use crate::error::{Errno, ZResult, EINVAL, ENOTSUP};
 use crate::msg::Msg;
 
 #[derive(Default)]
 pub struct Push {
     lb: Lb,
+    /// SCATTER: single-part messages only.
+    single: bool,
 }
 
 impl Push {
     pub fn new() -> Push {
         Push::default()
+    }
+
+    /// SCATTER's routing: PUSH's, refusing ZMQ_SNDMORE.
+    pub fn single_part() -> Push {
+        Push { single: true, ..Push::default() }
     }
 }
 
@@ -30,9 +40,13 @@ impl Routing for Push {
         self.lb.activated(key);
     }
     fn send(&mut self, cx: &mut Cx, msg: Msg) -> Result<(), (Errno, Msg)> {
+        let msg = if self.single { refuse_more(msg)? } else { msg };
         self.lb.send(cx.pipes, msg).map(|_| ())
     }
     fn send_from(&mut self, cx: &mut Cx, msg: &mut Msg) -> ZResult<()> {
+        if self.single && msg.more() {
+            return Err(EINVAL);
+        }
         self.lb.send_from(cx.pipes, msg).map(|_| ())
     }
     fn recv(&mut self, _cx: &mut Cx) -> ZResult<Msg> {
