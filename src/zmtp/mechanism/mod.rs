@@ -25,6 +25,41 @@ use super::zap::{ZapReply, ZapRequest};
 use crate::constants::{self as c, draft};
 use crate::msg::Msg;
 use bytes::Bytes;
+
+/// Where a PLAIN or CURVE handshake stands: the two mechanisms go through
+/// the same steps (HELLO, WELCOME, INITIATE, READY or ERROR, with ZAP
+/// between INITIATE and the answer), only the commands' contents differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    // Client.
+    SendHello,
+    WaitWelcome,
+    SendInitiate,
+    WaitReady,
+    // Server.
+    WaitHello,
+    WaitZap,
+    SendWelcome,
+    WaitInitiate,
+    SendReady,
+    SendError,
+    // Both.
+    Ready,
+    Failed,
+}
+
+impl State {
+    /// The command the peer is to send next (`Mechanism::awaited_command`).
+    fn awaited_command(self) -> CommandKind {
+        match self {
+            State::SendHello | State::WaitWelcome => CommandKind::Welcome,
+            State::SendInitiate | State::WaitReady => CommandKind::Ready,
+            State::WaitHello => CommandKind::Hello,
+            State::WaitZap | State::SendWelcome | State::WaitInitiate => CommandKind::Initiate,
+            State::SendReady | State::SendError | State::Ready | State::Failed => CommandKind::Unnamed,
+        }
+    }
+}
 use std::os::raw::c_int;
 
 /// The parameters of a server's ZAP requests.

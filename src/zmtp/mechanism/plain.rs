@@ -6,6 +6,7 @@
 //! refuses every client (HANDSHAKE_FAILED_NO_DETAIL, EFAULT). A refusal
 //! is sent as ERROR with the ZAP status code.
 
+use super::State;
 use super::{
     check_peer_properties, our_properties, Mechanism, MechanismStatus, ZapIdentity, ZapMode, ZapVerdict,
 };
@@ -17,25 +18,6 @@ use crate::zmtp::greeting::mechanism_name;
 use crate::zmtp::metadata::Properties;
 use bytes::{BufMut, Bytes, BytesMut};
 use std::os::raw::c_int;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    // Client.
-    SendHello,
-    WaitWelcome,
-    SendInitiate,
-    WaitReady,
-    // Server.
-    WaitHello,
-    WaitZap,
-    SendWelcome,
-    WaitInitiate,
-    SendReady,
-    SendError,
-    // Both.
-    Ready,
-    Failed,
-}
 
 #[derive(Debug)]
 pub struct PlainMechanism {
@@ -137,13 +119,7 @@ impl PlainMechanism {
 
 impl Mechanism for PlainMechanism {
     fn awaited_command(&self) -> CommandKind {
-        match self.state {
-            State::SendHello | State::WaitWelcome => CommandKind::Welcome,
-            State::SendInitiate | State::WaitReady => CommandKind::Ready,
-            State::WaitHello => CommandKind::Hello,
-            State::WaitZap | State::SendWelcome | State::WaitInitiate => CommandKind::Initiate,
-            State::SendReady | State::SendError | State::Ready | State::Failed => CommandKind::Unnamed,
-        }
+        self.state.awaited_command()
     }
 
     fn name(&self) -> [u8; 20] {

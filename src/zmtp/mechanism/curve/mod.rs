@@ -26,6 +26,7 @@
 //! (`message.rs`), as libzmq does with `crypto_box_beforenm`. Secrets are
 //! wiped when the mechanism is dropped.
 
+use super::State;
 use super::{
     check_peer_properties, our_properties, Mechanism, MechanismStatus, ZapIdentity, ZapMode, ZapVerdict,
 };
@@ -44,22 +45,6 @@ use zeroize::Zeroize;
 mod message;
 
 type Key = [u8; 32];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    SendHello,
-    WaitWelcome,
-    SendInitiate,
-    WaitReady,
-    WaitHello,
-    SendWelcome,
-    WaitInitiate,
-    WaitZap,
-    SendReady,
-    SendError,
-    Ready,
-    Failed,
-}
 
 /// Everything secret is zeroed on drop.
 pub struct CurveMechanism {
@@ -429,13 +414,7 @@ impl CurveMechanism {
 
 impl Mechanism for CurveMechanism {
     fn awaited_command(&self) -> CommandKind {
-        match self.state {
-            State::SendHello | State::WaitWelcome => CommandKind::Welcome,
-            State::SendInitiate | State::WaitReady => CommandKind::Ready,
-            State::WaitHello => CommandKind::Hello,
-            State::WaitZap | State::SendWelcome | State::WaitInitiate => CommandKind::Initiate,
-            State::SendReady | State::SendError | State::Ready | State::Failed => CommandKind::Unnamed,
-        }
+        self.state.awaited_command()
     }
 
     fn name(&self) -> [u8; 20] {
