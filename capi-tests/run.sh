@@ -8,7 +8,7 @@
 # lib/pkgconfig/libzmq.pc; each test is compiled the way a C user would,
 #     cc -std=c99 -Wall test_x.c $(pkg-config --cflags --libs libzmq)
 # plus an rpath to PREFIX/lib, then run with a timeout (CAPI_TIMEOUT seconds,
-# default 60). A test passes when it exits 0. Prints PASS/FAIL per test, the
+# default 60; CAPI_OUT: where the binaries go). A test passes when it exits 0. Prints PASS/FAIL per test, the
 # output of failures, and a last line `capi: N passed, M failed`; exits
 # non-zero if any test failed. Naming tests runs only those.
 #
@@ -56,7 +56,7 @@ else
         exit 1
     fi
     prefix=$(cd "$prefix" && pwd)
-    out=$root/build/capi-tests
+    out=${CAPI_OUT:-$root/build/capi-tests}
     export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
     if [[ "$(pkg-config --variable=libdir libzmq 2>/dev/null)" != "$prefix/lib" ]]; then
         echo "capi: pkg-config does not find libzmq.pc in $prefix/lib/pkgconfig (run make install first)" >&2

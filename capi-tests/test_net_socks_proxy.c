@@ -209,7 +209,12 @@ static void run_case (void *ctx, struct socks_job *j, const char *target_host,
         CHECK (quiet (server, 100));
     }
 
-    /* what the proxy heard */
+    zmq_close (client);
+    zmq_close (mon);
+    zmq_close (server);
+    j->stop = 1;
+    zmq_threadclose (thread);
+    /* what the proxy heard (read after its thread is joined) */
     if (user) {
         unsigned char greeting[3] = {5, 1, 2};
         CHECK (j->greeting_len == 3 && memcmp (j->greeting, greeting, 3) == 0);
@@ -238,11 +243,6 @@ static void run_case (void *ctx, struct socks_job *j, const char *target_host,
                && j->request[6 + hl] == (port & 0xff));
     }
 
-    zmq_close (client);
-    zmq_close (mon);
-    zmq_close (server);
-    j->stop = 1;
-    zmq_threadclose (thread);
     close (j->listener);
 }
 

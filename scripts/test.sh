@@ -8,7 +8,8 @@
 # process on Debian's libzmq), pyzmq's own suite (preloaded under its wheel,
 # and on pyzmq built from source against the prefix), the installed prefix
 # as users meet it (tests-install/run.sh), other clients' suites, the DRAFT
-# API against a libzmq built with drafts, the fault suite's short form
+# API against a libzmq built with drafts, the C API tests under
+# ThreadSanitizer, the fault suite's short form
 # (faults/run.sh), attacks, fuzz smoke. A failing phase does not stop the others
 # (unless they need its output); the run ends with a summary table and exits
 # non-zero if any phase failed. Every phase has a hard timeout.
@@ -121,6 +122,8 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     phase "C API tests on Debian's libzmq 4.3.4 (capi-tests/run.sh --real)" capi-tests/run.sh --real
     phase "DRAFT API vs libzmq 4.3.4 built with drafts (scripts/real-drafts.sh, capi-tests --real, interop/draft_*.sh)" \
         draft_vs_real
+    # the same C tests on a ThreadSanitizer build (nightly, fetched by rustup)
+    phase "C API tests under ThreadSanitizer (scripts/tsan.sh)" timeout -k 10 1200 scripts/tsan.sh
     phase "demo (capi-tests/demo.c)" timeout -k 5 120 "$MAKE" --no-print-directory run-demo
     # 96 cases, ~15 s; INTEROP_BUDGET caps it, timeout(1) is the last resort
     phase "wire interop vs Debian libzmq 4.3.4 (interop/run.sh)" \

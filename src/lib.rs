@@ -39,5 +39,6 @@ pub mod zmtp;
 /// threads at high rates, the pattern mimalloc is built for. It is built
 /// with `no_thp` so that its arena is not madvise(MADV_HUGEPAGE)d (2 MiB
 /// resident per touched region; most of our peak RSS in small runs).
+#[cfg(not(feature = "sanitize"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -78,9 +78,7 @@ impl Buf {
         if len == 0 || len > isize::MAX as usize {
             return None;
         }
-        // SAFETY: mi_malloc has no preconditions; it returns null or a
-        // block of at least `len` bytes owned by the caller.
-        let p = unsafe { libmimalloc_sys::mi_malloc(len) };
+        let p = raw::alloc(len);
         NonNull::new(p.cast::<u8>()).map(|ptr| Buf { ptr, len })
     }
 
@@ -106,8 +104,42 @@ impl Buf {
 
 impl Drop for Buf {
     fn drop(&mut self) {
-        // SAFETY: the block came from mi_malloc and is freed only here.
-        unsafe { libmimalloc_sys::mi_free(self.ptr.as_ptr().cast()) }
+        // SAFETY: the block came from `raw::alloc` and is freed only here.
+        unsafe { raw::free(self.ptr.as_ptr().cast()) }
+    }
+}
+
+/// The C allocator behind `Buf`: mimalloc's, or for sanitizer builds the
+/// system's, which the sanitizer intercepts (Cargo.toml, `sanitize`).
+#[cfg(not(feature = "sanitize"))]
+mod raw {
+    pub fn alloc(len: usize) -> *mut libc::c_void {
+        // SAFETY: mi_malloc has no preconditions; it returns null or a
+        // block of at least `len` bytes owned by the caller.
+        unsafe { libmimalloc_sys::mi_malloc(len) }
+    }
+
+    /// # Safety
+    /// `p` came from `alloc` and is not used afterwards.
+    pub unsafe fn free(p: *mut libc::c_void) {
+        // SAFETY: the caller's contract.
+        unsafe { libmimalloc_sys::mi_free(p) }
+    }
+}
+
+#[cfg(feature = "sanitize")]
+mod raw {
+    pub fn alloc(len: usize) -> *mut libc::c_void {
+        // SAFETY: malloc has no preconditions; it returns null or a block
+        // of at least `len` bytes owned by the caller.
+        unsafe { libc::malloc(len) }
+    }
+
+    /// # Safety
+    /// `p` came from `alloc` and is not used afterwards.
+    pub unsafe fn free(p: *mut libc::c_void) {
+        // SAFETY: the caller's contract.
+        unsafe { libc::free(p) }
     }
 }
 
