@@ -7,7 +7,8 @@
  *   connect); an IPv6 group is joined by interface index, so an interface
  *   given by address is ENODEV; a group as the interface, or an interface
  *   before a unicast address, is EINVAL;
- * - (ours only) DGRAM over IPv6, with "[addr]:port" address frames, and
+ * - (ours only) DGRAM over IPv6, with "[addr]:port" address frames (a
+ *   dual-stack one on `*` talking to an IPv4 one too), and
  *   IPv4 multicast under ZMQ_IPV6 (libzmq maps the group into IPv6, where
  *   it is none: EINVAL with an interface).
  *
@@ -22,6 +23,20 @@
 
 /* A transient link-local group (ff12::/16): nobody else's. */
 #define GROUP "ff12::7a71:4c1"
+
+#ifndef REAL_LIBZMQ
+static int free_udp_port (void)
+{
+    int fd = socket (AF_INET, SOCK_DGRAM, 0);
+    CHECK (fd >= 0);
+    struct sockaddr_in a = loopback (0);
+    CHECK (bind (fd, (struct sockaddr *) &a, sizeof a) == 0);
+    socklen_t len = sizeof a;
+    CHECK (getsockname (fd, (struct sockaddr *) &a, &len) == 0);
+    close (fd);
+    return ntohs (a.sin_port);
+}
+#endif
 
 static int free_udp6_port (void)
 {
@@ -258,6 +273,48 @@ static void dgram6 (void *ctx)
     }
     zmq_close (a);
     zmq_close (b);
+
+    /* a DGRAM on `*` with ZMQ_IPV6 (dual stack) reaches an IPv4 one by its
+       plain "ip:port" (Linux takes an IPv4 destination on an IPv6 udp
+       socket), and hears its answer from the mapped address */
+    int pc = free_udp_port (), pd = free_udp6_port ();
+    char ec[64], ed[64], to_c[64];
+    snprintf (ec, sizeof ec, "udp://127.0.0.1:%d", pc);
+    snprintf (ed, sizeof ed, "udp://*:%d", pd);
+    snprintf (to_c, sizeof to_c, "127.0.0.1:%d", pc);
+    void *c = make (ctx, ZMQ_DGRAM);
+    void *d = make6 (ctx, ZMQ_DGRAM);
+    CHECK (zmq_bind (c, ec) == 0);
+    CHECK (zmq_bind (d, ed) == 0);
+    got = 0;
+    for (int i = 0; i < 500 && !got; i++) {
+        send_s (d, to_c, ZMQ_SNDMORE);
+        send_s (d, "ping4", 0);
+        got = readable (c, 10);
+    }
+    CHECK (got);
+    n = zmq_recv (c, from, sizeof from - 1, 0);
+    CHECK (n > 0);
+    from[n] = 0;
+    snprintf (want, sizeof want, "127.0.0.1:%d", pd);
+    CHECK_STR (from, want);
+    expect_s (c, "ping4", 0);
+    drain (c);
+    send_s (c, from, ZMQ_SNDMORE);
+    send_s (c, "pong4", 0);
+    snprintf (want, sizeof want, "[::ffff:127.0.0.1]:%d", pc);
+    while (1) {
+        n = zmq_recv (d, from, sizeof from - 1, 0);
+        CHECK (n > 0);
+        from[n] = 0;
+        CHECK_STR (from, want);
+        char body[16];
+        n = zmq_recv (d, body, sizeof body, 0);
+        if (n == 5 && memcmp (body, "pong4", 5) == 0)
+            break;
+    }
+    zmq_close (c);
+    zmq_close (d);
 }
 #endif
 
