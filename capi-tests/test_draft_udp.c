@@ -6,7 +6,8 @@
  *   EINVAL; the port `*` binds an ephemeral one; a closed DGRAM's port
  *   can be bound again at once;
  * - the transport rules: RADIO cannot bind udp, DISH cannot connect it,
- *   other types get ENOCOMPATPROTO; unbind and disconnect end the
+ *   other types get ENOCOMPATPROTO; the address rules (EINVAL, ENODEV;
+ *   bind by interface name); unbind and disconnect end the
  *   endpoint (its port can be bound again at once). */
 #include "testutil.h"
 
@@ -176,12 +177,23 @@ int main (void)
     CHECK_ERR (zmq_bind (radio, "udp://127.0.0.1:5556"), ENOCOMPATPROTO);
     CHECK_ERR (zmq_connect (dish, "udp://127.0.0.1:5556"), ENOCOMPATPROTO);
     CHECK_ERR (zmq_bind (pub, "udp://127.0.0.1:5556"), ENOCOMPATPROTO);
+    /* the address rules: a port `*` only to bind, an interface only before
+       a group, IPv6 only with ZMQ_IPV6 (test_draft_udp_ipv6) */
+    CHECK_ERR (zmq_connect (radio, "udp://127.0.0.1:*"), EINVAL);
+    CHECK_ERR (zmq_connect (radio, "udp://127.0.0.1;127.0.0.1:5556"), EINVAL);
+    CHECK_ERR (zmq_bind (dish, "udp://127.0.0.1;127.0.0.1:5556"), EINVAL);
+    CHECK_ERR (zmq_bind (dish, "udp://239.0.0.1;239.0.0.2:5556"), EINVAL);
+    CHECK_ERR (zmq_bind (dish, "udp://no-such-if-zz;239.0.0.2:5556"), ENODEV);
+    CHECK_ERR (zmq_bind (dish, "udp://no-such-if-zz:5556"), ENODEV);
+    CHECK_ERR (zmq_connect (radio, "udp://[::1]:5556"), EINVAL);
     zmq_close (radio);
     zmq_close (dish);
     zmq_close (pub);
 
     radio_dish (ctx, "udp://*:%d", "udp://127.0.0.1:%d");
     radio_dish (ctx, "udp://127.0.0.1:%d", "udp://127.0.0.1:%d");
+    /* bind by interface name: lo's IPv4 address */
+    radio_dish (ctx, "udp://lo:%d", "udp://127.0.0.1:%d");
     radio_dish (ctx, "udp://127.0.0.1;239.101.9.7:%d",
                 "udp://127.0.0.1;239.101.9.7:%d");
     dgram (ctx, 0);

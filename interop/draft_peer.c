@@ -7,6 +7,7 @@
  *
  * Over udp (RADIO/DISH, DGRAM), DRAFT_MAX_SIZE caps the payloads, and the
  * connecting DGRAM binds DRAFT_DGRAM_OWN and sends to ENDPOINT's address.
+ * DRAFT_IPV6=1 sets ZMQ_IPV6 on the socket (udp://[::1]:..., IPv6 groups).
  *
  * LIB ("ours"/"real") is only checked against zmq_version (4.3.5 is ours).
  * The binding side prints the endpoint it bound on stdout (wildcard tcp
@@ -373,6 +374,10 @@ int main (int argc, char **argv)
     CHECK (s && ctl);
     int t = 8000, linger = 3000;
     CHECK (zmq_setsockopt (s, ZMQ_RCVTIMEO, &t, sizeof t) == 0);
+    if (getenv ("DRAFT_IPV6") && strcmp (getenv ("DRAFT_IPV6"), "1") == 0) {
+        int on = 1;
+        CHECK (zmq_setsockopt (s, ZMQ_IPV6, &on, sizeof on) == 0);
+    }
     CHECK (zmq_setsockopt (s, ZMQ_SNDTIMEO, &t, sizeof t) == 0);
     CHECK (zmq_setsockopt (ctl, ZMQ_RCVTIMEO, &t, sizeof t) == 0);
     CHECK (zmq_setsockopt (ctl, ZMQ_LINGER, &linger, sizeof linger) == 0);

@@ -80,8 +80,9 @@ draft_vs_real() {
     local drafts=()
     for f in capi-tests/test_draft_*.c; do drafts+=("$(basename "$f" .c)"); done
     REAL_DRAFT_PREFIX=$real_drafts capi-tests/run.sh --real "${drafts[@]}" || return 1
-    # the draft socket types (SERVER/CLIENT, RADIO/DISH, ...), 36 cases over
-    # tcp, ipc and udp, ~2 s; then the draft options seen on the wire
+    # the draft socket types (SERVER/CLIENT, RADIO/DISH, ...), 40 cases over
+    # tcp, ipc and udp (IPv4 and IPv6), ~2 s; then the draft options seen on
+    # the wire
     REAL_DRAFT_PREFIX=$real_drafts timeout -k 5 240 interop/draft_sockets.sh "$STAGE" || return 1
     timeout -k 5 120 interop/draft_options.sh "$real_drafts" "$STAGE"
 }

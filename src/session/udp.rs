@@ -25,8 +25,9 @@ use mio::Interest;
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 
-/// Largest datagram read (the IPv4 UDP payload limit).
-const MAX_DATAGRAM: usize = 65507;
+/// Largest datagram read (the UDP payload limit over IPv6; over IPv4 it
+/// is 65507).
+const MAX_DATAGRAM: usize = 65527;
 
 pub struct UdpSession {
     sock: mio::net::UdpSocket,

@@ -49,14 +49,16 @@ pub struct TcpAddr {
 
 /// How one host:port is resolved (libzmq's `ip_resolver_options_t`).
 #[derive(Clone, Copy)]
-struct Rules {
+pub(super) struct Rules {
     /// A local address: `*` host and port allowed, AI_PASSIVE.
-    bindable: bool,
+    pub bindable: bool,
     /// Host names go to DNS; otherwise only numeric addresses.
-    dns: bool,
+    pub dns: bool,
     /// Interface names (`eth0`) are tried first.
-    nic: bool,
-    ipv6: bool,
+    pub nic: bool,
+    pub ipv6: bool,
+    /// `host:port`; false: the whole text is the host (the port is 0).
+    pub port: bool,
 }
 
 /// Resolves the address part of a tcp endpoint: `local` for bind (no DNS,
@@ -68,12 +70,12 @@ struct Rules {
 pub fn resolve_tcp(addr: &str, local: bool, ipv6: bool) -> ZResult<TcpAddr> {
     let (source, dest) = match addr.rfind(';') {
         Some(i) => {
-            let src_rules = Rules { bindable: true, dns: false, nic: true, ipv6 };
+            let src_rules = Rules { bindable: true, dns: false, nic: true, ipv6, port: true };
             (Some(resolve_ip(&addr[..i], src_rules)?), &addr[i + 1..])
         }
         None => (None, addr),
     };
-    let rules = Rules { bindable: local, dns: !local, nic: local, ipv6 };
+    let rules = Rules { bindable: local, dns: !local, nic: local, ipv6, port: true };
     Ok(TcpAddr { dest: resolve_ip(dest, rules)?, source })
 }
 
@@ -95,18 +97,23 @@ fn c_atoi(s: &str) -> c_int {
     v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64 as c_int
 }
 
-/// One `host:port` (libzmq's `ip_resolver_t::resolve`).
-fn resolve_ip(name: &str, r: Rules) -> ZResult<SocketAddr> {
-    let i = name.rfind(':').ok_or(EINVAL)?;
-    let (mut host, port_str) = (&name[..i], &name[i + 1..]);
-    let port: u16 = match port_str {
-        "*" if r.bindable => 0,
-        "*" => return Err(EINVAL),
-        "0" => 0,
-        p => match c_atoi(p) as u16 {
-            0 => return Err(EINVAL),
-            n => n,
-        },
+/// One `host:port`, or `host` alone when `!r.port` (libzmq's
+/// `ip_resolver_t::resolve`).
+pub(super) fn resolve_ip(name: &str, r: Rules) -> ZResult<SocketAddr> {
+    let (mut host, port) = if r.port {
+        let i = name.rfind(':').ok_or(EINVAL)?;
+        let port: u16 = match &name[i + 1..] {
+            "*" if r.bindable => 0,
+            "*" => return Err(EINVAL),
+            "0" => 0,
+            p => match c_atoi(p) as u16 {
+                0 => return Err(EINVAL),
+                n => n,
+            },
+        };
+        (&name[..i], port)
+    } else {
+        (name, 0)
     };
     if host.len() >= 2 && host.starts_with('[') && host.ends_with(']') {
         host = &host[1..host.len() - 1];

@@ -19,7 +19,7 @@ impl SocketBase {
         if !allowed {
             return Err(ENOCOMPATPROTO);
         }
-        let a = udp::parse(addr, bind)?;
+        let a = udp::parse(addr, bind, self.options.ipv6)?;
         let sock = udp::open(&a, bind, &self.options)?;
         let io = self.ctx.io_thread(self.options.affinity)?;
         let session_cfg = EndConfig { mailbox: Some(io.clone() as Arc<dyn Waker>), routing_id: None };
