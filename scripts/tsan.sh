@@ -28,7 +28,7 @@ out=$root/build/tsan
 
 if ! rustup component list --toolchain "$tc" --installed 2>/dev/null | grep -q '^rust-src'; then
     echo "tsan: installing the $tc toolchain with rust-src (rustup)"
-    rustup toolchain install "$tc" --profile minimal --component rust-src >/dev/null
+    rustup toolchain install "$tc" --no-self-update --profile minimal --component rust-src >/dev/null
 fi
 rt=$(rustc +"$tc" --print sysroot)/lib/rustlib/$target/lib/librustc-nightly_rt.tsan.a
 [[ -f $rt ]] || { echo "tsan: no ThreadSanitizer runtime at $rt" >&2; exit 1; }
