@@ -15,7 +15,11 @@
 //! - `handshake_pair`: a client and a server of one mechanism over a wire
 //!   the input corrupts, with ZAP verdicts and time from the input: a
 //!   handshake that nothing disturbed must succeed;
-//! - `trie`: subscription tries against a plain model.
+//! - `trie`: subscription tries against a plain model;
+//! - `draft`: what the DRAFT types read from a peer: udp datagrams, RADIO's
+//!   group table, DISH, and the single-part types (`udp_datagram`,
+//!   `radio`, `dish`, `single_part`; `draft_routing` picks one of the
+//!   last three).
 //!
 //! Test harness code: nothing in the library calls it.
 
@@ -26,6 +30,9 @@ use bytes::{Bytes, BytesMut};
 
 #[cfg(test)]
 mod deterministic;
+mod draft;
+
+pub use draft::{dish, draft_routing, radio, single_part, udp_datagram};
 
 /// Runs a NULL-mechanism connection of each role over `data`, delivered
 /// in chunks.

@@ -69,6 +69,12 @@ pub fn decode_datagram(kind: c_int, d: &[u8], from: SocketAddr) -> Option<(Msg, 
     Some((head, body))
 }
 
+/// The destination a DGRAM message's address frame names (`ip:port`, as
+/// `decode_datagram` writes it); None when it does not parse.
+pub fn parse_dgram_address(frame: &[u8]) -> Option<SocketAddr> {
+    std::str::from_utf8(frame).ok()?.parse().ok()
+}
+
 pub struct UdpSession {
     sock: mio::net::UdpSocket,
     pipe: Option<PipeEnd>,
@@ -160,7 +166,7 @@ impl UdpSession {
                 }
             } else if kind == ZMQ_DGRAM {
                 if m.more() {
-                    self.out_addr = std::str::from_utf8(m.data()).ok().and_then(|s| s.parse().ok());
+                    self.out_addr = parse_dgram_address(m.data());
                     continue;
                 }
                 // An address that does not parse drops the message.
@@ -300,5 +306,10 @@ mod tests {
         let (_, empty) = decode_datagram(ZMQ_DGRAM, b"", from).unwrap();
         assert!(empty.data().is_empty());
         assert!(decode_datagram(ZMQ_RADIO, b"\x00x", from).is_none());
+        // The address frame is what a reply is sent to.
+        assert_eq!(parse_dgram_address(a.data()), Some(from));
+        assert_eq!(parse_dgram_address(b"10.0.0.1:99"), Some("10.0.0.1:99".parse().unwrap()));
+        assert_eq!(parse_dgram_address(b"10.0.0.1"), None);
+        assert_eq!(parse_dgram_address(b"\xff:1"), None);
     }
 }
