@@ -90,15 +90,16 @@ fn no_panic_on_100k_random_and_mutated_inputs() {
 }
 
 /// Scripts for `fuzz_entry::pair`: every socket-type pair, multipart
-/// messages, subscriptions, pings and byte-by-byte delivery.
+/// messages, subscriptions, a DISH's JOIN and LEAVE, pings and
+/// byte-by-byte delivery.
 fn pair_seeds() -> Vec<Vec<u8>> {
-    (0u8..6)
+    (0u8..8)
         .map(|kind| {
             let mut s = vec![kind, 0x07, 0x07, 0x07, 0x07];
             s.extend_from_slice(&[0x08, 3, b'a', b'b', b'c', 0x00, 2, 1, b't']); // A: 2 frames
             s.extend_from_slice(&[0x03, 0, 0x04, 0, 0x13, 40, 0x24, 100]); // partial deliveries
             s.extend_from_slice(&[0x07, 0x02, 4, 0, b'x', b'y', b'z', 0x05, 0x06, 0x07]);
-            s.extend_from_slice(&[0x0A, 1, 1, 0x02, 0, 0x00, 200]);
+            s.extend_from_slice(&[0x0A, 1, 1, 0x02, 0, 0x10, 1, b'g', 0x30, 0, 0x00, 200]);
             s.extend(std::iter::repeat_n(b'q', 200));
             s
         })
@@ -108,7 +109,7 @@ fn pair_seeds() -> Vec<Vec<u8>> {
 #[test]
 fn pair_scripts_deliver_exactly_what_was_sent() {
     for s in pair_seeds() {
-        assert_eq!(fuzz_entry::pair(&s), 6, "seed {s:?}");
+        assert_eq!(fuzz_entry::pair(&s), 8, "seed {s:?}");
     }
     let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
     let seeds = pair_seeds();
