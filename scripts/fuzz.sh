@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-${HOME:-/root}/.cargo}/bin:$PATH"
 secs=${1:-30}
 shift || true
-all=(frame_decoder greeting_handshake connection_pair handshake_server handshake_pair subscription_trie)
+all=(frame_decoder greeting_handshake connection_pair handshake_server handshake_pair subscription_trie udp_datagram draft_routing)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
 

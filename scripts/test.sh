@@ -175,7 +175,7 @@ fi
 # The fuzz targets, 30 s each from the committed corpus (a smoke run; the
 # long campaign and its numbers: docs/fuzzing.md). FUZZ_SECONDS=0 skips it.
 if [[ ${FUZZ_SECONDS:-30} != 0 ]]; then
-    phase "fuzz smoke (scripts/fuzz.sh ${FUZZ_SECONDS:-30}, 6 targets)" \
+    phase "fuzz smoke (scripts/fuzz.sh ${FUZZ_SECONDS:-30}, 8 targets)" \
         timeout -k 10 900 scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 else
     skip "fuzz smoke" "FUZZ_SECONDS=0"

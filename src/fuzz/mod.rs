@@ -8,14 +8,19 @@
 //! - `connection`: one NULL connection fed the input (greeting, revision
 //!   detection, handshake, traffic);
 //! - `pair`: two of our connections over a scripted wire; every frame sent
-//!   after the handshake must arrive unchanged and in order;
+//!   after the handshake (a DISH's JOIN/LEAVE commands included) must
+//!   arrive unchanged and in order;
 //! - `handshake_server`: one connection of every security configuration
 //!   (NULL, NULL with ZAP, PLAIN and CURVE, both roles, legacy peers
 //!   refused or not) fed the input, its ZAP requests answered from it;
 //! - `handshake_pair`: a client and a server of one mechanism over a wire
 //!   the input corrupts, with ZAP verdicts and time from the input: a
 //!   handshake that nothing disturbed must succeed;
-//! - `trie`: subscription tries against a plain model.
+//! - `trie`: subscription tries against a plain model;
+//! - `draft`: what the DRAFT types read from a peer: udp datagrams, RADIO's
+//!   group table, DISH, and the single-part types (`udp_datagram`,
+//!   `radio`, `dish`, `single_part`; `draft_routing` picks one of the
+//!   last three).
 //!
 //! Test harness code: nothing in the library calls it.
 
@@ -26,6 +31,9 @@ use bytes::{Bytes, BytesMut};
 
 #[cfg(test)]
 mod deterministic;
+mod draft;
+
+pub use draft::{dish, draft_routing, radio, single_part, udp_datagram};
 
 /// Runs a NULL-mechanism connection of each role over `data`, delivered
 /// in chunks.
@@ -37,6 +45,9 @@ pub fn connection(data: &[u8]) {
         crate::constants::ZMQ_DEALER,
         crate::constants::ZMQ_PUB,
         crate::constants::ZMQ_SUB,
+        // JOIN/LEAVE commands go up to a RADIO; a DISH sends commands.
+        crate::constants::draft::ZMQ_RADIO,
+        crate::constants::draft::ZMQ_DISH,
     ] {
         let cfg = ConnectionConfig::plain(st, bytes::Bytes::from_static(b"id"), 1 << 20);
         let mut c = Connection::new(cfg, Box::new(NullMechanism::new(st, b"id", &[])), std::time::Instant::now());
@@ -60,13 +71,16 @@ pub fn connection(data: &[u8]) {
 /// a difference panics (the fuzzer reports it). Returns the number of
 /// frames delivered.
 pub fn pair(data: &[u8]) -> usize {
-    const PAIRS: [(std::os::raw::c_int, std::os::raw::c_int); 6] = [
+    use crate::constants::draft::{ZMQ_CLIENT, ZMQ_DISH, ZMQ_RADIO, ZMQ_SERVER};
+    const PAIRS: [(std::os::raw::c_int, std::os::raw::c_int); 8] = [
         (ZMQ_DEALER, ZMQ_ROUTER),
         (ZMQ_PUSH, ZMQ_PULL),
         (ZMQ_SUB, ZMQ_PUB),
         (ZMQ_XSUB, ZMQ_XPUB),
         (ZMQ_PAIR, ZMQ_PAIR),
         (ZMQ_REQ, ZMQ_REP),
+        (ZMQ_DISH, ZMQ_RADIO),
+        (ZMQ_CLIENT, ZMQ_SERVER),
     ];
     let Some((&first, script)) = data.split_first() else {
         return 0;
@@ -109,8 +123,19 @@ pub fn pair(data: &[u8]) -> usize {
                 let len = it.next().unwrap_or(0) as usize;
                 let body: Vec<u8> = it.by_ref().take(len).collect();
                 let more = op & 8 != 0;
+                // A DISH's JOIN/LEAVE: a command frame the RADIO's
+                // connection passes up as it is.
+                let body = if op & 0x10 != 0 && ta == ZMQ_DISH && from == 0 && !more {
+                    let name: &[u8] = if op & 0x20 != 0 { b"\x05LEAVE" } else { b"\x04JOIN" };
+                    [name, &body].concat()
+                } else {
+                    body
+                };
                 let mut m = Msg::from_slice(&body);
                 m.set_more(more);
+                if op & 0x10 != 0 && ta == ZMQ_DISH && from == 0 && !more {
+                    m.set_flags(crate::msg::COMMAND);
+                }
                 if side[from].send(m).is_ok() {
                     sent[from].push((body, more));
                 }

@@ -24,10 +24,57 @@ use crate::pipe::{PipeEnd, Read};
 use mio::Interest;
 use std::io::ErrorKind;
 use std::net::SocketAddr;
+use std::os::raw::c_int;
 
 /// Largest datagram read (the UDP payload limit over IPv6; over IPv4 it
 /// is 65507).
 const MAX_DATAGRAM: usize = 65527;
+
+/// Splits a RADIO -> DISH datagram into its group and body; None when it
+/// is malformed (empty, or a group length past the datagram).
+pub fn split_group_datagram(d: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (&glen, rest) = d.split_first()?;
+    let glen = glen as usize;
+    // (GROUP_MAX_LENGTH is 255: a one-byte length never exceeds it.)
+    if glen > GROUP_MAX_LENGTH || glen > rest.len() {
+        return None;
+    }
+    Some(rest.split_at(glen))
+}
+
+/// The datagram a RADIO sends for a message of `group`; None when the
+/// group is longer than GROUP_MAX_LENGTH (it has no one-byte length).
+pub fn encode_group_datagram(group: &[u8], body: &[u8]) -> Option<Vec<u8>> {
+    let glen = u8::try_from(group.len()).ok().filter(|&l| l as usize <= GROUP_MAX_LENGTH)?;
+    let mut d = Vec::with_capacity(1 + group.len() + body.len());
+    d.push(glen);
+    d.extend_from_slice(group);
+    d.extend_from_slice(body);
+    Some(d)
+}
+
+/// The two frames a datagram `d` from `from` becomes in the pipe of a
+/// socket of `kind`: DISH, the group (MORE) then the body; DGRAM, the
+/// sender's `ip:port` (MORE) then the datagram. None: dropped (malformed,
+/// or a socket type that never receives, RADIO).
+pub fn decode_datagram(kind: c_int, d: &[u8], from: SocketAddr) -> Option<(Msg, Msg)> {
+    let (mut head, body) = match kind {
+        ZMQ_DGRAM => (Msg::from_slice(from.to_string().as_bytes()), Msg::from_slice(d)),
+        ZMQ_DISH => {
+            let (g, body) = split_group_datagram(d)?;
+            (Msg::from_slice(g), Msg::from_slice(body))
+        }
+        _ => return None,
+    };
+    head.set_more(true);
+    Some((head, body))
+}
+
+/// The destination a DGRAM message's address frame names (`ip:port`, as
+/// `decode_datagram` writes it); None when it does not parse.
+pub fn parse_dgram_address(frame: &[u8]) -> Option<SocketAddr> {
+    std::str::from_utf8(frame).ok()?.parse().ok()
+}
 
 pub struct UdpSession {
     sock: mio::net::UdpSocket,
@@ -82,27 +129,16 @@ impl UdpSession {
                 Err(_) => return,
             };
             let Some(p) = self.pipe.as_mut() else { return };
-            if self.owner.options.socket_type == ZMQ_DGRAM {
-                if !p.check_write() {
-                    continue;
-                }
-                let mut a = Msg::from_slice(from.to_string().as_bytes());
-                a.set_more(true);
-                let _ = p.write(a);
-                let _ = p.write(Msg::from_slice(&self.buf[..n]));
-            } else if self.owner.options.socket_type == ZMQ_DISH {
-                let d = &self.buf[..n];
-                let Some(&glen) = d.first() else { continue };
-                let glen = glen as usize;
-                if glen > GROUP_MAX_LENGTH || 1 + glen > n || !p.check_write() {
-                    continue;
-                }
-                let mut g = Msg::from_slice(&d[1..1 + glen]);
-                g.set_more(true);
-                let _ = p.write(g);
-                let _ = p.write(Msg::from_slice(&d[1 + glen..]));
+            // Malformed or (RADIO) never received: dropped. A full pipe
+            // drops it too (UDP is lossy).
+            let Some((head, body)) = decode_datagram(self.owner.options.socket_type, &self.buf[..n], from) else {
+                continue;
+            };
+            if !p.check_write() {
+                continue;
             }
-            // RADIO never receives.
+            let _ = p.write(head);
+            let _ = p.write(body);
         }
     }
 
@@ -124,16 +160,14 @@ impl UdpSession {
                 }
                 let Some(g) = self.out_group.take() else { continue };
                 let Some(to) = self.dest else { continue };
-                let mut d = Vec::with_capacity(1 + g.len() + m.len());
-                d.push(g.len().min(GROUP_MAX_LENGTH) as u8);
-                d.extend_from_slice(g.data());
-                d.extend_from_slice(m.data());
+                // (A RADIO's group frames are never too long: `Msg::set_group`.)
+                let Some(d) = encode_group_datagram(g.data(), m.data()) else { continue };
                 if !self.send_to(d, to) {
                     return false;
                 }
             } else if kind == ZMQ_DGRAM {
                 if m.more() {
-                    self.out_addr = std::str::from_utf8(m.data()).ok().and_then(|s| s.parse().ok());
+                    self.out_addr = parse_dgram_address(m.data());
                     continue;
                 }
                 // An address that does not parse drops the message.
@@ -236,5 +270,47 @@ impl Handler for UdpSession {
         if self.pipe.is_none() {
             self.finish(io);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_datagrams_split_and_encode() {
+        let from: SocketAddr = "127.0.0.1:5555".parse().unwrap();
+        let d = encode_group_datagram(b"news", b"hello").unwrap();
+        assert_eq!(d, b"\x04newshello");
+        assert_eq!(split_group_datagram(&d), Some((&b"news"[..], &b"hello"[..])));
+        let (g, body) = decode_datagram(ZMQ_DISH, &d, from).unwrap();
+        assert!(g.more() && !body.more());
+        assert_eq!((g.data(), body.data()), (&b"news"[..], &b"hello"[..]));
+        // Empty group, empty body; a group of the largest length.
+        assert_eq!(split_group_datagram(b"\x00"), Some((&b""[..], &b""[..])));
+        let long = [b'g'; GROUP_MAX_LENGTH];
+        let d = encode_group_datagram(&long, b"").unwrap();
+        assert_eq!(split_group_datagram(&d), Some((&long[..], &b""[..])));
+        // Malformed: empty, or a length past the end.
+        assert_eq!(split_group_datagram(b""), None);
+        assert_eq!(split_group_datagram(b"\x05abcd"), None);
+        assert!(decode_datagram(ZMQ_DISH, b"\x05abcd", from).is_none());
+        assert_eq!(encode_group_datagram(&[b'g'; GROUP_MAX_LENGTH + 1], b"x"), None);
+    }
+
+    #[test]
+    fn dgram_datagrams_carry_the_sender_and_radio_reads_none() {
+        let from: SocketAddr = "[::1]:7".parse().unwrap();
+        let (a, body) = decode_datagram(ZMQ_DGRAM, b"\x05abcd", from).unwrap();
+        assert!(a.more() && !body.more());
+        assert_eq!((a.data(), body.data()), (&b"[::1]:7"[..], &b"\x05abcd"[..]));
+        let (_, empty) = decode_datagram(ZMQ_DGRAM, b"", from).unwrap();
+        assert!(empty.data().is_empty());
+        assert!(decode_datagram(ZMQ_RADIO, b"\x00x", from).is_none());
+        // The address frame is what a reply is sent to.
+        assert_eq!(parse_dgram_address(a.data()), Some(from));
+        assert_eq!(parse_dgram_address(b"10.0.0.1:99"), Some("10.0.0.1:99".parse().unwrap()));
+        assert_eq!(parse_dgram_address(b"10.0.0.1"), None);
+        assert_eq!(parse_dgram_address(b"\xff:1"), None);
     }
 }
