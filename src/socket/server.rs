@@ -123,7 +123,7 @@ mod tests {
     fn stamps_and_routes_by_id() {
         let mut h = Harness::new(ZMQ_SERVER);
         let mut s = Server::new(false);
-        let (k1, mut p1) = h.pipe(1, None);
+        let (k1, p1) = h.pipe(1, None);
         let (k2, mut p2) = h.pipe(0, None);
         let mut cx = Cx { pipes: &mut h.pipes, options: &h.options };
         s.attach(&mut cx, k1);
