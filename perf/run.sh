@@ -231,7 +231,9 @@ draft_round() {
                 both "$round" dthr
             done
         done
-        n=$(div "${DRAFT_THR[${tr}64]}")
+        # ~10M msg/s: 5 times the messages, so that a run lasts about half
+        # a second rather than a scheduling quantum or two
+        n=$(div $((5 * DRAFT_THR[${tr}64])))
         dru() { run_draft draft-ru "$tr" 64 "$1" "$2" "$n" ru; }
         both "$round" dru
         n=$(div 5000); [[ $tr == inproc ]] && n=$(div 60000)
