@@ -1,20 +1,22 @@
 //! The atomics, mutex and condition variable of the thread-safe sockets'
-//! gate (`gate`): std's, or loom's when built with `--cfg loom`
-//! (scripts/loom.sh), so that loom's model checker runs the gate's own
-//! code over every interleaving. The normal build uses std's types
-//! unchanged (these are re-exports, not wrappers).
+//! gate (`gate`): std's, or loom's when the unit tests are built with
+//! `--cfg loom` (scripts/loom.sh), so that loom's model checker runs the
+//! gate's own code over every interleaving. Only the unit tests: loom is a
+//! dev-dependency, so a plain build under `--cfg loom` (the integration
+//! tests' copy of the library, clippy) keeps std's. The normal build uses
+//! std's types unchanged (these are re-exports, not wrappers).
 //!
 //! Owns: that choice, and the one thing the model adds (`loom_sc_fence`).
 //! Must not: serve other modules (the rest of the crate keeps std's types:
 //! loom's work only inside a loom model).
 
-#[cfg(not(loom))]
+#[cfg(not(all(test, loom)))]
 pub use std::sync::{
     atomic::{AtomicU64, AtomicUsize},
     Condvar, Mutex, MutexGuard,
 };
 
-#[cfg(loom)]
+#[cfg(all(test, loom))]
 pub use loom::sync::{
     atomic::{AtomicU64, AtomicUsize},
     Condvar, Mutex, MutexGuard,
@@ -35,6 +37,6 @@ pub use loom::sync::{
 /// instruction): there the `SeqCst` accesses themselves provide it.
 #[inline(always)]
 pub fn loom_sc_fence() {
-    #[cfg(loom)]
+    #[cfg(all(test, loom))]
     loom::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
 }
