@@ -9,6 +9,15 @@
 //! thread's `reactor::IoCommand`); what pipes tell their reader is a
 //! `Notify`, delivered through the `Waker` trait, so a pipe does not need
 //! to know whose mailbox it wakes.
+//!
+//! No loom model here, unlike `io::gate`: the decision to wake is one
+//! compare-and-swap on each side of the same word (`ypipe`'s `committed`:
+//! the reader swaps in ASLEEP, the writer's flush fails on it and writes
+//! the eventfd), so the two are ordered by that word alone, whatever the
+//! memory orderings; there is no store-then-load of two locations to get
+//! wrong. What remains is the sleep itself, `poll` on the eventfd (reset
+//! before the reader's last look, so a later write stays readable), which
+//! is the kernel's and out of loom's reach.
 
 use super::gate::Gate;
 use super::signaler::Signaler;
