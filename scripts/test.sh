@@ -172,11 +172,11 @@ else
     done
 fi
 
-# The fuzz targets, 30 s each from the committed corpus (a smoke run; the
+# The fuzz targets, 20 s each from the committed corpus (a smoke run; the
 # long campaign and its numbers: docs/fuzzing.md). FUZZ_SECONDS=0 skips it.
-if [[ ${FUZZ_SECONDS:-30} != 0 ]]; then
-    phase "fuzz smoke (scripts/fuzz.sh ${FUZZ_SECONDS:-30}, 8 targets)" \
-        timeout -k 10 900 scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+if [[ ${FUZZ_SECONDS:-20} != 0 ]]; then
+    phase "fuzz smoke (scripts/fuzz.sh ${FUZZ_SECONDS:-20}, 8 targets)" \
+        timeout -k 10 900 scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 else
     skip "fuzz smoke" "FUZZ_SECONDS=0"
 fi
