@@ -124,7 +124,14 @@ if phase "release build + install into ${STAGE#"$root"/}" \
     phase "DRAFT API vs libzmq 4.3.4 built with drafts (scripts/real-drafts.sh, capi-tests --real, interop/draft_*.sh)" \
         draft_vs_real
     # the same C tests on a ThreadSanitizer build (nightly, fetched by rustup)
-    phase "C API tests under ThreadSanitizer (scripts/tsan.sh)" timeout -k 10 1200 scripts/tsan.sh
+    # (skipped, saying so, where rustup cannot fetch that nightly)
+    tsan_rc=0
+    timeout -k 10 300 scripts/tsan.sh --toolchain || tsan_rc=$?
+    if ((tsan_rc == 77)); then
+        skip "C API tests under ThreadSanitizer" "the pinned nightly cannot be installed here"
+    else
+        phase "C API tests under ThreadSanitizer (scripts/tsan.sh)" timeout -k 10 1200 scripts/tsan.sh
+    fi
     phase "demo (capi-tests/demo.c)" timeout -k 5 120 "$MAKE" --no-print-directory run-demo
     # 96 cases, ~15 s; INTEROP_BUDGET caps it, timeout(1) is the last resort
     phase "wire interop vs Debian libzmq 4.3.4 (interop/run.sh)" \

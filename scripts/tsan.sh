@@ -4,6 +4,10 @@
 #   scripts/tsan.sh [test_name ...]      (default: every capi-tests/test_*.c)
 #   scripts/tsan.sh --cargo              the Rust unit and integration tests
 #                                        instead (about 10 minutes; not in make test)
+#   scripts/tsan.sh --toolchain          only make sure the nightly is there
+#
+# Exits 77 when the nightly cannot be installed (rustup cannot reach
+# static.rust-lang.org): make test then reports the phase as skipped.
 #
 # The library, the Rust standard library (-Zbuild-std) and the crates are
 # instrumented (-Zsanitizer=thread, nightly: TSAN_TOOLCHAIN, installed with
@@ -25,11 +29,17 @@ export PATH="${CARGO_HOME:-${HOME:-/root}/.cargo}/bin:$PATH"
 tc=${TSAN_TOOLCHAIN:-nightly-2026-05-20}
 target=x86_64-unknown-linux-gnu
 out=$root/build/tsan
+mkdir -p "$out/logs"
 
 if ! rustup component list --toolchain "$tc" --installed 2>/dev/null | grep -q '^rust-src'; then
     echo "tsan: installing the $tc toolchain with rust-src (rustup)"
-    rustup toolchain install "$tc" --no-self-update --profile minimal --component rust-src >/dev/null
+    if ! rustup toolchain install "$tc" --no-self-update --profile minimal --component rust-src >"$out/logs/rustup.log" 2>&1; then
+        tail -3 "$out/logs/rustup.log"
+        echo "tsan: the $tc toolchain cannot be installed here (rustup, static.rust-lang.org)" >&2
+        exit 77
+    fi
 fi
+[[ ${1:-} == --toolchain ]] && exit 0
 rt=$(rustc +"$tc" --print sysroot)/lib/rustlib/$target/lib/librustc-nightly_rt.tsan.a
 [[ -f $rt ]] || { echo "tsan: no ThreadSanitizer runtime at $rt" >&2; exit 1; }
 
