@@ -11,39 +11,6 @@
  *   endpoint (its port can be bound again at once). */
 #include "testutil.h"
 
-/* A UDP port nobody uses now (the kernel's pick, released). */
-static int free_udp_port (void)
-{
-    int fd = socket (AF_INET, SOCK_DGRAM, 0);
-    CHECK (fd >= 0);
-    struct sockaddr_in a = loopback (0);
-    CHECK (bind (fd, (struct sockaddr *) &a, sizeof a) == 0);
-    socklen_t len = sizeof a;
-    CHECK (getsockname (fd, (struct sockaddr *) &a, &len) == 0);
-    close (fd);
-    return ntohs (a.sin_port);
-}
-
-static void send_group (void *s, const char *group, const char *data)
-{
-    zmq_msg_t m;
-    CHECK (zmq_msg_init_size (&m, strlen (data)) == 0);
-    memcpy (zmq_msg_data (&m), data, strlen (data));
-    CHECK (zmq_msg_set_group (&m, group) == 0);
-    CHECK (zmq_msg_send (&m, s, 0) == (int) strlen (data));
-}
-
-static void expect_group (void *s, const char *group, const char *data)
-{
-    zmq_msg_t m;
-    CHECK (zmq_msg_init (&m) == 0);
-    int n = zmq_msg_recv (&m, s, 0);
-    CHECK (n == (int) strlen (data));
-    CHECK (memcmp (zmq_msg_data (&m), data, n) == 0);
-    CHECK_STR (zmq_msg_group (&m), group);
-    zmq_msg_close (&m);
-}
-
 static void radio_dish (void *ctx, const char *bind_fmt, const char *conn_fmt)
 {
     int port = free_udp_port ();
@@ -55,14 +22,7 @@ static void radio_dish (void *ctx, const char *bind_fmt, const char *conn_fmt)
     CHECK (zmq_bind (dish, bep) == 0);
     CHECK (zmq_join (dish, "g") == 0);
     CHECK (zmq_connect (radio, cep) == 0);
-    /* the I/O thread opens the sockets: send until one arrives */
-    int got = 0;
-    for (int i = 0; i < 500 && !got; i++) {
-        send_group (radio, "g", "sync");
-        got = readable (dish, 10);
-    }
-    CHECK (got);
-    drain (dish);
+    sync_radio (radio, dish);
     /* the radio sends every group over udp; the dish keeps its own */
     send_group (radio, "other", "not for us");
     send_group (radio, "g", "for us");
@@ -83,7 +43,7 @@ static void radio_dish (void *ctx, const char *bind_fmt, const char *conn_fmt)
 }
 
 /* any_port: a binds "udp://127.0.0.1:*", an ephemeral port (libzmq reads
-   the port `*` as 0), as CZMQ's zsock_new_dgram ("udp://*:*") does */
+   the port `*` as 0), as CZMQ's zsock_new_dgram does for "*:*" after udp:// */
 static void dgram (void *ctx, int any_port)
 {
     int pa = free_udp_port (), pb = free_udp_port ();
@@ -99,13 +59,7 @@ static void dgram (void *ctx, int any_port)
     CHECK (zmq_bind (a, ea) == 0);
     CHECK (zmq_bind (b, eb) == 0);
     CHECK_ERR (zmq_send (a, "body", 4, 0), EINVAL);
-    int got = 0;
-    for (int i = 0; i < 500 && !got; i++) {
-        send_s (a, to_b, ZMQ_SNDMORE);
-        send_s (a, "ping", 0);
-        got = readable (b, 10);
-    }
-    CHECK (got);
+    dgram_ping (a, to_b, "ping", b);
     char from[64];
     int n = zmq_recv (b, from, sizeof from - 1, 0);
     CHECK (n > 0);
@@ -153,13 +107,7 @@ static void rebind_after_close (void *ctx)
     CHECK (zmq_bind (r, ep) == 0);
     void *s = make (ctx, ZMQ_DGRAM);
     CHECK (zmq_bind (s, "udp://127.0.0.1:*") == 0);
-    int got = 0;
-    for (int i = 0; i < 500 && !got; i++) {
-        send_s (s, to, ZMQ_SNDMORE);
-        send_s (s, "again", 0);
-        got = readable (r, 10);
-    }
-    CHECK (got);
+    dgram_ping (s, to, "again", r);
     char from[64];
     CHECK (zmq_recv (r, from, sizeof from - 1, 0) > 0);
     expect_s (r, "again", 0);

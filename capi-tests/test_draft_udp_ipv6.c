@@ -24,20 +24,6 @@
 /* A transient link-local group (ff12::/16): nobody else's. */
 #define GROUP "ff12::7a71:4c1"
 
-#ifndef REAL_LIBZMQ
-static int free_udp_port (void)
-{
-    int fd = socket (AF_INET, SOCK_DGRAM, 0);
-    CHECK (fd >= 0);
-    struct sockaddr_in a = loopback (0);
-    CHECK (bind (fd, (struct sockaddr *) &a, sizeof a) == 0);
-    socklen_t len = sizeof a;
-    CHECK (getsockname (fd, (struct sockaddr *) &a, &len) == 0);
-    close (fd);
-    return ntohs (a.sin_port);
-}
-#endif
-
 static int free_udp6_port (void)
 {
     int fd = socket (AF_INET6, SOCK_DGRAM, 0);
@@ -108,40 +94,6 @@ static void *make6 (void *ctx, int type)
     void *s = make (ctx, type);
     CHECK (set_int (s, ZMQ_IPV6, 1) == 0);
     return s;
-}
-
-static void send_group (void *s, const char *group, const char *data)
-{
-    zmq_msg_t m;
-    CHECK (zmq_msg_init_size (&m, strlen (data)) == 0);
-    memcpy (zmq_msg_data (&m), data, strlen (data));
-    CHECK (zmq_msg_set_group (&m, group) == 0);
-    CHECK (zmq_msg_send (&m, s, 0) == (int) strlen (data));
-}
-
-/* The next message: its body must be `data` in `group`. */
-static void expect_group (void *s, const char *group, const char *data)
-{
-    zmq_msg_t m;
-    CHECK (zmq_msg_init (&m) == 0);
-    int n = zmq_msg_recv (&m, s, 0);
-    CHECK (n == (int) strlen (data));
-    CHECK (memcmp (zmq_msg_data (&m), data, n) == 0);
-    CHECK_STR (zmq_msg_group (&m), group);
-    zmq_msg_close (&m);
-}
-
-/* The I/O thread opens the sockets (and joins) after zmq_bind/connect
-   return: send until one datagram arrives, then drop the extras. */
-static void sync_radio (void *radio, void *dish)
-{
-    int got = 0;
-    for (int i = 0; i < 500 && !got; i++) {
-        send_group (radio, "g", "sync");
-        got = readable (dish, 10);
-    }
-    CHECK (got);
-    drain (dish);
 }
 
 /* bind_fmt/conn_fmt hold one %d, the port. */
@@ -248,13 +200,7 @@ static void dgram6 (void *ctx)
     void *b = make6 (ctx, ZMQ_DGRAM);
     CHECK (zmq_bind (a, ea) == 0);
     CHECK (zmq_bind (b, eb) == 0);
-    int got = 0;
-    for (int i = 0; i < 500 && !got; i++) {
-        send_s (a, to_b, ZMQ_SNDMORE);
-        send_s (a, "ping", 0);
-        got = readable (b, 10);
-    }
-    CHECK (got);
+    dgram_ping (a, to_b, "ping", b);
     char from[64];
     int n = zmq_recv (b, from, sizeof from - 1, 0);
     CHECK (n > 0);
@@ -286,13 +232,7 @@ static void dgram6 (void *ctx)
     void *d = make6 (ctx, ZMQ_DGRAM);
     CHECK (zmq_bind (c, ec) == 0);
     CHECK (zmq_bind (d, ed) == 0);
-    got = 0;
-    for (int i = 0; i < 500 && !got; i++) {
-        send_s (d, to_c, ZMQ_SNDMORE);
-        send_s (d, "ping4", 0);
-        got = readable (c, 10);
-    }
-    CHECK (got);
+    dgram_ping (d, to_c, "ping4", c);
     n = zmq_recv (c, from, sizeof from - 1, 0);
     CHECK (n > 0);
     from[n] = 0;

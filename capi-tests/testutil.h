@@ -367,6 +367,19 @@ static inline struct sockaddr_in loopback (int port)
     return a;
 }
 
+/* A UDP port on 127.0.0.1 nobody uses now (the kernel's pick, released). */
+static inline int free_udp_port (void)
+{
+    int fd = socket (AF_INET, SOCK_DGRAM, 0);
+    CHECK (fd >= 0);
+    struct sockaddr_in a = loopback (0);
+    CHECK (bind (fd, (struct sockaddr *) &a, sizeof a) == 0);
+    socklen_t len = sizeof a;
+    CHECK (getsockname (fd, (struct sockaddr *) &a, &len) == 0);
+    close (fd);
+    return ntohs (a.sin_port);
+}
+
 /* A TCP socket bound (not listening) to a free loopback port, stored in
  * *port: connections to it are refused while it stays open, and closing it
  * frees the port. Returns the fd (checked). */
@@ -532,5 +545,58 @@ static inline void run_proxy (void *arg)
         zmq_close (p->back);
     }
 }
+
+#ifdef ZMQ_BUILD_DRAFT_API
+/* DRAFT: sends `data` as one message of `group` (RADIO). */
+static inline void send_group (void *s, const char *group, const char *data)
+{
+    zmq_msg_t m;
+    CHECK (zmq_msg_init_size (&m, strlen (data)) == 0);
+    memcpy (zmq_msg_data (&m), data, strlen (data));
+    CHECK (zmq_msg_set_group (&m, group) == 0);
+    CHECK (zmq_msg_send (&m, s, 0) == (int) strlen (data));
+}
+
+/* DRAFT: the next message must be `data` in `group` (DISH). */
+static inline void expect_group (void *s, const char *group, const char *data)
+{
+    zmq_msg_t m;
+    CHECK (zmq_msg_init (&m) == 0);
+    int n = zmq_msg_recv (&m, s, 0);
+    CHECK (n == (int) strlen (data));
+    CHECK (memcmp (zmq_msg_data (&m), data, n) == 0);
+    CHECK_STR (zmq_msg_group (&m), group);
+    zmq_msg_close (&m);
+}
+
+/* DRAFT: RADIO `radio` sends to group "g" until DISH `dish` (joined to
+   it) has a message, then drops the extras (udp sockets open, and join,
+   on the I/O thread after zmq_bind/zmq_connect return). */
+static inline void sync_radio (void *radio, void *dish)
+{
+    int got = 0;
+    for (int i = 0; i < 500 && !got; i++) {
+        send_group (radio, "g", "sync");
+        got = readable (dish, 10);
+    }
+    CHECK (got);
+    drain (dish);
+}
+
+/* DRAFT: DGRAM `from` sends `body` to the address `to` until DGRAM `at`
+   has a datagram (udp sockets open on the I/O thread after zmq_bind
+   returns, and a datagram sent before is lost). */
+static inline void dgram_ping (void *from, const char *to, const char *body,
+                               void *at)
+{
+    int got = 0;
+    for (int i = 0; i < 500 && !got; i++) {
+        send_s (from, to, ZMQ_SNDMORE);
+        send_s (from, body, 0);
+        got = readable (at, 10);
+    }
+    CHECK (got);
+}
+#endif
 
 #endif
