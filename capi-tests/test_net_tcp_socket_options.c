@@ -45,16 +45,18 @@ static int find_fd(int what, int p, int skip)
 {
     for (int tries = 0; tries < 200; tries++) {
         for (int fd = 3; fd < 1024; fd++) {
+            /* The library's I/O thread may close any of these fds while
+               we look (a connection retried, a listener replaced): a
+               failing getsockopt skips the fd rather than the test. */
             int type = 0, dom = 0, lis = 0;
-            socklen_t l = sizeof type;
+            socklen_t l = sizeof type, ld = sizeof dom, ll = sizeof lis;
             if (fd == skip
                 || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) != 0
-                || type != SOCK_STREAM)
+                || type != SOCK_STREAM
+                || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &ld) != 0
+                || (dom != AF_INET && dom != AF_INET6)
+                || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &lis, &ll) != 0)
                 continue;
-            dom = geti(fd, SOL_SOCKET, SO_DOMAIN);
-            if (dom != AF_INET && dom != AF_INET6)
-                continue;
-            lis = geti(fd, SOL_SOCKET, SO_ACCEPTCONN);
             if ((what == CONNECTED_TO && !lis && local_port(fd, 1) == p)
                 || (what == LISTENING_ON && lis && local_port(fd, 0) == p)
                 || (what == ACCEPTED_ON && !lis && local_port(fd, 0) == p))
